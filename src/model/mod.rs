@@ -1,0 +1,23 @@
+//! Domain types of Global Accelerator custom routing, free of SDK and UI types.
+//!
+//! Everything a user can type is parsed here, so every layer above receives values that are
+//! already known to be well formed.
+
+mod input;
+mod mapping;
+mod ports;
+mod regions;
+mod resources;
+
+pub use input::{
+    ValidationError, parse_accelerator_name, parse_arn, parse_ipv4, parse_port, parse_port_range,
+    parse_protocols, parse_region, parse_subnet_id,
+};
+pub use mapping::{DestinationPortMapping, Page, PortMapping, SocketAddress, TrafficState};
+pub use ports::{DestinationConfig, PortRange, Protocol, ProtocolSet};
+pub use regions::{AWS_REGIONS, is_known_region};
+pub use resources::{
+    Accelerator, AcceleratorAttributes, AcceleratorStatus, AcceleratorUpdate, ArnKind,
+    EndpointGroup, IpAddressType, Listener, NewAccelerator, NewEndpointGroup, NewListener, Tag,
+    TrafficChange, TrafficScope,
+};
