@@ -36,7 +36,9 @@ pub enum ApiError {
         "invalid port range: ports must be 1-65535, FROM ≤ TO, and ranges must not overlap ({0})"
     )]
     InvalidPortRange(String),
-    #[error("a service quota was reached; retrying will not help, free capacity or raise the quota: {0}")]
+    #[error(
+        "a service quota was reached; retrying will not help, free capacity or raise the quota: {0}"
+    )]
     LimitExceeded(String),
     #[error("listener not found: it may have been deleted; refresh the list (r)")]
     ListenerNotFound(String),

@@ -1,16 +1,26 @@
 //! A local Global Accelerator (custom routing) that speaks the service's wire protocol
 //! (awsJson1_1), so the real SDK client, the AWS CLI and boto3 can all talk to it.
 
+mod load;
+mod ops;
+mod ports;
 mod server;
+mod store;
+mod token;
 mod topology;
+mod traffic;
+mod validate;
+
+#[cfg(test)]
+mod tests;
 
 pub use server::{LocalEmulator, serve};
-
 pub use topology::{
     AcceleratorSpec, DEMO_TOPOLOGY, DestinationSpec, EndpointGroupSpec, EndpointSpec, ListenerSpec,
     PortRangeSpec, SubnetSpec, Topology, TopologyError,
 };
 
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 /// An error answer: the exception name goes in `__type`, the message in `Message`.
@@ -39,23 +49,15 @@ impl ServiceError {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct EmulatorOptions {
     /// How long an accelerator reports IN_PROGRESS after a change before DEPLOYED.
     pub settle: Duration,
 }
 
-impl Default for EmulatorOptions {
-    fn default() -> Self {
-        Self {
-            settle: Duration::ZERO,
-        }
-    }
-}
-
 /// The emulated service: all state behind one lock, operations applied one at a time.
 pub struct Emulator {
-    options: EmulatorOptions,
+    store: Mutex<store::Store>,
 }
 
 impl Emulator {
@@ -63,17 +65,47 @@ impl Emulator {
         topology: &Topology,
         options: EmulatorOptions,
     ) -> Result<Self, TopologyError> {
-        let _ = topology;
-        Ok(Self { options })
+        Ok(Self {
+            store: Mutex::new(load::load(topology, options.settle)?),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, store::Store> {
+        // A panic while holding the lock cannot leave the store half-changed in a way later
+        // calls would trip over worse than an error would, so keep serving.
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Applies one operation (`X-Amz-Target` without the service prefix) to a JSON body and
     /// returns the JSON answer.
     pub fn handle(&self, operation: &str, body: &[u8]) -> Result<serde_json::Value, ServiceError> {
-        let _ = (body, &self.options);
-        Err(ServiceError::new(
-            "UnknownOperationException",
-            format!("operation {operation} is not implemented"),
-        ))
+        if !validate::is_served(operation) {
+            return Err(validate::unknown_operation(operation));
+        }
+        let request: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
+            serde_json::json!({})
+        } else {
+            serde_json::from_slice(body).map_err(|e| {
+                ServiceError::new(
+                    "SerializationException",
+                    format!("the request body is not valid JSON: {e}"),
+                )
+            })?
+        };
+        validate::validate_request(operation, &request)?;
+        ops::dispatch(&mut self.lock(), operation, &request)
+    }
+
+    /// Every mapping the account holds (for tests and benches).
+    pub fn mapping_count(&self) -> u64 {
+        let store = self.lock();
+        store
+            .groups
+            .iter()
+            .flat_map(|g| g.endpoints.iter().map(move |a| (g, a)))
+            .map(|(g, a)| store.mappings_of(a, g))
+            .sum()
     }
 }
