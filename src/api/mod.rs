@@ -1,7 +1,9 @@
 //! The boundary to Global Accelerator: one async trait with page-shaped list methods, and the
 //! SDK-backed implementation. No SDK type leaves this module.
 
+mod convert;
 mod error;
+mod retry;
 mod sdk;
 
 pub use error::ApiError;

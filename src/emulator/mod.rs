@@ -1,6 +1,7 @@
 //! A local Global Accelerator (custom routing) that speaks the service's wire protocol
 //! (awsJson1_1), so the real SDK client, the AWS CLI and boto3 can all talk to it.
 
+mod fault;
 mod load;
 mod ops;
 mod ports;
@@ -14,6 +15,7 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
+pub use fault::{FAULT_GRAMMAR, FaultKind, FaultSpec, FaultSpecError, Faults};
 pub use server::{LocalEmulator, serve};
 pub use topology::{
     AcceleratorSpec, DEMO_TOPOLOGY, DestinationSpec, EndpointGroupSpec, EndpointSpec, ListenerSpec,
@@ -41,7 +43,12 @@ impl ServiceError {
     /// HTTP status to answer with: 500 for internal errors, 400 for every client exception
     /// (including throttling).
     pub fn status(&self) -> u16 {
-        if self.code == "InternalServiceErrorException" {
+        Self::status_of(self.code)
+    }
+
+    /// The status for any exception name, including ones injected as faults.
+    pub fn status_of(code: &str) -> u16 {
+        if code == "InternalServiceErrorException" {
             500
         } else {
             400

@@ -1,20 +1,184 @@
-//! The HTTP side of the emulator: awsJson1_1 over HTTP/1.1 on a TCP listener.
+//! The HTTP side of the emulator: awsJson1_1 over HTTP/1.1 on a TCP listener, with faults
+//! injected at the connection level where a real network would fail.
 
+use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, Limited, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
-use super::Emulator;
+use super::fault::{FaultKind, Faults};
+use super::{Emulator, ServiceError};
+
+const TARGET_PREFIX: &str = "GlobalAccelerator_V20180706.";
+const MAX_BODY: usize = 1 << 20;
+
+type Body = BoxBody<Bytes, std::io::Error>;
+
+/// Returned by the service to make hyper close the connection without answering.
+#[derive(Debug)]
+struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for DropConnection {}
 
 /// Serves `emulator` on `listener` until `shutdown` resolves.
 pub async fn serve(
     listener: TcpListener,
     emulator: Arc<Emulator>,
+    faults: Arc<Faults>,
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
-    let _ = (listener, emulator);
-    shutdown.await;
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        tracing::warn!("emulator accept failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let (emulator, faults) = (Arc::clone(&emulator), Arc::clone(&faults));
+                let service = service_fn(move |req| answer(req, Arc::clone(&emulator), Arc::clone(&faults)));
+                let conn = graceful.watch(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    // Idle keep-alive connections must not hold the shutdown up for long.
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(1)) => {}
+    }
     Ok(())
+}
+
+fn full(bytes: Bytes) -> Body {
+    Full::new(bytes)
+        .map_err(|never: Infallible| match never {})
+        .boxed()
+}
+
+fn json_response(status: u16, body: &serde_json::Value) -> Response<Body> {
+    let bytes = Bytes::from(body.to_string());
+    Response::builder()
+        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST))
+        .header("Content-Type", "application/x-amz-json-1.1")
+        .header("x-amzn-RequestId", uuid::Uuid::new_v4().to_string())
+        .header("Content-Length", bytes.len())
+        .body(full(bytes))
+        .unwrap_or_else(|_| Response::new(full(Bytes::new())))
+}
+
+fn error_response(code: &str, message: &str) -> Response<Body> {
+    let status = ServiceError::status_of(code);
+    json_response(
+        status,
+        &serde_json::json!({"__type": code, "Message": message}),
+    )
+}
+
+async fn answer(
+    req: Request<Incoming>,
+    emulator: Arc<Emulator>,
+    faults: Arc<Faults>,
+) -> Result<Response<Body>, DropConnection> {
+    if req.method() != Method::POST {
+        return Ok(error_response(
+            "UnknownOperationException",
+            "this endpoint takes POST / with an X-Amz-Target header",
+        ));
+    }
+    let target = req
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let Some(operation) = target.strip_prefix(TARGET_PREFIX).map(str::to_string) else {
+        return Ok(error_response(
+            "UnknownOperationException",
+            "missing or foreign X-Amz-Target",
+        ));
+    };
+    let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return Ok(error_response(
+                "SerializationException",
+                "the request body is too large or was cut off",
+            ));
+        }
+    };
+    let fault = faults.decide(&operation);
+    tracing::debug!(%operation, ?fault, "emulator call");
+    match &fault {
+        Some(FaultKind::Latency(d)) => tokio::time::sleep(*d).await,
+        Some(FaultKind::Error(code)) => return Ok(error_response(code, "injected fault")),
+        Some(FaultKind::Throttle) => {
+            return Ok(error_response("ThrottlingException", "Rate exceeded"));
+        }
+        Some(FaultKind::Reset) => return Err(DropConnection),
+        _ => {}
+    }
+    let applied = tokio::task::spawn_blocking(move || emulator.handle(&operation, &body)).await;
+    let response = match applied {
+        Ok(Ok(value)) => json_response(200, &value),
+        Ok(Err(e)) => error_response(e.code, &e.message),
+        Err(_) => error_response(
+            "InternalServiceErrorException",
+            "the emulator failed on this request",
+        ),
+    };
+    match fault {
+        Some(FaultKind::ApplyThenDrop) => Err(DropConnection),
+        Some(FaultKind::ApplyThenStall(d)) => {
+            tokio::time::sleep(d).await;
+            Ok(response)
+        }
+        Some(FaultKind::Truncate) => Ok(truncated(response).await),
+        _ => Ok(response),
+    }
+}
+
+/// Keeps the full Content-Length but sends only half the body, then fails the stream so the
+/// connection closes mid-answer.
+async fn truncated(response: Response<Body>) -> Response<Body> {
+    let (parts, body) = response.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    let frames = futures::stream::iter(vec![
+        Ok(Frame::data(half)),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "truncated by an injected fault",
+        )),
+    ]);
+    Response::from_parts(parts, StreamBody::new(frames).boxed())
 }
 
 /// An emulator running in this process on 127.0.0.1 (for `--demo` and tests). Dropping it
@@ -22,19 +186,27 @@ pub async fn serve(
 pub struct LocalEmulator {
     pub url: String,
     pub emulator: Arc<Emulator>,
+    pub faults: Arc<Faults>,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
 impl LocalEmulator {
     /// Binds 127.0.0.1:0 and serves in a spawned task.
     pub async fn start(emulator: Emulator) -> std::io::Result<Self> {
+        Self::start_with_faults(emulator, Arc::new(Faults::new(0))).await
+    }
+
+    pub async fn start_with_faults(
+        emulator: Emulator,
+        faults: Arc<Faults>,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let emulator = Arc::new(emulator);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let served = Arc::clone(&emulator);
+        let (served, injected) = (Arc::clone(&emulator), Arc::clone(&faults));
         tokio::spawn(async move {
-            let _ = serve(listener, served, async {
+            let _ = serve(listener, served, injected, async {
                 let _ = rx.await;
             })
             .await;
@@ -42,6 +214,7 @@ impl LocalEmulator {
         Ok(Self {
             url,
             emulator,
+            faults,
             _shutdown: tx,
         })
     }
