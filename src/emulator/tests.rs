@@ -463,3 +463,18 @@ fn topology_errors_name_what_is_wrong() {
         json!([])
     );
 }
+
+#[test]
+fn the_demo_account_is_big_and_loads_under_the_same_rules() {
+    let e = Emulator::from_topology(&Topology::demo(), EmulatorOptions::default()).unwrap();
+    assert!(e.mapping_count() > 1_000_000, "{}", e.mapping_count());
+    let accs = call(
+        &e,
+        "ListCustomRoutingAccelerators",
+        json!({"MaxResults": 100}),
+    )
+    .unwrap();
+    let accs = accs["Accelerators"].as_array().unwrap();
+    assert!(accs.len() >= 20);
+    assert!(accs.iter().any(|a| a["Enabled"] == json!(false)));
+}
