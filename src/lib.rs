@@ -2,5 +2,8 @@
 //! the service that speaks its wire protocol.
 
 pub mod api;
+pub mod cli;
 pub mod emulator;
+pub mod headless;
 pub mod model;
+pub mod text;

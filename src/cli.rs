@@ -1,0 +1,157 @@
+//! Command-line options. The bare command opens the interactive view; subcommands answer
+//! one question headlessly, for scripts and quick looks.
+
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+
+use crate::emulator::FaultSpec;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "portolan",
+    version,
+    about = "Explore AWS Global Accelerator custom routing: accelerators, listeners, endpoint groups and port mappings"
+)]
+pub struct Cli {
+    /// Run against a built-in emulator holding a demo account (no AWS account needed).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Send requests to this endpoint instead of AWS (an emulator, a proxy).
+    #[arg(long, global = true, value_name = "URL", conflicts_with = "demo")]
+    pub endpoint_url: Option<String>,
+    /// Use this profile from the AWS config files (AWS_PROFILE works too).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Output format: a table on a terminal, ndjson when piped.
+    #[arg(long, short = 'o', global = true, value_enum)]
+    pub output: Option<OutputFormat>,
+    /// Port mappings per request (1-20000).
+    #[arg(long, global = true, default_value_t = 20_000, value_parser = clap::value_parser!(i32).range(1..=20_000))]
+    pub page_size: i32,
+    /// Write logs to this file.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    /// The AWS CLI's document for the same list, pages merged.
+    Json,
+    /// One item per line.
+    Ndjson,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List custom routing accelerators.
+    Accelerators,
+    /// List the listeners of an accelerator (an ARN, or a name exactly one accelerator has).
+    Listeners {
+        #[arg(value_name = "ACCEL")]
+        accelerator: String,
+    },
+    /// List the endpoint groups of a listener.
+    EndpointGroups {
+        #[arg(value_name = "LISTENER_ARN")]
+        listener_arn: String,
+    },
+    /// List port mappings: of one destination, of an accelerator, or of every accelerator.
+    Mappings(MappingsArgs),
+    /// Run the local Global Accelerator emulator; prints its URL as the first line.
+    Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("scope").required(true).args(["endpoint", "accelerator", "all"])))]
+pub struct MappingsArgs {
+    /// The subnet id holding the destination (with --ip).
+    #[arg(long, value_name = "SUBNET", requires = "ip")]
+    pub endpoint: Option<String>,
+    /// The destination IPv4 address (with --endpoint).
+    #[arg(long, value_name = "ADDR", requires = "endpoint")]
+    pub ip: Option<String>,
+    /// Every mapping of this accelerator (an ARN or a unique name).
+    #[arg(long, value_name = "ACCEL")]
+    pub accelerator: Option<String>,
+    /// Only the mappings of this endpoint group (with --accelerator).
+    #[arg(long, value_name = "ARN", requires = "accelerator")]
+    pub endpoint_group: Option<String>,
+    /// Every mapping of every accelerator.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    pub listen: String,
+    /// Topology file (TOML); the demo account when absent.
+    #[arg(long, value_name = "FILE")]
+    pub topology: Option<PathBuf>,
+    /// Inject faults: OP:KIND[@RATE][#COUNT] (repeatable).
+    #[arg(long = "fault", value_name = "SPEC")]
+    pub faults: Vec<FaultSpec>,
+    /// Seed for fault rates, to replay a run.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub fault_seed: u64,
+    /// Seconds an accelerator reports IN_PROGRESS after a change.
+    #[arg(long, default_value_t = 0.0, value_name = "SECS")]
+    pub settle: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mappings_needs_exactly_one_scope_and_pairs() {
+        assert!(Cli::try_parse_from(["portolan", "mappings"]).is_err());
+        assert!(Cli::try_parse_from(["portolan", "mappings", "--endpoint", "subnet-1"]).is_err());
+        assert!(
+            Cli::try_parse_from(["portolan", "mappings", "--all", "--accelerator", "x"]).is_err()
+        );
+        assert!(Cli::try_parse_from(["portolan", "mappings", "--endpoint-group", "g"]).is_err());
+        assert!(
+            Cli::try_parse_from([
+                "portolan",
+                "mappings",
+                "--endpoint",
+                "s",
+                "--ip",
+                "10.0.0.4"
+            ])
+            .is_ok()
+        );
+        assert!(
+            Cli::try_parse_from(["portolan", "--demo", "mappings", "--all", "-o", "csv"]).is_ok()
+        );
+        assert!(Cli::try_parse_from(["portolan", "accelerators", "--page-size", "0"]).is_err());
+    }
+
+    #[test]
+    fn faults_parse_with_the_emulator_grammar() {
+        let cli = Cli::try_parse_from([
+            "portolan",
+            "emulator",
+            "--fault",
+            "*:throttle@30%",
+            "--fault",
+            "X:reset#1",
+        ])
+        .unwrap();
+        let Some(Command::Emulator(args)) = cli.command else {
+            panic!("emulator")
+        };
+        assert_eq!(args.faults.len(), 2);
+        let err = Cli::try_parse_from(["portolan", "emulator", "--fault", "*:boom"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("OP:KIND"), "{err}");
+    }
+}

@@ -1,0 +1,291 @@
+//! The headless commands: answer one question, print it, exit. Every listing streams page by
+//! page so `mappings --all` over a million mappings runs in constant memory.
+
+mod output;
+mod records;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use thiserror::Error;
+
+use crate::api::{ApiError, ClientOptions, GlobalAccelerator, MAX_RESULTS_RESOURCES, SdkClient};
+use crate::cli::{Cli, Command, EmulatorArgs, MappingsArgs, OutputFormat};
+use crate::emulator::{Emulator, EmulatorOptions, Faults, LocalEmulator, Topology};
+use crate::model::{Accelerator, ArnKind, Page, parse_arn, parse_ipv4, parse_subnet_id};
+pub use output::Output;
+use records::{AcceleratorPortMapping, Record};
+
+#[derive(Debug, Error)]
+pub enum HeadlessError {
+    #[error("{0}")]
+    Api(#[from] ApiError),
+    /// Input refused before any call was made.
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+impl HeadlessError {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            HeadlessError::Usage(_) => ExitCode::from(2),
+            HeadlessError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            _ => ExitCode::FAILURE,
+        }
+    }
+}
+
+/// The client the options ask for, and the in-process emulator behind it for `--demo`
+/// (kept alive as long as the client is used).
+pub async fn connect(
+    cli: &Cli,
+) -> Result<(Arc<dyn GlobalAccelerator>, Option<LocalEmulator>), HeadlessError> {
+    if cli.demo {
+        let emulator = Emulator::from_topology(&Topology::demo(), EmulatorOptions::default())
+            .map_err(|e| HeadlessError::Usage(e.to_string()))?;
+        let local = LocalEmulator::start(emulator).await?;
+        let client = SdkClient::connect(ClientOptions::local(&local.url)).await?;
+        return Ok((Arc::new(client), Some(local)));
+    }
+    let options = ClientOptions {
+        profile: cli.profile.clone(),
+        endpoint_url: cli.endpoint_url.clone(),
+        ..ClientOptions::default()
+    };
+    Ok((Arc::new(SdkClient::connect(options).await?), None))
+}
+
+/// Runs a headless command against `api`, writing to stdout.
+pub async fn run(cli: &Cli, api: &dyn GlobalAccelerator) -> Result<(), HeadlessError> {
+    let stdout = io::stdout();
+    let terminal = stdout.is_terminal();
+    let format = cli.output.unwrap_or(if terminal {
+        OutputFormat::Table
+    } else {
+        OutputFormat::Ndjson
+    });
+    let mut out = Output::new(
+        format,
+        io::BufWriter::with_capacity(1 << 16, stdout.lock()),
+        terminal,
+    );
+    run_to(cli, api, &mut out).await
+}
+
+pub async fn run_to<W: Write>(
+    cli: &Cli,
+    api: &dyn GlobalAccelerator,
+    out: &mut Output<W>,
+) -> Result<(), HeadlessError> {
+    match &cli.command {
+        None | Some(Command::Accelerators) => {
+            stream(out, |t| api.list_accelerators(MAX_RESULTS_RESOURCES, t)).await?;
+        }
+        Some(Command::Listeners { accelerator }) => {
+            let arn = resolve_accelerator(api, accelerator).await?;
+            stream(out, |t| api.list_listeners(&arn, MAX_RESULTS_RESOURCES, t)).await?;
+        }
+        Some(Command::EndpointGroups { listener_arn }) => {
+            if !matches!(parse_arn(listener_arn), Ok(ArnKind::Listener { .. })) {
+                return Err(HeadlessError::Usage(format!(
+                    "{listener_arn:?} is not a listener ARN (…:accelerator/ID/listener/ID); `portolan listeners ACCEL` lists them"
+                )));
+            }
+            stream(out, |t| {
+                api.list_endpoint_groups(listener_arn, MAX_RESULTS_RESOURCES, t)
+            })
+            .await?;
+        }
+        Some(Command::Mappings(args)) => mappings(cli, args, api, out).await?,
+        Some(Command::Emulator(_)) => {
+            return Err(HeadlessError::Usage(
+                "the emulator runs on its own: portolan emulator".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes every page of a listing as it arrives.
+async fn stream<W, R, F, Fut>(out: &mut Output<W>, mut next: F) -> Result<u64, HeadlessError>
+where
+    W: Write,
+    R: Record,
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Page<R>, ApiError>>,
+{
+    out.begin::<R>()?;
+    let mut token = None;
+    loop {
+        let page = next(token).await?;
+        out.page(&page.items)?;
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => break,
+        }
+    }
+    Ok(out.finish::<R>()?)
+}
+
+async fn mappings<W: Write>(
+    cli: &Cli,
+    args: &MappingsArgs,
+    api: &dyn GlobalAccelerator,
+    out: &mut Output<W>,
+) -> Result<(), HeadlessError> {
+    let size = cli.page_size;
+    if let (Some(endpoint), Some(ip)) = (&args.endpoint, &args.ip) {
+        let subnet = parse_subnet_id(endpoint)
+            .map_err(|e| HeadlessError::Usage(format!("--endpoint: {e}")))?;
+        let ip = parse_ipv4(ip)
+            .map_err(|e| HeadlessError::Usage(format!("--ip: {e}")))?
+            .to_string();
+        stream(out, |t| {
+            api.list_port_mappings_by_destination(&subnet, &ip, size, t)
+        })
+        .await?;
+        return Ok(());
+    }
+    let accelerators = match &args.accelerator {
+        Some(a) => vec![resolve_accelerator(api, a).await?],
+        None => all_accelerators(api)
+            .await?
+            .into_iter()
+            .map(|a| a.arn)
+            .collect(),
+    };
+    let group = args.endpoint_group.as_deref();
+    if let Some(g) = group
+        && !matches!(parse_arn(g), Ok(ArnKind::EndpointGroup { .. }))
+    {
+        return Err(HeadlessError::Usage(format!(
+            "--endpoint-group: {g:?} is not an endpoint group ARN"
+        )));
+    }
+    out.begin::<AcceleratorPortMapping>()?;
+    for arn in &accelerators {
+        let mut token = None;
+        loop {
+            let page = api.list_port_mappings(arn, group, size, token).await?;
+            let rows: Vec<AcceleratorPortMapping> = page
+                .items
+                .into_iter()
+                .map(|mapping| AcceleratorPortMapping {
+                    accelerator_arn: arn.clone(),
+                    spans_accelerators: args.all,
+                    mapping,
+                })
+                .collect();
+            out.page(&rows)?;
+            match page.next_token {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+    }
+    out.finish::<AcceleratorPortMapping>()?;
+    Ok(())
+}
+
+async fn all_accelerators(api: &dyn GlobalAccelerator) -> Result<Vec<Accelerator>, ApiError> {
+    let mut all = Vec::new();
+    let mut token = None;
+    loop {
+        let page = api.list_accelerators(MAX_RESULTS_RESOURCES, token).await?;
+        all.extend(page.items);
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => return Ok(all),
+        }
+    }
+}
+
+/// An ARN as given, or the ARN of the one accelerator with that exact name. Names need not be
+/// unique, so a shared name is an error that lists the candidates.
+pub async fn resolve_accelerator(
+    api: &dyn GlobalAccelerator,
+    given: &str,
+) -> Result<String, HeadlessError> {
+    if let Ok(ArnKind::Accelerator { .. }) = parse_arn(given) {
+        return Ok(given.trim().to_string());
+    }
+    if parse_arn(given).is_ok() {
+        return Err(HeadlessError::Usage(format!(
+            "{given:?} is not an accelerator ARN"
+        )));
+    }
+    let matches: Vec<String> = all_accelerators(api)
+        .await?
+        .into_iter()
+        .filter(|a| a.name == given)
+        .map(|a| a.arn)
+        .collect();
+    let shown = crate::text::sanitize(given);
+    match matches.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(HeadlessError::Usage(format!(
+            "no accelerator is named {shown:?} (names are case-sensitive; `portolan accelerators` lists them)"
+        ))),
+        many => Err(HeadlessError::Usage(format!(
+            "{} accelerators are named {shown:?}; give one of their ARNs: {}",
+            many.len(),
+            many.join(", ")
+        ))),
+    }
+}
+
+/// `portolan emulator`: serve until Ctrl-C, printing the endpoint URL first.
+pub async fn run_emulator(args: &EmulatorArgs) -> Result<(), HeadlessError> {
+    let topology = match &args.topology {
+        Some(path) => Topology::load(path),
+        None => Ok(Topology::demo()),
+    }
+    .map_err(|e| HeadlessError::Usage(e.to_string()))?;
+    if !(args.settle.is_finite() && args.settle >= 0.0) {
+        return Err(HeadlessError::Usage(
+            "--settle must be a number of seconds, 0 or more".into(),
+        ));
+    }
+    let options = EmulatorOptions {
+        settle: std::time::Duration::from_secs_f64(args.settle),
+    };
+    let emulator = Emulator::from_topology(&topology, options)
+        .map_err(|e| HeadlessError::Usage(e.to_string()))?;
+    let faults = Faults::new(args.fault_seed);
+    for spec in &args.faults {
+        faults.add(spec.clone());
+    }
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .map_err(|e| HeadlessError::Usage(format!("cannot listen on {}: {e}", args.listen)))?;
+    let mut stdout = io::stdout();
+    writeln!(stdout, "http://{}", listener.local_addr()?)?;
+    stdout.flush()?;
+    let shutdown = async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            let term = async {
+                match term.as_mut() {
+                    Some(t) => {
+                        t.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = ctrl_c => {}
+                () = term => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+    };
+    crate::emulator::serve(listener, Arc::new(emulator), Arc::new(faults), shutdown).await?;
+    Ok(())
+}

@@ -1,0 +1,157 @@
+//! The real `portolan` binary, run as a user runs it: headless commands on the demo account and
+//! the standalone emulator.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn portolan(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_portolan"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        // Credentials for the loopback emulator only; nothing here reaches AWS.
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "example")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("run portolan")
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn demo_accelerators_as_the_aws_cli_document() {
+    let out = portolan(&["--demo", "accelerators", "--output", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let accs = doc["Accelerators"].as_array().unwrap();
+    assert!(
+        accs.len() >= 20,
+        "the demo account has at least 20 accelerators"
+    );
+    for a in accs {
+        assert!(
+            a["AcceleratorArn"]
+                .as_str()
+                .unwrap()
+                .starts_with("arn:aws:globalaccelerator::")
+        );
+        assert!(a["Name"].is_string());
+        assert!(a["Status"].is_string());
+    }
+    // Every --demo run starts from the same file: same ARNs each time.
+    let again = portolan(&["--demo", "accelerators", "--output", "json"]);
+    assert_eq!(stdout(&out), stdout(&again));
+}
+
+#[test]
+fn mappings_by_name_stream_as_ndjson_and_csv() {
+    let out = portolan(&["--demo", "accelerators", "--output", "ndjson"]);
+    let first: serde_json::Value =
+        serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    let arn = first["AcceleratorArn"].as_str().unwrap().to_string();
+
+    let out = portolan(&[
+        "--demo",
+        "mappings",
+        "--accelerator",
+        &arn,
+        "--output",
+        "ndjson",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    let mut ports = std::collections::HashSet::new();
+    for line in text.lines() {
+        let m: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(
+            ports.insert(m["AcceleratorPort"].as_u64().unwrap()),
+            "ports repeat"
+        );
+        assert!(matches!(
+            m["DestinationTrafficState"].as_str(),
+            Some("ALLOW" | "DENY")
+        ));
+    }
+    assert!(
+        ports.len() > 1000,
+        "demo accelerators hold thousands of mappings"
+    );
+
+    let csv = portolan(&[
+        "--demo",
+        "mappings",
+        "--accelerator",
+        &arn,
+        "--output",
+        "csv",
+    ]);
+    let csv = stdout(&csv);
+    assert_eq!(
+        csv.lines().count(),
+        ports.len() + 1,
+        "a header, then one row per mapping"
+    );
+}
+
+#[test]
+fn bad_input_is_refused_before_any_call_with_a_clear_message() {
+    let out = portolan(&[
+        "--demo",
+        "mappings",
+        "--endpoint",
+        "subnet-0a1b2c3d",
+        "--ip",
+        "10.0.3",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("IPv4"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    let out = portolan(&["--demo", "listeners", "no-such-accelerator"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-accelerator"));
+}
+
+#[test]
+fn standalone_emulator_prints_its_url_first() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portolan"))
+        .args([
+            "emulator",
+            "--listen",
+            "127.0.0.1:0",
+            "--topology",
+            "tests/fixtures/small.toml",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first.trim().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+
+    let out = portolan(&["--endpoint-url", &url, "accelerators", "--output", "json"]);
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!doc["Accelerators"].as_array().unwrap().is_empty());
+}

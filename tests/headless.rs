@@ -1,0 +1,172 @@
+//! Headless commands through the real client and emulator, on an account with a shared name and
+//! a hostile one, checking each output format's exact shape.
+
+use clap::Parser;
+use portolan::api::{ClientOptions, SdkClient};
+use portolan::cli::{Cli, OutputFormat};
+use portolan::emulator::{Emulator, EmulatorOptions, LocalEmulator, Topology};
+use portolan::headless::{HeadlessError, Output, run_to};
+
+const ACCOUNT: &str = r#"
+account_id = "123456789012"
+[[subnets]]
+id = "subnet-0e00000000000001a"
+region = "us-east-1"
+cidr = "10.7.0.0/28"
+[[accelerators]]
+name = "twin"
+[[accelerators]]
+name = "twin"
+[[accelerators]]
+name = "evil\u001b]52;c;cHduZWQ=\u0007\u001b[2J"
+[[accelerators.listeners]]
+port_ranges = [{ from = 20000, to = 20099 }]
+[[accelerators.listeners.endpoint_groups]]
+region = "us-east-1"
+destinations = [{ from = 80, to = 81, protocols = ["TCP"] }]
+endpoints = [{ subnet = "subnet-0e00000000000001a", allow_all = true }]
+"#;
+
+async fn run(
+    args: &[&str],
+    format: OutputFormat,
+    terminal: bool,
+) -> (Result<(), HeadlessError>, String) {
+    let topology = Topology::parse(ACCOUNT, "test").unwrap();
+    let local = LocalEmulator::start(
+        Emulator::from_topology(&topology, EmulatorOptions::default()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let api = SdkClient::connect(ClientOptions::local(&local.url))
+        .await
+        .unwrap();
+    let cli = Cli::try_parse_from(std::iter::once("portolan").chain(args.iter().copied())).unwrap();
+    let mut buf = Vec::new();
+    let result = {
+        let mut out = Output::new(format, &mut buf, terminal);
+        run_to(&cli, &api, &mut out).await
+    };
+    (result, String::from_utf8(buf).unwrap())
+}
+
+#[tokio::test]
+async fn a_shared_name_is_an_error_listing_every_match() {
+    let (r, out) = run(&["listeners", "twin"], OutputFormat::Table, true).await;
+    let err = r.unwrap_err().to_string();
+    assert!(err.contains("2 accelerators are named \"twin\""), "{err}");
+    assert_eq!(
+        err.matches("arn:aws:globalaccelerator::123456789012:accelerator/")
+            .count(),
+        2,
+        "{err}"
+    );
+    assert!(out.is_empty());
+}
+
+#[tokio::test]
+async fn tables_never_pass_escape_sequences_to_the_terminal() {
+    let (r, out) = run(&["accelerators"], OutputFormat::Table, true).await;
+    r.unwrap();
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(out.contains("evil\\x1b]52;c;cHduZWQ=\\x07"), "{out}");
+    assert!(out.lines().next().unwrap().starts_with("NAME"));
+    assert_eq!(out.lines().count(), 4, "a heading and three rows");
+}
+
+#[tokio::test]
+async fn json_is_the_aws_cli_document_and_ndjson_one_item_a_line() {
+    let (r, json) = run(&["mappings", "--all"], OutputFormat::Json, false).await;
+    r.unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = doc["PortMappings"].as_array().unwrap();
+    assert_eq!(rows.len(), 11 * 2);
+    for m in rows {
+        for key in [
+            "AcceleratorArn",
+            "AcceleratorPort",
+            "EndpointGroupArn",
+            "EndpointId",
+            "DestinationSocketAddress",
+            "Protocols",
+            "DestinationTrafficState",
+        ] {
+            assert!(m.get(key).is_some(), "{key} in {m}");
+        }
+        assert_eq!(m["Protocols"], serde_json::json!(["TCP"]));
+    }
+    assert!(
+        json.starts_with("{\n    \"PortMappings\": [\n        {"),
+        "AWS CLI indentation"
+    );
+
+    let (r, nd) = run(
+        &["mappings", "--all", "--page-size", "5"],
+        OutputFormat::Ndjson,
+        false,
+    )
+    .await;
+    r.unwrap();
+    let lines: Vec<serde_json::Value> = nd
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        &lines, rows,
+        "pages of 5 stream the same items in the same order"
+    );
+
+    let (r, empty) = run(&["listeners", "arn:aws:globalaccelerator::123456789012:accelerator/00000000-0000-4000-8000-000000000000"], OutputFormat::Json, false).await;
+    assert!(r.unwrap_err().to_string().contains("not found"));
+    assert!(empty.starts_with("{\n    \"Listeners\": ["), "{empty}");
+}
+
+#[tokio::test]
+async fn csv_has_a_header_then_one_row_per_item() {
+    let (r, csv) = run(
+        &[
+            "mappings",
+            "--endpoint",
+            "subnet-0e00000000000001a",
+            "--ip",
+            "10.7.0.4",
+        ],
+        OutputFormat::Csv,
+        false,
+    )
+    .await;
+    r.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "AcceleratorArn,AcceleratorSocketAddresses,EndpointGroupArn,EndpointId,EndpointGroupRegion,DestinationSocketAddress,IpAddressType,DestinationTrafficState"
+    );
+    assert_eq!(lines.len(), 3, "ports 80 and 81 of 10.7.0.4");
+    assert!(lines[1].contains(",10.7.0.4:80,IPV4,ALLOW"), "{}", lines[1]);
+    let sockets = lines[1].split(',').nth(1).unwrap();
+    assert_eq!(
+        sockets.split(' ').count(),
+        2,
+        "one socket per static IP, space-separated: {sockets}"
+    );
+}
+
+#[tokio::test]
+async fn bad_destination_input_is_refused_before_any_call() {
+    let (r, out) = run(
+        &[
+            "mappings",
+            "--endpoint",
+            "subnet-0e00000000000001a",
+            "--ip",
+            "10.7.0",
+        ],
+        OutputFormat::Csv,
+        false,
+    )
+    .await;
+    let e = r.unwrap_err();
+    assert!(matches!(e, HeadlessError::Usage(_)));
+    assert!(e.to_string().contains("--ip"));
+    assert!(out.is_empty());
+}
