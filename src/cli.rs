@@ -29,9 +29,13 @@ pub struct Cli {
     /// Port mappings per request (1-20000).
     #[arg(long, global = true, default_value_t = 20_000, value_parser = clap::value_parser!(i32).range(1..=20_000))]
     pub page_size: i32,
-    /// Write logs to this file.
+    /// Write logs to this file (the interactive view logs to
+    /// $XDG_STATE_HOME/portolan/portolan.log by default).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Scroll lists with the mouse wheel (off by default, so the terminal's own selection works).
+    #[arg(long)]
+    pub mouse: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

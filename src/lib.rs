@@ -2,8 +2,12 @@
 //! the service that speaks its wire protocol.
 
 pub mod api;
+pub mod app;
 pub mod cli;
 pub mod emulator;
 pub mod headless;
+pub mod logging;
 pub mod model;
+pub mod session;
 pub mod text;
+pub mod ui;

@@ -2,35 +2,23 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use portolan::cli::{Cli, Command};
-use portolan::headless;
-
-fn init_logging(cli: &Cli) {
-    // Logs never go to stdout: headless output is data, and the terminal UI owns the screen.
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PORTOLAN_LOG")
-        .unwrap_or_else(|_| "info".into());
-    if let Some(path) = &cli.log_file
-        && let Ok(file) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-    {
-        tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_ansi(false)
-            .with_writer(std::sync::Mutex::new(file))
-            .init();
-    }
-}
+use portolan::{headless, logging, session};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(&cli);
+    let interactive = cli.command.is_none();
+    let log_path = cli
+        .log_file
+        .clone()
+        .or_else(|| interactive.then(logging::default_path).flatten());
+    let _log_guard = log_path.as_deref().and_then(logging::init);
     let result = match &cli.command {
         Some(Command::Emulator(args)) => headless::run_emulator(args).await,
-        _ => match headless::connect(&cli).await {
-            Ok((api, _local)) => headless::run(&cli, api.as_ref()).await,
-            Err(e) => Err(e),
+        None => return run_app(&cli).await,
+        Some(_) => match session::connect(&cli).await {
+            Ok(session) => headless::run(&cli, session.api.as_ref()).await,
+            Err(e) => Err(e.into()),
         },
     };
     match result {
@@ -41,6 +29,34 @@ async fn main() -> ExitCode {
                 eprintln!("portolan: {e}");
             }
             code
+        }
+    }
+}
+
+async fn run_app(cli: &Cli) -> ExitCode {
+    let session = match session::connect(cli).await {
+        Ok(session) => session,
+        Err(e) => {
+            eprintln!("portolan: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let state = portolan::app::State::new(
+        portolan::app::Context {
+            profile: session.profile.clone(),
+            endpoint: session.endpoint.clone(),
+            account: None,
+        },
+        (80, 24),
+        std::time::Instant::now(),
+    );
+    let mut state = state;
+    state.mouse = cli.mouse;
+    match portolan::app::run_terminal(session.api, state).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("portolan: the terminal failed: {e}");
+            ExitCode::FAILURE
         }
     }
 }

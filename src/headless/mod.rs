@@ -10,10 +10,11 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
-use crate::api::{ApiError, ClientOptions, GlobalAccelerator, MAX_RESULTS_RESOURCES, SdkClient};
+use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_RESOURCES};
 use crate::cli::{Cli, Command, EmulatorArgs, MappingsArgs, OutputFormat};
-use crate::emulator::{Emulator, EmulatorOptions, Faults, LocalEmulator, Topology};
+use crate::emulator::{Emulator, EmulatorOptions, Faults, Topology};
 use crate::model::{Accelerator, ArnKind, Page, parse_arn, parse_ipv4, parse_subnet_id};
+use crate::session::SessionError;
 pub use output::Output;
 use records::{AcceleratorPortMapping, Record};
 
@@ -28,6 +29,15 @@ pub enum HeadlessError {
     Io(#[from] io::Error),
 }
 
+impl From<SessionError> for HeadlessError {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::Api(e) => HeadlessError::Api(e),
+            SessionError::Demo(e) => HeadlessError::Usage(e),
+        }
+    }
+}
+
 impl HeadlessError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
@@ -36,26 +46,6 @@ impl HeadlessError {
             _ => ExitCode::FAILURE,
         }
     }
-}
-
-/// The client the options ask for, and the in-process emulator behind it for `--demo`
-/// (kept alive as long as the client is used).
-pub async fn connect(
-    cli: &Cli,
-) -> Result<(Arc<dyn GlobalAccelerator>, Option<LocalEmulator>), HeadlessError> {
-    if cli.demo {
-        let emulator = Emulator::from_topology(&Topology::demo(), EmulatorOptions::default())
-            .map_err(|e| HeadlessError::Usage(e.to_string()))?;
-        let local = LocalEmulator::start(emulator).await?;
-        let client = SdkClient::connect(ClientOptions::local(&local.url)).await?;
-        return Ok((Arc::new(client), Some(local)));
-    }
-    let options = ClientOptions {
-        profile: cli.profile.clone(),
-        endpoint_url: cli.endpoint_url.clone(),
-        ..ClientOptions::default()
-    };
-    Ok((Arc::new(SdkClient::connect(options).await?), None))
 }
 
 /// Runs a headless command against `api`, writing to stdout.

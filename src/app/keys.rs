@@ -1,0 +1,367 @@
+//! Keys, in layers: an open modal takes every key, then a text field with focus, then the
+//! screen on top, then the keys that work everywhere. The help overlay and the hint bar are
+//! drawn from the same table, so they cannot disagree with what the keys do.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tui_input::backend::crossterm::EventHandler;
+
+use super::list::{ListPane, Row};
+use super::screens::{AcceleratorInfo, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen};
+use super::{Effect, Loadable, Modal, Screen, State};
+
+/// One line of help: the keys and what they do.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static str,
+    pub action: &'static str,
+}
+
+/// A binding as a struct literal, so tables of them are promoted to statics.
+macro_rules! b {
+    ($keys:expr, $action:expr) => {
+        Binding {
+            keys: $keys,
+            action: $action,
+        }
+    };
+}
+
+/// Every key, grouped as the help overlay shows them.
+pub fn help_sections() -> &'static [(&'static str, &'static [Binding])] {
+    &[
+        (
+            "Move",
+            &[
+                b!("j k ↓ ↑", "next / previous row"),
+                b!("g G Home End", "first / last row"),
+                b!("PgDn PgUp", "a screen down / up"),
+                b!("Enter l →", "open the selected item"),
+                b!(
+                    "Esc Backspace h ←",
+                    "back (clears a filter or message first)"
+                ),
+            ],
+        ),
+        (
+            "Lists",
+            &[
+                b!("/", "filter the loaded rows (Enter keeps, Esc clears)"),
+                b!("s", "sort by the next column"),
+                b!("S", "reverse the sort"),
+                b!("i", "details of the selected accelerator or listener"),
+                b!("r", "refresh this pane"),
+            ],
+        ),
+        (
+            "App",
+            &[b!("?", "this help (Esc closes)"), b!("q Ctrl-C", "quit")],
+        ),
+    ]
+}
+
+/// The one-line hint for the screen on top.
+pub fn hints(state: &State) -> &'static [Binding] {
+    if state.modal.is_some() {
+        return &[b!("j k", "scroll"), b!("Esc", "close")];
+    }
+    if filter_editing(state) {
+        return &[
+            b!("type", "filter loaded rows"),
+            b!("Enter", "keep"),
+            b!("Esc", "clear"),
+        ];
+    }
+    match state.top() {
+        Screen::Accelerators(_) => &[
+            b!("⏎", "listeners"),
+            b!("i", "info"),
+            b!("/", "filter"),
+            b!("s", "sort"),
+            b!("r", "refresh"),
+            b!("?", "help"),
+            b!("q", "quit"),
+        ],
+        Screen::Listeners(_) => &[
+            b!("⏎", "endpoint groups"),
+            b!("i", "info"),
+            b!("/", "filter"),
+            b!("s", "sort"),
+            b!("esc", "back"),
+            b!("?", "help"),
+        ],
+        Screen::EndpointGroups(_) => &[
+            b!("⏎", "details"),
+            b!("/", "filter"),
+            b!("s", "sort"),
+            b!("r", "refresh"),
+            b!("esc", "back"),
+            b!("?", "help"),
+        ],
+        Screen::GroupDetail(_) => &[
+            b!("j k", "subnets"),
+            b!("/", "filter"),
+            b!("r", "refresh"),
+            b!("esc", "back"),
+            b!("?", "help"),
+        ],
+        Screen::AcceleratorInfo(_) | Screen::ListenerInfo(_) => &[
+            b!("j k", "scroll"),
+            b!("r", "refresh"),
+            b!("esc", "back"),
+            b!("?", "help"),
+        ],
+    }
+}
+
+fn filter_editing(state: &State) -> bool {
+    match state.top() {
+        Screen::Accelerators(p) => p.filter.editing,
+        Screen::Listeners(s) => s.pane.filter.editing,
+        Screen::EndpointGroups(s) => s.pane.filter.editing,
+        Screen::GroupDetail(s) => s.endpoints.filter.editing,
+        _ => false,
+    }
+}
+
+/// Runs `$body` with `$pane` bound to the list of the top screen, if it has one; the body is
+/// compiled once per row type.
+macro_rules! with_list {
+    ($state:expr, |$pane:ident| $body:expr) => {
+        match $state.top_mut() {
+            Screen::Accelerators($pane) => Some($body),
+            Screen::Listeners(s) => {
+                let $pane = &mut s.pane;
+                Some($body)
+            }
+            Screen::EndpointGroups(s) => {
+                let $pane = &mut s.pane;
+                Some($body)
+            }
+            Screen::GroupDetail(s) => {
+                let $pane = &mut s.endpoints;
+                Some($body)
+            }
+            _ => None,
+        }
+    };
+}
+
+/// A key for the filter field; false when the field does not have focus.
+fn filter_key<T: Row>(pane: &mut ListPane<T>, key: &KeyEvent) -> bool {
+    if !pane.filter.editing {
+        return false;
+    }
+    match key.code {
+        KeyCode::Enter => pane.filter.editing = false,
+        KeyCode::Esc => {
+            pane.filter.input.reset();
+            pane.filter.editing = false;
+            pane.refilter();
+        }
+        _ => {
+            if pane.filter.input.handle_event(&Event::Key(*key)).is_some() {
+                pane.refilter();
+            }
+        }
+    }
+    true
+}
+
+/// Clears an active filter; true when there was one.
+fn clear_filter<T: Row>(pane: &mut ListPane<T>) -> bool {
+    if !pane.filter.is_active() {
+        return false;
+    }
+    pane.filter.input.reset();
+    pane.refilter();
+    true
+}
+
+fn paste_into<T: Row>(pane: &mut ListPane<T>, text: &str) {
+    if !pane.filter.editing {
+        return;
+    }
+    // A filter is one line: keep printable characters only, and a sane amount of them.
+    let clean: String = text.chars().filter(|c| !c.is_control()).take(256).collect();
+    let value = format!("{}{clean}", pane.filter.input.value());
+    pane.filter.input = tui_input::Input::new(value);
+    pane.refilter();
+}
+
+pub fn move_selection(state: &mut State, delta: isize) {
+    match state.top_mut() {
+        Screen::AcceleratorInfo(AcceleratorInfo { scroll, .. })
+        | Screen::ListenerInfo(ListenerInfo { scroll, .. }) => {
+            *scroll = scroll.saturating_add_signed(delta.clamp(-1000, 1000) as i16);
+        }
+        _ => {
+            with_list!(state, |pane| pane.move_by(delta));
+        }
+    }
+}
+
+pub fn paste(state: &mut State, text: &str) {
+    if state.modal.is_none() {
+        with_list!(state, |pane| paste_into(pane, text));
+    }
+}
+
+pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        state.quit = true;
+        return Vec::new();
+    }
+    if let Some(modal) = state.modal {
+        handle_modal(state, modal, key);
+        return Vec::new();
+    }
+    if with_list!(state, |pane| filter_key(pane, &key)) == Some(true) {
+        return Vec::new();
+    }
+    let page = isize::try_from(state.list_rows()).unwrap_or(1).max(1);
+    match key.code {
+        KeyCode::Char('q') => state.quit = true,
+        KeyCode::Char('?') => state.modal = Some(Modal::Help { scroll: 0 }),
+        KeyCode::Char('j') | KeyCode::Down => move_selection(state, 1),
+        KeyCode::Char('k') | KeyCode::Up => move_selection(state, -1),
+        KeyCode::PageDown => move_selection(state, page),
+        KeyCode::PageUp => move_selection(state, -page),
+        KeyCode::Char('g') | KeyCode::Home => jump(state, false),
+        KeyCode::Char('G') | KeyCode::End => jump(state, true),
+        KeyCode::Char('s') => drop(with_list!(state, |pane| pane.cycle_sort())),
+        KeyCode::Char('S') => drop(with_list!(state, |pane| pane.reverse_sort())),
+        KeyCode::Char('/') => drop(with_list!(state, |pane| pane.filter.editing = true)),
+        KeyCode::Char('r') => return state.reload_top(),
+        KeyCode::Enter | KeyCode::Char('l') | KeyCode::Right => return open(state),
+        KeyCode::Char('i') => return info(state),
+        KeyCode::Esc | KeyCode::Backspace | KeyCode::Char('h') | KeyCode::Left => {
+            return back(state);
+        }
+        _ => state.dirty = false,
+    }
+    Vec::new()
+}
+
+fn jump(state: &mut State, last: bool) {
+    match state.top_mut() {
+        Screen::AcceleratorInfo(AcceleratorInfo { scroll, .. })
+        | Screen::ListenerInfo(ListenerInfo { scroll, .. }) => {
+            *scroll = if last { u16::MAX / 2 } else { 0 };
+        }
+        _ => drop(with_list!(state, |pane| if last {
+            pane.select_last();
+        } else {
+            pane.select_first();
+        })),
+    }
+}
+
+fn handle_modal(state: &mut State, modal: Modal, key: KeyEvent) {
+    match modal {
+        Modal::Help { scroll } => {
+            let scroll = match key.code {
+                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => {
+                    state.modal = None;
+                    return;
+                }
+                KeyCode::Char('j') | KeyCode::Down => scroll.saturating_add(1),
+                KeyCode::Char('k') | KeyCode::Up => scroll.saturating_sub(1),
+                KeyCode::Char('g') | KeyCode::Home => 0,
+                _ => scroll,
+            };
+            state.modal = Some(Modal::Help { scroll });
+        }
+    }
+}
+
+/// Esc and friends: dismiss an error, then clear a filter, then go back.
+fn back(state: &mut State) -> Vec<Effect> {
+    if state.message.take().is_some() {
+        return Vec::new();
+    }
+    if with_list!(state, |pane| clear_filter(pane)) == Some(true) {
+        return Vec::new();
+    }
+    if state.screens.len() == 1 {
+        state.info("this is the top: q quits");
+        return Vec::new();
+    }
+    state.pop()
+}
+
+fn open(state: &mut State) -> Vec<Effect> {
+    let next = match state.top() {
+        Screen::Accelerators(p) => p.selected().map(|a| {
+            Screen::Listeners(ListenersScreen {
+                accelerator: a.clone(),
+                pane: ListPane::default(),
+            })
+        }),
+        Screen::Listeners(s) => s.pane.selected().map(|l| {
+            Screen::EndpointGroups(GroupsScreen {
+                accelerator: s.accelerator.clone(),
+                listener: l.clone(),
+                pane: ListPane::default(),
+            })
+        }),
+        Screen::EndpointGroups(s) => s.pane.selected().map(|g| {
+            let mut detail = GroupDetail {
+                accelerator: s.accelerator.clone(),
+                listener: s.listener.clone(),
+                group: Loadable::default(),
+                endpoints: ListPane::default(),
+            };
+            // Show what the list already knows at once; the describe call refreshes it.
+            detail.set_group(g.clone(), state.now);
+            detail.group.loaded_at = None;
+            Screen::GroupDetail(detail)
+        }),
+        _ => None,
+    };
+    match next {
+        Some(screen) => state.push(screen),
+        None => {
+            state.dirty = false;
+            Vec::new()
+        }
+    }
+}
+
+fn info(state: &mut State) -> Vec<Effect> {
+    let next = match state.top() {
+        Screen::Accelerators(p) => p.selected().map(|a| {
+            Screen::AcceleratorInfo(AcceleratorInfo {
+                accelerator: Loadable {
+                    value: Some(a.clone()),
+                    ..Loadable::default()
+                },
+                tags: Loadable::default(),
+                attributes: Loadable::default(),
+                scroll: 0,
+            })
+        }),
+        Screen::Listeners(s) => s.pane.selected().map(|l| {
+            Screen::ListenerInfo(ListenerInfo {
+                accelerator: s.accelerator.clone(),
+                listener: Loadable {
+                    value: Some(l.clone()),
+                    ..Loadable::default()
+                },
+                scroll: 0,
+            })
+        }),
+        Screen::EndpointGroups(_) => return open(state),
+        _ => None,
+    };
+    match next {
+        Some(screen) => state.push(screen),
+        None => {
+            state.dirty = false;
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,384 @@
+//! The interactive explorer's state and its one `update` function. `update` changes the state
+//! and returns effects (calls to make, calls to abort); it never does IO, so every behaviour
+//! here is tested without a terminal or a network.
+
+mod call;
+mod keys;
+pub mod list;
+pub mod rows;
+mod runtime;
+mod screens;
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyEvent, MouseEvent, MouseEventKind};
+
+pub use call::{Call, Reply, RequestId};
+pub use keys::{Binding, help_sections, hints};
+pub use runtime::{Runtime, run, run_terminal};
+pub use screens::{
+    AcceleratorInfo, FIELD_NAME_WIDTH, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen,
+    Loadable, Screen, fields_height,
+};
+
+use crate::api::ApiError;
+use list::ListPane;
+
+/// Rows of chrome around a list: header, breadcrumbs, the list's frame and column header,
+/// status bar and key hints. The drawing code lays out the same rows.
+pub const CHROME_ROWS: u16 = 7;
+/// Below this size the screen shows only a request to enlarge the terminal.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+/// Information messages fade after this long; errors stay until dismissed.
+const INFO_TTL: Duration = Duration::from_secs(5);
+
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Time passed: ages and the spinner move on.
+    Tick,
+    /// A call finished.
+    Reply {
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Call {
+        id: RequestId,
+        call: Call,
+    },
+    /// The answer to this request is no longer wanted: stop the task.
+    Cancel(RequestId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+    pub at: Instant,
+}
+
+/// Where the data comes from, shown in the header so nobody acts on the wrong account.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The AWS profile, or a description such as "demo".
+    pub profile: String,
+    pub endpoint: Option<String>,
+    /// Taken from the first ARN loaded; no extra call.
+    pub account: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modal {
+    Help { scroll: u16 },
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub now: Instant,
+    pub started: Instant,
+    /// Terminal columns and rows.
+    pub size: (u16, u16),
+    pub context: Context,
+    /// Never empty: the accelerators pane is at the bottom.
+    pub screens: Vec<Screen>,
+    pub modal: Option<Modal>,
+    pub message: Option<Message>,
+    pub mouse: bool,
+    pub quit: bool,
+    /// Something visible changed since the last draw.
+    pub dirty: bool,
+    next_request: RequestId,
+}
+
+impl State {
+    pub fn new(context: Context, size: (u16, u16), now: Instant) -> Self {
+        Self {
+            now,
+            started: now,
+            size,
+            context,
+            screens: vec![Screen::Accelerators(ListPane::default())],
+            modal: None,
+            message: None,
+            mouse: false,
+            quit: false,
+            dirty: true,
+            next_request: 1,
+        }
+    }
+
+    /// The effects that load the first screen.
+    pub fn start(&mut self) -> Vec<Effect> {
+        self.reload_top()
+    }
+
+    pub fn top(&self) -> &Screen {
+        self.screens
+            .last()
+            .expect("the accelerators pane is never popped")
+    }
+
+    pub fn top_mut(&mut self) -> &mut Screen {
+        self.screens
+            .last_mut()
+            .expect("the accelerators pane is never popped")
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
+    }
+
+    /// Any request in flight on any screen.
+    pub fn busy(&self) -> bool {
+        self.screens.iter().any(|s| !s.pending().is_empty())
+    }
+
+    /// Rows a list shows at the current size (one fewer while a filter line is shown).
+    pub fn list_rows(&self) -> usize {
+        let (filter_line, above) = match self.top() {
+            Screen::Accelerators(p) => (filter_shown(p), 0),
+            Screen::Listeners(s) => (filter_shown(&s.pane), 0),
+            Screen::EndpointGroups(s) => (filter_shown(&s.pane), 0),
+            Screen::GroupDetail(s) => {
+                (filter_shown(&s.endpoints), s.fields_frame_height(self.size))
+            }
+            _ => (false, 0),
+        };
+        let chrome = CHROME_ROWS + u16::from(filter_line) + above;
+        usize::from(self.size.1.saturating_sub(chrome)).max(1)
+    }
+
+    /// How long the loop may sleep before state needs redrawing without any input: the
+    /// spinner turns while requests are in flight, ages tick once a second, messages fade.
+    pub fn next_tick(&self) -> Option<Duration> {
+        if self.busy() {
+            return Some(Duration::from_millis(100));
+        }
+        let age_on_screen = self.top().freshness().0.is_some();
+        let fading = self.message.as_ref().is_some_and(|m| !m.error);
+        (age_on_screen || fading).then_some(Duration::from_secs(1))
+    }
+
+    fn request_id(&mut self) -> RequestId {
+        let id = self.next_request;
+        self.next_request += 1;
+        id
+    }
+
+    fn reload_top(&mut self) -> Vec<Effect> {
+        let mut effects: Vec<Effect> = self
+            .top_mut()
+            .cancel_all()
+            .into_iter()
+            .map(Effect::Cancel)
+            .collect();
+        let mut next = self.next_request;
+        let calls = self.top_mut().reload(|| {
+            next += 1;
+            next - 1
+        });
+        self.next_request = next;
+        effects.extend(
+            calls
+                .into_iter()
+                .map(|(id, call)| Effect::Call { id, call }),
+        );
+        effects
+    }
+
+    fn push(&mut self, screen: Screen) -> Vec<Effect> {
+        self.screens.push(screen);
+        self.reload_top()
+    }
+
+    fn pop(&mut self) -> Vec<Effect> {
+        if self.screens.len() <= 1 {
+            return Vec::new();
+        }
+        let mut screen = self.screens.pop().expect("checked above");
+        screen
+            .cancel_all()
+            .into_iter()
+            .map(Effect::Cancel)
+            .collect()
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+            at: self.now,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+            at: self.now,
+        });
+    }
+
+    /// Requests the next page of the visible list when the cursor nears the end of what is
+    /// loaded.
+    fn load_more(&mut self) -> Vec<Effect> {
+        let rows = self.list_rows();
+        let id = self.next_request;
+        let call = match self.top_mut() {
+            Screen::Accelerators(p) => p.wants_next_page(rows).map(|token| {
+                p.begin_next_page(id, token.clone());
+                Call::ListAccelerators { token: Some(token) }
+            }),
+            Screen::Listeners(s) => s.pane.wants_next_page(rows).map(|token| {
+                s.pane.begin_next_page(id, token.clone());
+                Call::ListListeners {
+                    accelerator_arn: s.accelerator.arn.clone(),
+                    token: Some(token),
+                }
+            }),
+            Screen::EndpointGroups(s) => s.pane.wants_next_page(rows).map(|token| {
+                s.pane.begin_next_page(id, token.clone());
+                Call::ListEndpointGroups {
+                    listener_arn: s.listener.arn.clone(),
+                    token: Some(token),
+                }
+            }),
+            _ => None,
+        };
+        match call {
+            Some(call) => {
+                self.next_request += 1;
+                vec![Effect::Call { id, call }]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    fn deliver(&mut self, id: RequestId, result: Result<Reply, ApiError>) -> Vec<Effect> {
+        let Some(index) = self.screens.iter().position(|s| s.pending().contains(&id)) else {
+            tracing::debug!(id, "dropped an answer nobody waits for");
+            return Vec::new();
+        };
+        self.dirty = true;
+        if let Err(e) = &result {
+            tracing::warn!(id, error = %e, "request failed");
+            self.error(e.to_string());
+        } else if self.context.account.is_none() {
+            self.context.account = first_arn(result.as_ref().ok())
+                .and_then(rows::account_of)
+                .map(str::to_string);
+        }
+        let now = self.now;
+        let follow_up = self.screens[index].deliver(id, result, now);
+        let mut effects = Vec::new();
+        if let Some(call) = follow_up {
+            let next = self.request_id();
+            match &mut self.screens[index] {
+                Screen::Accelerators(p) => continue_refresh(p, next, &call),
+                Screen::Listeners(s) => continue_refresh(&mut s.pane, next, &call),
+                Screen::EndpointGroups(s) => continue_refresh(&mut s.pane, next, &call),
+                _ => {}
+            }
+            effects.push(Effect::Call { id: next, call });
+        }
+        effects
+    }
+
+    fn scroll_top_into_view(&mut self) {
+        let rows = self.list_rows();
+        match self.top_mut() {
+            Screen::Accelerators(p) => p.scroll_into_view(rows),
+            Screen::Listeners(s) => s.pane.scroll_into_view(rows),
+            Screen::EndpointGroups(s) => s.pane.scroll_into_view(rows),
+            Screen::GroupDetail(s) => s.endpoints.scroll_into_view(rows),
+            _ => {}
+        }
+    }
+}
+
+fn filter_shown<T: list::Row>(pane: &ListPane<T>) -> bool {
+    pane.filter.editing || pane.filter.is_active()
+}
+
+fn continue_refresh<T: list::Row>(pane: &mut ListPane<T>, id: RequestId, call: &Call) {
+    let token = match call {
+        Call::ListAccelerators { token }
+        | Call::ListListeners { token, .. }
+        | Call::ListEndpointGroups { token, .. } => token.clone(),
+        _ => None,
+    };
+    if let Some(token) = token {
+        pane.continue_refresh(id, token);
+    }
+}
+
+fn first_arn(reply: Option<&Reply>) -> Option<&str> {
+    match reply? {
+        Reply::Accelerators(p) => p.items.first().map(|a| a.arn.as_str()),
+        Reply::Listeners(p) => p.items.first().map(|l| l.arn.as_str()),
+        Reply::EndpointGroups(p) => p.items.first().map(|g| g.arn.as_str()),
+        Reply::Accelerator(a) => Some(&a.arn),
+        Reply::Listener(l) => Some(&l.arn),
+        Reply::EndpointGroup(g) => Some(&g.arn),
+        Reply::Attributes(_) | Reply::Tags(_) => None,
+    }
+}
+
+/// Applies one action to the state and returns what the loop must do next.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let mut effects = match action {
+        Action::Key(key) => {
+            state.dirty = true;
+            keys::handle(state, key)
+        }
+        Action::Paste(text) => {
+            state.dirty = true;
+            keys::paste(state, &text);
+            Vec::new()
+        }
+        Action::Mouse(mouse) => {
+            let delta = match mouse.kind {
+                MouseEventKind::ScrollDown => 3,
+                MouseEventKind::ScrollUp => -3,
+                _ => 0,
+            };
+            if state.mouse && delta != 0 && state.modal.is_none() {
+                state.dirty = true;
+                keys::move_selection(state, delta);
+            }
+            Vec::new()
+        }
+        Action::Resize(width, height) => {
+            state.size = (width, height);
+            state.dirty = true;
+            Vec::new()
+        }
+        Action::Tick => {
+            if state
+                .message
+                .as_ref()
+                .is_some_and(|m| !m.error && state.now.duration_since(m.at) >= INFO_TTL)
+            {
+                state.message = None;
+            }
+            state.dirty = true;
+            Vec::new()
+        }
+        Action::Reply { id, result } => state.deliver(id, result),
+    };
+    state.scroll_top_into_view();
+    effects.extend(state.load_more());
+    state.scroll_top_into_view();
+    effects
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,152 @@
+//! How accelerators, listeners and endpoint groups appear as rows of a list pane.
+
+use super::list::{Column, Row};
+use crate::model::{Accelerator, EndpointGroup, Listener, PortRange};
+
+/// The last path element of an ARN: the id a person compares at a glance.
+pub fn short_id(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+/// The account id inside an ARN (`arn:aws:globalaccelerator::ACCOUNT:…`).
+pub fn account_of(arn: &str) -> Option<&str> {
+    let account = arn.split(':').nth(4)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}
+
+/// The accelerator ARN a listener or endpoint group ARN sits under.
+pub fn accelerator_arn_of(arn: &str) -> &str {
+    match arn.find("/listener/") {
+        Some(i) => &arn[..i],
+        None => arn,
+    }
+}
+
+/// The listener ARN an endpoint group ARN sits under.
+pub fn listener_arn_of(arn: &str) -> &str {
+    match arn.find("/endpoint-group/") {
+        Some(i) => &arn[..i],
+        None => arn,
+    }
+}
+
+pub fn port_ranges(ranges: &[PortRange]) -> String {
+    let parts: Vec<String> = ranges.iter().map(ToString::to_string).collect();
+    parts.join(", ")
+}
+
+pub fn destinations(group: &EndpointGroup) -> String {
+    let parts: Vec<String> = group.destinations.iter().map(ToString::to_string).collect();
+    parts.join(", ")
+}
+
+pub fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+impl Row for Accelerator {
+    const COLUMNS: &'static [Column] = &[
+        Column::text("NAME", 14, true),
+        Column::text("STATUS", 11, false),
+        Column::text("ENABLED", 7, false),
+        Column::text("STATIC IPS", 15, true),
+        Column::text("DNS NAME", 20, true),
+    ];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.status.to_string(),
+            yes_no(self.enabled).to_string(),
+            self.static_ips.join(" "),
+            self.dns_name.clone(),
+        ]
+    }
+
+    fn id(&self) -> &str {
+        &self.arn
+    }
+}
+
+impl Row for Listener {
+    const COLUMNS: &'static [Column] = &[
+        Column::text("LISTENER", 12, false),
+        Column::text("PORT RANGES", 20, true),
+        Column::number("PORTS", 7),
+    ];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            short_id(&self.arn).to_string(),
+            port_ranges(&self.port_ranges),
+            self.total_ports().to_string(),
+        ]
+    }
+
+    fn id(&self) -> &str {
+        &self.arn
+    }
+}
+
+impl Row for EndpointGroup {
+    const COLUMNS: &'static [Column] = &[
+        Column::text("REGION", 14, false),
+        Column::text("DESTINATION PORTS", 20, true),
+        Column::number("SUBNETS", 7),
+        Column::text("GROUP", 12, false),
+    ];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.region.clone(),
+            destinations(self),
+            self.endpoints.len().to_string(),
+            short_id(&self.arn).to_string(),
+        ]
+    }
+
+    fn id(&self) -> &str {
+        &self.arn
+    }
+}
+
+/// A subnet endpoint of an endpoint group, as a row of the group's detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubnetEndpoint {
+    pub subnet_id: String,
+}
+
+impl Row for SubnetEndpoint {
+    const COLUMNS: &'static [Column] = &[Column::text("SUBNET ENDPOINT", 24, true)];
+
+    fn cells(&self) -> Vec<String> {
+        vec![self.subnet_id.clone()]
+    }
+
+    fn id(&self) -> &str {
+        &self.subnet_id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GROUP: &str =
+        "arn:aws:globalaccelerator::111122223333:accelerator/abc/listener/0a1b/endpoint-group/9f8e";
+
+    #[test]
+    fn arn_parts() {
+        assert_eq!(short_id(GROUP), "9f8e");
+        assert_eq!(account_of(GROUP), Some("111122223333"));
+        assert_eq!(account_of("arn:aws:x::12:y"), None);
+        assert_eq!(
+            accelerator_arn_of(GROUP),
+            "arn:aws:globalaccelerator::111122223333:accelerator/abc"
+        );
+        assert_eq!(
+            listener_arn_of(GROUP),
+            "arn:aws:globalaccelerator::111122223333:accelerator/abc/listener/0a1b"
+        );
+    }
+}

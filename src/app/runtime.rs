@@ -1,0 +1,189 @@
+//! The event loop: one task owns the state and waits on terminal events, answers from
+//! finished calls, and a timer that runs only while something on screen moves. Calls run as
+//! spawned tasks; an abandoned one is aborted and its late answer, if any, is dropped by id.
+
+use std::collections::HashMap;
+use std::io;
+use std::sync::Arc;
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream, KeyEventKind,
+};
+use crossterm::execute;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
+
+use super::{Action, Effect, RequestId, State, update};
+use crate::api::GlobalAccelerator;
+
+/// Runs effects as tasks against the API and remembers how to abort them.
+pub struct Runtime {
+    api: Arc<dyn GlobalAccelerator>,
+    tx: mpsc::UnboundedSender<Action>,
+    tasks: HashMap<RequestId, AbortHandle>,
+}
+
+impl Runtime {
+    pub fn new(api: Arc<dyn GlobalAccelerator>, tx: mpsc::UnboundedSender<Action>) -> Self {
+        Self {
+            api,
+            tx,
+            tasks: HashMap::new(),
+        }
+    }
+
+    pub fn apply(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Call { id, call } => {
+                    tracing::debug!(id, ?call, "call");
+                    let api = Arc::clone(&self.api);
+                    let tx = self.tx.clone();
+                    let task = tokio::spawn(async move {
+                        let result = call.run(api.as_ref()).await;
+                        let _ = tx.send(Action::Reply { id, result });
+                    });
+                    self.tasks.insert(id, task.abort_handle());
+                }
+                Effect::Cancel(id) => {
+                    if let Some(task) = self.tasks.remove(&id) {
+                        task.abort();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls still running.
+    pub fn running(&self) -> usize {
+        self.tasks.values().filter(|t| !t.is_finished()).count()
+    }
+
+    fn finished(&mut self, id: RequestId) {
+        self.tasks.remove(&id);
+    }
+}
+
+fn to_action(event: Event) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => Some(Action::Key(key)),
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Mouse(mouse) => Some(Action::Mouse(mouse)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Drives `state` until the user quits or the event stream ends, drawing on `terminal`.
+/// Generic over the backend and the event source so tests run the very same loop.
+pub async fn run<B, E>(
+    terminal: &mut Terminal<B>,
+    mut events: E,
+    api: Arc<dyn GlobalAccelerator>,
+    mut state: State,
+) -> io::Result<State>
+where
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut runtime = Runtime::new(api, tx);
+    let effects = state.start();
+    runtime.apply(effects);
+    loop {
+        if state.dirty {
+            terminal
+                .draw(|frame| crate::ui::render(&state, frame))
+                .map_err(io::Error::other)?;
+            state.dirty = false;
+        }
+        if state.quit {
+            break;
+        }
+        let tick = state.next_tick();
+        let action = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => match to_action(event) {
+                    Some(action) => action,
+                    None => continue,
+                },
+                Some(Err(e)) => return Err(e),
+                None => break,
+            },
+            Some(action) = rx.recv() => action,
+            () = sleep_or_never(tick) => Action::Tick,
+        };
+        handle(&mut state, &mut runtime, action);
+        // Take every answer already waiting before drawing once.
+        while let Ok(action) = rx.try_recv() {
+            handle(&mut state, &mut runtime, action);
+        }
+    }
+    runtime.apply(
+        state
+            .screens
+            .iter_mut()
+            .flat_map(super::Screen::cancel_all)
+            .map(Effect::Cancel)
+            .collect(),
+    );
+    Ok(state)
+}
+
+fn handle(state: &mut State, runtime: &mut Runtime, action: Action) {
+    if let Action::Reply { id, .. } = &action {
+        runtime.finished(*id);
+    }
+    state.now = std::time::Instant::now();
+    let effects = update(state, action);
+    runtime.apply(effects);
+}
+
+async fn sleep_or_never(tick: Option<std::time::Duration>) {
+    match tick {
+        Some(d) => tokio::time::sleep(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Takes over the real terminal, runs the loop, and gives the terminal back however the loop
+/// ends. A panic restores the terminal before its message is printed.
+pub async fn run_terminal(api: Arc<dyn GlobalAccelerator>, state: State) -> io::Result<()> {
+    let mouse = state.mouse;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore(mouse);
+        previous(info);
+    }));
+    let mut terminal = ratatui::try_init()?;
+    let mut state = state;
+    if let Ok(size) = terminal.size() {
+        state.size = (size.width, size.height);
+    }
+    let setup = if mouse {
+        execute!(io::stdout(), EnableBracketedPaste, EnableMouseCapture)
+    } else {
+        execute!(io::stdout(), EnableBracketedPaste)
+    };
+    let result = match setup {
+        Ok(()) => run(&mut terminal, EventStream::new(), api, state)
+            .await
+            .map(drop),
+        Err(e) => Err(e),
+    };
+    restore(mouse);
+    result
+}
+
+fn restore(mouse: bool) {
+    if mouse {
+        let _ = execute!(io::stdout(), DisableMouseCapture);
+    }
+    let _ = execute!(io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+}

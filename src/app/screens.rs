@@ -1,0 +1,358 @@
+//! The screens of the navigation stack: three list panes and the detail views reached from them.
+//! Each knows which requests it waits for, so an answer finds its screen by request id and an
+//! answer nobody waits for any more is dropped.
+
+use std::time::Instant;
+
+use super::call::{Call, Reply, RequestId};
+use super::list::ListPane;
+use super::rows::SubnetEndpoint;
+use crate::api::ApiError;
+use crate::model::{Accelerator, AcceleratorAttributes, EndpointGroup, Listener, Tag};
+
+/// One value loaded by a single call, kept (and marked stale) when a reload fails.
+#[derive(Debug, Clone)]
+pub struct Loadable<T> {
+    pub value: Option<T>,
+    pub pending: Option<RequestId>,
+    pub loaded_at: Option<Instant>,
+    pub error: Option<String>,
+    pub stale: bool,
+}
+
+impl<T> Default for Loadable<T> {
+    fn default() -> Self {
+        Self {
+            value: None,
+            pending: None,
+            loaded_at: None,
+            error: None,
+            stale: false,
+        }
+    }
+}
+
+impl<T> Loadable<T> {
+    pub fn arrived(&mut self, value: T, now: Instant) {
+        self.value = Some(value);
+        self.pending = None;
+        self.loaded_at = Some(now);
+        self.error = None;
+        self.stale = false;
+    }
+
+    pub fn failed(&mut self, message: String) {
+        self.pending = None;
+        self.error = Some(message);
+        self.stale = self.value.is_some();
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListenersScreen {
+    pub accelerator: Accelerator,
+    pub pane: ListPane<Listener>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupsScreen {
+    pub accelerator: Accelerator,
+    pub listener: Listener,
+    pub pane: ListPane<EndpointGroup>,
+}
+
+/// `i` on an accelerator: every field, its tags and its flow-log attributes.
+#[derive(Debug, Clone)]
+pub struct AcceleratorInfo {
+    pub accelerator: Loadable<Accelerator>,
+    pub tags: Loadable<Vec<Tag>>,
+    pub attributes: Loadable<AcceleratorAttributes>,
+    pub scroll: u16,
+}
+
+/// `i` on a listener.
+#[derive(Debug, Clone)]
+pub struct ListenerInfo {
+    pub accelerator: Accelerator,
+    pub listener: Loadable<Listener>,
+    pub scroll: u16,
+}
+
+/// `Enter` on an endpoint group: every field, and its subnet endpoints as a list of their own.
+#[derive(Debug, Clone)]
+pub struct GroupDetail {
+    pub accelerator: Accelerator,
+    pub listener: Listener,
+    pub group: Loadable<EndpointGroup>,
+    pub endpoints: ListPane<SubnetEndpoint>,
+}
+
+/// Width of the field names in a detail view.
+pub const FIELD_NAME_WIDTH: u16 = 16;
+
+/// Terminal rows `fields` take inside a frame `width` cells wide when long values wrap.
+pub fn fields_height(fields: &[(&str, String)], width: u16) -> u16 {
+    let value_width = usize::from(width.saturating_sub(2 + FIELD_NAME_WIDTH)).max(1);
+    let rows: usize = fields
+        .iter()
+        .map(|(_, v)| v.chars().count().div_ceil(value_width).max(1))
+        .sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
+impl GroupDetail {
+    /// Every field of the group, ARN included, as the detail shows them.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let Some(g) = &self.group.value else {
+            return Vec::new();
+        };
+        vec![
+            ("Region", g.region.clone()),
+            ("ARN", g.arn.clone()),
+            ("Destinations", super::rows::destinations(g)),
+            ("Subnets", g.endpoints.len().to_string()),
+            (
+                "Listener",
+                format!(
+                    "{} ({})",
+                    super::rows::short_id(&self.listener.arn),
+                    super::rows::port_ranges(&self.listener.port_ranges)
+                ),
+            ),
+            ("Accelerator", self.accelerator.name.clone()),
+        ]
+    }
+
+    /// Rows of the fields frame at a terminal `size`: what the fields need, at most half the
+    /// space between the breadcrumbs and the status bar.
+    pub fn fields_frame_height(&self, size: (u16, u16)) -> u16 {
+        let body = size.1.saturating_sub(4);
+        (fields_height(&self.fields(), size.0) + 2).min(body / 2)
+    }
+
+    pub fn set_group(&mut self, group: EndpointGroup, now: Instant) {
+        let endpoints = group
+            .endpoints
+            .iter()
+            .map(|s| SubnetEndpoint {
+                subnet_id: s.clone(),
+            })
+            .collect();
+        self.endpoints.replace_rows(endpoints, now);
+        self.group.arrived(group, now);
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Accelerators(ListPane<Accelerator>),
+    Listeners(ListenersScreen),
+    EndpointGroups(GroupsScreen),
+    AcceleratorInfo(AcceleratorInfo),
+    ListenerInfo(ListenerInfo),
+    GroupDetail(GroupDetail),
+}
+
+impl Screen {
+    /// The breadcrumb for this screen.
+    pub fn crumb(&self) -> String {
+        use super::rows::short_id;
+        match self {
+            Screen::Accelerators(_) => "accelerators".into(),
+            Screen::Listeners(s) => s.accelerator.name.clone(),
+            Screen::EndpointGroups(s) => format!("listener {}", short_id(&s.listener.arn)),
+            Screen::AcceleratorInfo(_) | Screen::ListenerInfo(_) => "info".into(),
+            Screen::GroupDetail(s) => match &s.group.value {
+                Some(g) => format!("{} group {}", g.region, short_id(&g.arn)),
+                None => "endpoint group".into(),
+            },
+        }
+    }
+
+    /// Requests this screen waits for.
+    pub fn pending(&self) -> Vec<RequestId> {
+        match self {
+            Screen::Accelerators(p) => p.pending.iter().map(|p| p.id).collect(),
+            Screen::Listeners(s) => s.pane.pending.iter().map(|p| p.id).collect(),
+            Screen::EndpointGroups(s) => s.pane.pending.iter().map(|p| p.id).collect(),
+            Screen::AcceleratorInfo(s) => {
+                [s.accelerator.pending, s.tags.pending, s.attributes.pending]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            }
+            Screen::ListenerInfo(s) => s.listener.pending.into_iter().collect(),
+            Screen::GroupDetail(s) => s.group.pending.into_iter().collect(),
+        }
+    }
+
+    /// When what this screen shows was last read, and whether a later read failed.
+    pub fn freshness(&self) -> (Option<Instant>, bool) {
+        match self {
+            Screen::Accelerators(p) => (p.loaded_at, p.stale),
+            Screen::Listeners(s) => (s.pane.loaded_at, s.pane.stale),
+            Screen::EndpointGroups(s) => (s.pane.loaded_at, s.pane.stale),
+            Screen::AcceleratorInfo(s) => (s.accelerator.loaded_at, s.accelerator.stale),
+            Screen::ListenerInfo(s) => (s.listener.loaded_at, s.listener.stale),
+            Screen::GroupDetail(s) => (s.group.loaded_at, s.group.stale),
+        }
+    }
+
+    /// The calls that load this screen from scratch, paired with where their ids go.
+    pub fn reload(&mut self, mut next_id: impl FnMut() -> RequestId) -> Vec<(RequestId, Call)> {
+        let mut calls = Vec::new();
+        let mut list = |pane_id: RequestId, call: Call| calls.push((pane_id, call));
+        match self {
+            Screen::Accelerators(p) => {
+                let id = next_id();
+                p.begin_reload(id);
+                list(id, Call::ListAccelerators { token: None });
+            }
+            Screen::Listeners(s) => {
+                let id = next_id();
+                s.pane.begin_reload(id);
+                list(
+                    id,
+                    Call::ListListeners {
+                        accelerator_arn: s.accelerator.arn.clone(),
+                        token: None,
+                    },
+                );
+            }
+            Screen::EndpointGroups(s) => {
+                let id = next_id();
+                s.pane.begin_reload(id);
+                list(
+                    id,
+                    Call::ListEndpointGroups {
+                        listener_arn: s.listener.arn.clone(),
+                        token: None,
+                    },
+                );
+            }
+            Screen::AcceleratorInfo(s) => {
+                let Some(arn) = s.accelerator.value.as_ref().map(|a| a.arn.clone()) else {
+                    return calls;
+                };
+                let ids = [next_id(), next_id(), next_id()];
+                s.accelerator.pending = Some(ids[0]);
+                s.tags.pending = Some(ids[1]);
+                s.attributes.pending = Some(ids[2]);
+                list(ids[0], Call::DescribeAccelerator { arn: arn.clone() });
+                list(ids[1], Call::ListTags { arn: arn.clone() });
+                list(ids[2], Call::AcceleratorAttributes { arn });
+            }
+            Screen::ListenerInfo(s) => {
+                let Some(arn) = s.listener.value.as_ref().map(|l| l.arn.clone()) else {
+                    return calls;
+                };
+                let id = next_id();
+                s.listener.pending = Some(id);
+                list(id, Call::DescribeListener { arn });
+            }
+            Screen::GroupDetail(s) => {
+                let Some(arn) = s.group.value.as_ref().map(|g| g.arn.clone()) else {
+                    return calls;
+                };
+                let id = next_id();
+                s.group.pending = Some(id);
+                list(id, Call::DescribeEndpointGroup { arn });
+            }
+        }
+        calls
+    }
+
+    /// Takes the answer to request `id`. Returns a follow-up call a multi-page refresh needs,
+    /// or `None` when the answer is complete or was not for this screen.
+    pub fn deliver(
+        &mut self,
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+        now: Instant,
+    ) -> Option<Call> {
+        let failure = result.as_ref().err().map(ToString::to_string);
+        match (self, result) {
+            (Screen::Accelerators(p), Ok(Reply::Accelerators(page))) => p
+                .page_arrived(page.items, page.next_token, now)
+                .map(|token| Call::ListAccelerators { token: Some(token) }),
+            (Screen::Listeners(s), Ok(Reply::Listeners(page))) => s
+                .pane
+                .page_arrived(page.items, page.next_token, now)
+                .map(|token| Call::ListListeners {
+                    accelerator_arn: s.accelerator.arn.clone(),
+                    token: Some(token),
+                }),
+            (Screen::EndpointGroups(s), Ok(Reply::EndpointGroups(page))) => s
+                .pane
+                .page_arrived(page.items, page.next_token, now)
+                .map(|token| Call::ListEndpointGroups {
+                    listener_arn: s.listener.arn.clone(),
+                    token: Some(token),
+                }),
+            (Screen::AcceleratorInfo(s), Ok(reply)) => {
+                match reply {
+                    Reply::Accelerator(a) if s.accelerator.pending == Some(id) => {
+                        s.accelerator.arrived(a, now);
+                    }
+                    Reply::Tags(t) if s.tags.pending == Some(id) => s.tags.arrived(t, now),
+                    Reply::Attributes(a) if s.attributes.pending == Some(id) => {
+                        s.attributes.arrived(a, now);
+                    }
+                    _ => {}
+                }
+                None
+            }
+            (Screen::ListenerInfo(s), Ok(Reply::Listener(l))) => {
+                s.listener.arrived(l, now);
+                None
+            }
+            (Screen::GroupDetail(s), Ok(Reply::EndpointGroup(g))) => {
+                s.set_group(g, now);
+                None
+            }
+            (screen, _) => {
+                if let Some(message) = failure {
+                    screen.failed(id, message);
+                }
+                None
+            }
+        }
+    }
+
+    fn failed(&mut self, id: RequestId, message: String) {
+        match self {
+            Screen::Accelerators(p) => p.failed(message),
+            Screen::Listeners(s) => s.pane.failed(message),
+            Screen::EndpointGroups(s) => s.pane.failed(message),
+            Screen::AcceleratorInfo(s) => {
+                if s.accelerator.pending == Some(id) {
+                    s.accelerator.failed(message);
+                } else if s.tags.pending == Some(id) {
+                    s.tags.failed(message);
+                } else if s.attributes.pending == Some(id) {
+                    s.attributes.failed(message);
+                }
+            }
+            Screen::ListenerInfo(s) => s.listener.failed(message),
+            Screen::GroupDetail(s) => s.group.failed(message),
+        }
+    }
+
+    /// Forgets every request in flight, returning their ids so the loop can abort them.
+    pub fn cancel_all(&mut self) -> Vec<RequestId> {
+        let ids = self.pending();
+        match self {
+            Screen::Accelerators(p) => drop(p.cancel()),
+            Screen::Listeners(s) => drop(s.pane.cancel()),
+            Screen::EndpointGroups(s) => drop(s.pane.cancel()),
+            Screen::AcceleratorInfo(s) => {
+                s.accelerator.pending = None;
+                s.tags.pending = None;
+                s.attributes.pending = None;
+            }
+            Screen::ListenerInfo(s) => s.listener.pending = None,
+            Screen::GroupDetail(s) => s.group.pending = None,
+        }
+        ids
+    }
+}

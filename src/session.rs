@@ -1,0 +1,98 @@
+//! Turning the command line into a client: the in-process demo emulator, an endpoint URL, or
+//! AWS through the standard credential chain.
+
+use std::sync::Arc;
+
+use crate::api::{ApiError, ClientOptions, GlobalAccelerator, SdkClient};
+use crate::cli::Cli;
+use crate::emulator::{Emulator, EmulatorOptions, LocalEmulator, Topology};
+
+/// A connected client, what to call it in the header, and the in-process emulator behind it
+/// for `--demo` (kept alive as long as the client is used).
+pub struct Session {
+    pub api: Arc<dyn GlobalAccelerator>,
+    /// The profile in use, or "demo".
+    pub profile: String,
+    /// The endpoint when it is not AWS's own.
+    pub endpoint: Option<String>,
+    pub local: Option<LocalEmulator>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("{0}")]
+    Api(#[from] ApiError),
+    #[error("the demo emulator did not start: {0}")]
+    Demo(String),
+}
+
+/// An endpoint on this machine is an emulator or a test double: it needs no real credentials,
+/// and asking the credential chain (instance metadata included) would only cost time.
+fn is_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    matches!(host, "localhost" | "[::1]")
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+pub async fn connect(cli: &Cli) -> Result<Session, SessionError> {
+    if cli.demo {
+        let emulator = Emulator::from_topology(&Topology::demo(), EmulatorOptions::default())
+            .map_err(|e| SessionError::Demo(e.to_string()))?;
+        let local = LocalEmulator::start(emulator)
+            .await
+            .map_err(|e| SessionError::Demo(e.to_string()))?;
+        let client = SdkClient::connect(ClientOptions::local(&local.url)).await?;
+        return Ok(Session {
+            api: Arc::new(client),
+            profile: "demo".into(),
+            endpoint: Some("built-in emulator".into()),
+            local: Some(local),
+        });
+    }
+    let profile = cli
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
+    let options = match &cli.endpoint_url {
+        Some(url) if cli.profile.is_none() && is_loopback(url) => ClientOptions::local(url),
+        _ => ClientOptions {
+            profile: cli.profile.clone(),
+            endpoint_url: cli.endpoint_url.clone(),
+            ..ClientOptions::default()
+        },
+    };
+    let client = SdkClient::connect(options).await?;
+    Ok(Session {
+        api: Arc::new(client),
+        profile: profile.unwrap_or_else(|| "default".into()),
+        endpoint: cli.endpoint_url.clone(),
+        local: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn loopback_endpoints_are_recognised() {
+        assert!(is_loopback("http://127.0.0.1:4000"));
+        assert!(is_loopback("http://localhost:4000/"));
+        assert!(is_loopback("http://[::1]:4000"));
+        assert!(is_loopback("127.0.0.1"));
+        assert!(!is_loopback(
+            "https://globalaccelerator.us-west-2.amazonaws.com"
+        ));
+        assert!(!is_loopback("http://127.evil.example.com:80"));
+    }
+}

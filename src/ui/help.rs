@@ -1,0 +1,45 @@
+//! The `?` overlay: every key, from the same table the hint bar uses.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::theme::theme;
+use crate::app::help_sections;
+
+pub fn render(frame: &mut Frame, area: Rect, scroll: u16) {
+    let t = theme();
+    let mut lines = Vec::new();
+    for (i, (section, bindings)) in help_sections().iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(*section, t.title));
+        for b in *bindings {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<20}", b.keys), t.key),
+                Span::raw(b.action),
+            ]));
+        }
+    }
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let [popup] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(72.min(area.width))])
+        .flex(Flex::Center)
+        .areas(popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.key)
+        .title(Span::styled(" Keys (Esc closes) ", t.title));
+    let max_scroll = height.saturating_sub(popup.height);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll.min(max_scroll), 0)),
+        popup,
+    );
+}
