@@ -34,6 +34,13 @@ async fn main() -> ExitCode {
 }
 
 async fn run_app(cli: &Cli) -> ExitCode {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        eprintln!(
+            "portolan: the interactive view needs a terminal; in scripts use a subcommand, e.g. `portolan accelerators` (see --help)"
+        );
+        return ExitCode::from(2);
+    }
     let session = match session::connect(cli).await {
         Ok(session) => session,
         Err(e) => {

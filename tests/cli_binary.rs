@@ -121,6 +121,12 @@ fn bad_input_is_refused_before_any_call_with_a_clear_message() {
     let out = portolan(&["--demo", "listeners", "no-such-accelerator"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-accelerator"));
+
+    // The interactive view off a terminal says what to do instead of garbling a pipe.
+    let out = portolan(&["--demo"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("portolan accelerators"));
+    assert!(out.stdout.is_empty());
 }
 
 #[test]

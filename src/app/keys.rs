@@ -189,13 +189,33 @@ fn paste_into<T: Row>(pane: &mut ListPane<T>, text: &str) {
 }
 
 pub fn move_selection(state: &mut State, delta: isize) {
+    let delta = i16::try_from(delta.clamp(-1000, 1000)).unwrap_or(0);
+    // Detail views scroll by lines; the bound is generous (long values wrap), and drawing
+    // clamps to the real overflow.
+    let body = state.size.1.saturating_sub(super::CHROME_ROWS);
     match state.top_mut() {
-        Screen::AcceleratorInfo(AcceleratorInfo { scroll, .. })
-        | Screen::ListenerInfo(ListenerInfo { scroll, .. }) => {
-            *scroll = scroll.saturating_add_signed(delta.clamp(-1000, 1000) as i16);
+        Screen::AcceleratorInfo(info) => {
+            let tags = info.tags.value.as_ref().map_or(0, Vec::len);
+            let lines = u16::try_from(24 + tags).unwrap_or(u16::MAX);
+            info.scroll = info
+                .scroll
+                .saturating_add_signed(delta)
+                .min(lines.saturating_sub(body));
+        }
+        Screen::ListenerInfo(info) => {
+            let ranges = info
+                .listener
+                .value
+                .as_ref()
+                .map_or(0, |l| l.port_ranges.len());
+            let lines = u16::try_from(8 + ranges).unwrap_or(u16::MAX);
+            info.scroll = info
+                .scroll
+                .saturating_add_signed(delta)
+                .min(lines.saturating_sub(body));
         }
         _ => {
-            with_list!(state, |pane| pane.move_by(delta));
+            with_list!(state, |pane| pane.move_by(delta.into()));
         }
     }
 }
@@ -250,7 +270,10 @@ fn jump(state: &mut State, last: bool) {
     match state.top_mut() {
         Screen::AcceleratorInfo(AcceleratorInfo { scroll, .. })
         | Screen::ListenerInfo(ListenerInfo { scroll, .. }) => {
-            *scroll = if last { u16::MAX / 2 } else { 0 };
+            *scroll = 0;
+            if last {
+                move_selection(state, 1000);
+            }
         }
         _ => drop(with_list!(state, |pane| if last {
             pane.select_last();

@@ -124,11 +124,12 @@ where
             handle(&mut state, &mut runtime, action);
         }
     }
+    // Calls still out are abandoned; the state keeps saying what was in flight.
     runtime.apply(
         state
             .screens
-            .iter_mut()
-            .flat_map(super::Screen::cancel_all)
+            .iter()
+            .flat_map(super::Screen::pending)
             .map(Effect::Cancel)
             .collect(),
     );

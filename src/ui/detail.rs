@@ -69,12 +69,13 @@ fn framed(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line<'static>
     let max_scroll = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)
         .saturating_sub(inner_height);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((scroll.min(max_scroll), 0)),
-        area,
-    );
+    let scroll = scroll.min(max_scroll);
+    let block = if scroll < max_scroll {
+        block.title_bottom(Span::styled(" ↓ more: j scrolls ", t.muted))
+    } else {
+        block
+    };
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }
 
 pub fn accelerator(frame: &mut Frame, area: Rect, info: &AcceleratorInfo) {

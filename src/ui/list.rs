@@ -15,7 +15,9 @@ fn title<T: Row>(pane: &ListPane<T>, name: &str) -> Line<'static> {
     let t = theme();
     let loaded = pane.rows().len();
     let mut spans = vec![Span::styled(format!(" {name} "), t.title)];
-    let count = if !pane.is_loaded() {
+    let count = if !pane.is_loaded() && pane.error.is_some() && !pane.is_loading() {
+        "failed".to_string()
+    } else if !pane.is_loaded() {
         "loading…".to_string()
     } else if pane.is_complete() {
         format!("all {loaded}")

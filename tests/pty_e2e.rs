@@ -1,0 +1,172 @@
+//! The real binary in a pseudo-terminal, as a user meets it: `portolan --demo` at 80×24, keys
+//! in, screen text out (through a VT100 parser).
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const WAIT: Duration = Duration::from_secs(60);
+
+struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    _state_dir: tempfile::TempDir,
+}
+
+impl Session {
+    fn start(args: &[&str], cols: u16, rows: u16) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let state_dir = tempfile::tempdir().unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_portolan"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("XDG_STATE_HOME", state_dir.path());
+        cmd.env("PORTOLAN_LOG", "debug");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            NonZeroU16::new(rows).unwrap(),
+            NonZeroU16::new(cols).unwrap(),
+            0,
+        )));
+        let parser = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                parser.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Session {
+            screen,
+            writer,
+            child,
+            master: pair.master,
+            _state_dir: state_dir,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.text();
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                started.elapsed() < WAIT,
+                "{needle:?} never appeared; the screen shows:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // A lone ESC is told apart from an escape sequence by the pause after it.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn exit_status(&mut self) -> portable_pty::ExitStatus {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(started.elapsed() < WAIT, "portolan did not exit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn demo_from_accelerators_to_an_endpoint_group_and_back() {
+    let mut s = Session::start(&["--demo"], 80, 24);
+    let first = s.wait_for("Accelerators ─ all 24");
+    assert!(first.contains("profile demo"), "{first}");
+    assert!(first.contains("account 111122223333"), "{first}");
+    assert!(first.contains("game-eu-central"), "{first}");
+
+    s.send("j");
+    s.send("\r");
+    let listeners = s.wait_for("Listeners of game-us-east");
+    assert!(listeners.contains("PORT RANGES"), "{listeners}");
+    s.wait_for("─ all 1");
+
+    s.send("\r");
+    let groups = s.wait_for("Endpoint groups of listener");
+    s.wait_for("eu-central-1");
+    assert!(groups.contains("DESTINATION PORTS"), "{groups}");
+
+    s.send("\r");
+    let detail = s.wait_for("Subnet endpoints");
+    assert!(
+        detail.contains("arn:aws:globalaccelerator::111122223333"),
+        "{detail}"
+    );
+    s.wait_for("subnet-");
+
+    s.send("?");
+    s.wait_for("Keys (Esc closes)");
+    s.send("\x1b");
+    s.send("\x1b");
+    s.wait_for("Endpoint groups of listener");
+    s.send("h");
+    s.wait_for("Listeners of game-us-east");
+    s.send("\x1b");
+    let back = s.wait_for("Accelerators ─ all 24");
+    assert!(back.contains("▶ game-us-east"), "selection kept: {back}");
+
+    s.send("q");
+    let status = s.exit_status();
+    assert!(status.success(), "{status:?}");
+    let parser = s.screen.lock().unwrap();
+    assert!(
+        !parser.screen().alternate_screen(),
+        "the terminal was left in the alternate screen"
+    );
+}
+
+#[test]
+fn a_small_terminal_asks_to_be_enlarged_and_a_resize_relays_out() {
+    let mut s = Session::start(&["--demo"], 50, 12);
+    s.wait_for("Terminal too small");
+    s.wait_for("Enlarge it to at least 60×16");
+    let size = PtySize {
+        rows: 30,
+        cols: 100,
+        pixel_width: 0,
+        pixel_height: 0,
+    };
+    s.screen
+        .lock()
+        .unwrap()
+        .screen_mut()
+        .set_size(NonZeroU16::new(30).unwrap(), NonZeroU16::new(100).unwrap());
+    s.master.resize(size).unwrap();
+    let screen = s.wait_for("Accelerators ─ all 24");
+    assert!(!screen.contains("too small"), "{screen}");
+    s.send("q");
+    assert!(s.exit_status().success());
+}

@@ -1,0 +1,335 @@
+//! Every pane and detail view drawn on a `TestBackend` at 80×24 and 160×48, from states built
+//! with `update` alone. Data and clock are fixed, so nothing needs redacting.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use portolan::api::ApiError;
+use portolan::app::{Action, Context, Effect, Reply, State, update};
+use portolan::model::{
+    Accelerator, AcceleratorAttributes, AcceleratorStatus, DestinationConfig, EndpointGroup,
+    IpAddressType, Listener, Page, PortRange, Protocol, ProtocolSet, Tag,
+};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+const ACC: &str =
+    "arn:aws:globalaccelerator::111122223333:accelerator/3f1c2b7e-5d4a-4e2b-9c1d-0a7e6f5b4c3d";
+
+fn at(secs: u64) -> Option<SystemTime> {
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+fn accelerators() -> Vec<Accelerator> {
+    let names = [
+        ("game-eu-central", true, AcceleratorStatus::Deployed),
+        ("game-us-east", true, AcceleratorStatus::InProgress),
+        ("voip-core", true, AcceleratorStatus::Deployed),
+        ("idle-spare", false, AcceleratorStatus::Deployed),
+        (
+            "evil\u{1b}]52;c;aGk=\u{7}name",
+            true,
+            AcceleratorStatus::Deployed,
+        ),
+    ];
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, enabled, status))| Accelerator {
+            arn: if i == 0 {
+                ACC.to_string()
+            } else {
+                format!("arn:aws:globalaccelerator::111122223333:accelerator/00000000-0000-4000-8000-00000000000{i}")
+            },
+            name: name.into(),
+            ip_address_type: Some(IpAddressType::Ipv4),
+            enabled,
+            status,
+            static_ips: vec![format!("75.2.16.{}", i + 1), format!("99.83.20.{}", i + 1)],
+            dns_name: format!("a{i}1c2b7e5d4a4e2b.awsglobalaccelerator.com"),
+            created: at(1_767_225_600),
+            last_modified: at(1_767_312_000),
+            tags: vec![],
+        })
+        .collect()
+}
+
+fn listener() -> Listener {
+    Listener {
+        arn: format!("{ACC}/listener/0a1b2c3d"),
+        port_ranges: vec![
+            PortRange::new(10_000, 30_000).unwrap(),
+            PortRange::new(40_000, 40_999).unwrap(),
+        ],
+    }
+}
+
+fn groups() -> Vec<EndpointGroup> {
+    let udp: ProtocolSet = [Protocol::Udp].into_iter().collect();
+    [("eu-central-1", 5), ("us-east-1", 3), ("ap-northeast-1", 1)]
+        .into_iter()
+        .enumerate()
+        .map(|(i, (region, subnets))| EndpointGroup {
+            arn: format!("{}/endpoint-group/{i}b2c3d4e5f6a", listener().arn),
+            region: region.into(),
+            destinations: vec![
+                DestinationConfig {
+                    ports: PortRange::new(7777, 7786).unwrap(),
+                    protocols: udp,
+                },
+                DestinationConfig {
+                    ports: PortRange::new(8000, 8000).unwrap(),
+                    protocols: ProtocolSet::BOTH,
+                },
+            ],
+            endpoints: (0..subnets)
+                .map(|n| format!("subnet-0{i}{n}a1b2c3d4e5f6a7"))
+                .collect(),
+        })
+        .collect()
+}
+
+struct Harness {
+    state: State,
+    pending: Vec<u64>,
+}
+
+impl Harness {
+    fn new() -> Self {
+        let mut state = State::new(
+            Context {
+                profile: "prod-network".into(),
+                endpoint: None,
+                account: None,
+            },
+            (80, 24),
+            Instant::now(),
+        );
+        let pending = ids(state.start());
+        let mut h = Harness { state, pending };
+        h.answer(Reply::Accelerators(Page {
+            items: accelerators(),
+            next_token: None,
+        }));
+        h
+    }
+
+    fn absorb(&mut self, effects: Vec<Effect>) {
+        self.pending.extend(ids(effects));
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        let effects = update(
+            &mut self.state,
+            Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        );
+        self.absorb(effects);
+    }
+
+    fn answer(&mut self, reply: Reply) {
+        let id = self.pending.remove(0);
+        let effects = update(
+            &mut self.state,
+            Action::Reply {
+                id,
+                result: Ok(reply),
+            },
+        );
+        self.absorb(effects);
+    }
+
+    fn fail(&mut self, error: ApiError) {
+        let id = self.pending.remove(0);
+        let effects = update(
+            &mut self.state,
+            Action::Reply {
+                id,
+                result: Err(error),
+            },
+        );
+        self.absorb(effects);
+    }
+
+    fn screen(&mut self, (w, h): (u16, u16)) -> String {
+        update(&mut self.state, Action::Resize(w, h));
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal
+            .draw(|f| portolan::ui::render(&self.state, f))
+            .unwrap();
+        terminal.backend().to_string()
+    }
+
+    fn snapshot(&mut self, name: &str) {
+        for size in SIZES {
+            let screen = self.screen(size);
+            insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), screen);
+        }
+    }
+
+    fn open_endpoint_groups(&mut self) {
+        self.key(KeyCode::Enter);
+        self.answer(Reply::Listeners(Page {
+            items: vec![listener()],
+            next_token: None,
+        }));
+        self.key(KeyCode::Enter);
+        self.answer(Reply::EndpointGroups(Page {
+            items: groups(),
+            next_token: None,
+        }));
+    }
+}
+
+fn ids(effects: Vec<Effect>) -> Vec<u64> {
+    effects
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Call { id, .. } => Some(id),
+            Effect::Cancel(_) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn accelerators_pane() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('j'));
+    h.snapshot("accelerators");
+}
+
+#[test]
+fn accelerators_filtered_and_sorted() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('S'));
+    h.key(KeyCode::Char('/'));
+    for c in "game".chars() {
+        h.key(KeyCode::Char(c));
+    }
+    h.snapshot("accelerators_filtered");
+}
+
+#[test]
+fn stale_rows_after_a_failed_refresh() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('r'));
+    h.state.now += Duration::from_secs(75);
+    h.fail(ApiError::Throttled(
+        "Rate exceeded: slow down, or wait before retrying".into(),
+    ));
+    h.snapshot("accelerators_stale");
+}
+
+#[test]
+fn first_load_failure() {
+    let mut state = State::new(Context::default(), (80, 24), Instant::now());
+    let id = ids(state.start())[0];
+    update(
+        &mut state,
+        Action::Reply {
+            id,
+            result: Err(ApiError::Credentials(
+                "no AWS credentials found: run `aws configure` or `aws sso login --profile NAME`, or try `portolan --demo`".into(),
+            )),
+        },
+    );
+    let mut h = Harness {
+        state,
+        pending: vec![],
+    };
+    h.snapshot("accelerators_no_credentials");
+}
+
+#[test]
+fn listeners_pane() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Enter);
+    h.snapshot("listeners_loading");
+    h.answer(Reply::Listeners(Page {
+        items: vec![listener()],
+        next_token: None,
+    }));
+    h.snapshot("listeners");
+}
+
+#[test]
+fn endpoint_groups_pane() {
+    let mut h = Harness::new();
+    h.open_endpoint_groups();
+    h.snapshot("endpoint_groups");
+}
+
+#[test]
+fn endpoint_group_detail() {
+    let mut h = Harness::new();
+    h.open_endpoint_groups();
+    h.key(KeyCode::Enter);
+    let group = groups().remove(0);
+    h.answer(Reply::EndpointGroup(group));
+    h.key(KeyCode::Char('j'));
+    h.snapshot("endpoint_group_detail");
+}
+
+#[test]
+fn accelerator_info() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('i'));
+    h.answer(Reply::Accelerator(accelerators().remove(0)));
+    h.answer(Reply::Tags(vec![
+        Tag {
+            key: "team".into(),
+            value: "edge-networking".into(),
+        },
+        Tag {
+            key: "cost-centre".into(),
+            value: "4411\u{1b}[2J".into(),
+        },
+    ]));
+    h.answer(Reply::Attributes(AcceleratorAttributes {
+        flow_logs_enabled: true,
+        flow_logs_s3_bucket: Some("flow-logs-111122223333".into()),
+        flow_logs_s3_prefix: Some("ga/".into()),
+    }));
+    h.snapshot("accelerator_info");
+}
+
+#[test]
+fn listener_info() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Enter);
+    h.answer(Reply::Listeners(Page {
+        items: vec![listener()],
+        next_token: None,
+    }));
+    h.key(KeyCode::Char('i'));
+    h.answer(Reply::Listener(listener()));
+    h.snapshot("listener_info");
+}
+
+#[test]
+fn help_overlay() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('?'));
+    h.snapshot("help");
+}
+
+#[test]
+fn too_small() {
+    let mut h = Harness::new();
+    let screen = h.screen((40, 10));
+    insta::assert_snapshot!("too_small_40x10", screen);
+    // Degenerate sizes draw without panicking.
+    for size in [(1, 1), (2, 1), (59, 16), (60, 15), (300, 100)] {
+        h.screen(size);
+    }
+}
+
+#[test]
+fn api_strings_never_reach_the_screen_as_control_characters() {
+    let mut h = Harness::new();
+    for size in SIZES {
+        let screen = h.screen(size);
+        assert!(!screen.contains('\u{1b}'), "{screen}");
+        assert!(screen.contains("evil\\x1b]52"), "{screen}");
+    }
+}
