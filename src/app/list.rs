@@ -215,12 +215,9 @@ impl<T: Row> ListPane<T> {
         self.error = None;
         match pending.fetch {
             Fetch::First | Fetch::Next => {
+                let keep = self.selected().map(|r| r.id().to_string());
                 self.rows.extend(items);
-                self.next_token = next_token;
-                self.loaded = true;
-                self.loaded_at = Some(now);
-                self.stale = false;
-                self.rebuild_view();
+                self.settle(next_token, now, keep);
                 None
             }
             Fetch::Refresh => {
@@ -230,18 +227,28 @@ impl<T: Row> ListPane<T> {
                     self.refresh = Some((buffer, target));
                     return next_token;
                 }
-                let keep = self.selected().map(|r| r.id().to_string());
-                self.rows = buffer;
-                self.next_token = next_token;
-                self.loaded = true;
-                self.loaded_at = Some(now);
-                self.stale = false;
-                self.rebuild_view();
-                if let Some(id) = keep {
-                    self.select_id(&id);
-                }
+                self.install(buffer, next_token, now);
                 None
             }
+        }
+    }
+
+    /// Makes `rows` the loaded rows, fresh as of `now`, keeping the selection on the same item.
+    fn install(&mut self, rows: Vec<T>, next_token: Option<String>, now: Instant) {
+        let keep = self.selected().map(|r| r.id().to_string());
+        self.rows = rows;
+        self.settle(next_token, now, keep);
+    }
+
+    /// After the rows changed: the view rebuilt, the selection back on `keep`.
+    fn settle(&mut self, next_token: Option<String>, now: Instant, keep: Option<String>) {
+        self.next_token = next_token;
+        self.loaded = true;
+        self.loaded_at = Some(now);
+        self.stale = false;
+        self.rebuild_view();
+        if let Some(id) = keep {
+            self.select_id(&id);
         }
     }
 
@@ -272,16 +279,7 @@ impl<T: Row> ListPane<T> {
 
     /// Replaces every row with items known locally (not paged from the API).
     pub fn replace_rows(&mut self, items: Vec<T>, now: Instant) {
-        let keep = self.selected().map(|r| r.id().to_string());
-        self.rows = items;
-        self.next_token = None;
-        self.loaded = true;
-        self.loaded_at = Some(now);
-        self.stale = false;
-        self.rebuild_view();
-        if let Some(id) = keep {
-            self.select_id(&id);
-        }
+        self.install(items, None, now);
     }
 
     /// Inserts or replaces one item (after a create or a describe) and selects it.
