@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod emulator;
+pub mod format;
 pub mod headless;
 pub mod logging;
 pub mod model;

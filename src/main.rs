@@ -59,6 +59,9 @@ async fn run_app(cli: &Cli) -> ExitCode {
     );
     let mut state = state;
     state.mouse = cli.mouse;
+    if let Some(size) = cli.page_size {
+        state.page_size = size;
+    }
     match portolan::app::run_terminal(session.api, state).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

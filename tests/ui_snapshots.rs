@@ -7,8 +7,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use portolan::api::ApiError;
 use portolan::app::{Action, Context, Effect, Reply, State, update};
 use portolan::model::{
-    Accelerator, AcceleratorAttributes, AcceleratorStatus, DestinationConfig, EndpointGroup,
-    IpAddressType, Listener, Page, PortRange, Protocol, ProtocolSet, Tag,
+    Accelerator, AcceleratorAttributes, AcceleratorStatus, DestinationConfig,
+    DestinationPortMapping, EndpointGroup, IpAddressType, Listener, Page, PortRange, Protocol,
+    ProtocolSet, SocketAddress, Tag, TrafficState,
 };
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -186,7 +187,7 @@ fn ids(effects: Vec<Effect>) -> Vec<u64> {
         .into_iter()
         .filter_map(|e| match e {
             Effect::Call { id, .. } => Some(id),
-            Effect::Cancel(_) => None,
+            _ => None,
         })
         .collect()
 }
@@ -332,4 +333,89 @@ fn api_strings_never_reach_the_screen_as_control_characters() {
         assert!(!screen.contains('\u{1b}'), "{screen}");
         assert!(screen.contains("evil\\x1b]52"), "{screen}");
     }
+}
+
+fn destination_rows(ip: &str, n: u16) -> Vec<DestinationPortMapping> {
+    let group = groups().remove(0);
+    (0..n)
+        .map(|i| DestinationPortMapping {
+            accelerator_arn: ACC.into(),
+            accelerator_sockets: ["75.2.16.1", "99.83.20.1"]
+                .into_iter()
+                .map(|a| SocketAddress {
+                    ip: a.into(),
+                    port: 10_433 + i * 7,
+                })
+                .collect(),
+            endpoint_group_arn: group.arn.clone(),
+            endpoint_id: group.endpoints[0].clone(),
+            endpoint_group_region: group.region.clone(),
+            destination: SocketAddress {
+                ip: ip.into(),
+                port: 7777 + i,
+            },
+            ip_address_type: None,
+            traffic: if i % 4 == 3 {
+                TrafficState::Deny
+            } else {
+                TrafficState::Allow
+            },
+        })
+        .collect()
+}
+
+impl Harness {
+    fn open_browser(&mut self, address: &str) {
+        self.open_endpoint_groups();
+        self.key(KeyCode::Char('m'));
+        for c in address.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+}
+
+#[test]
+fn browser_waiting_for_a_destination() {
+    let mut h = Harness::new();
+    h.open_browser("10.0.3.");
+    h.snapshot("browser_empty");
+    h.key(KeyCode::Enter);
+    h.snapshot("browser_bad_address");
+}
+
+#[test]
+fn browser_loading_loaded_filtered_and_failed() {
+    let mut h = Harness::new();
+    h.open_browser("10.0.3.17");
+    h.key(KeyCode::Enter);
+    h.snapshot("browser_loading");
+    h.answer(Reply::DestinationMappings(Page {
+        items: destination_rows("10.0.3.17", 10),
+        next_token: Some("more".into()),
+    }));
+    h.key(KeyCode::Char('j'));
+    h.snapshot("browser_loaded");
+    h.key(KeyCode::Char('/'));
+    for c in "deny".chars() {
+        h.key(KeyCode::Char(c));
+    }
+    h.snapshot("browser_filtered");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::End);
+    h.fail(ApiError::InvalidNextToken(
+        "The nextToken is not valid or has expired".into(),
+    ));
+    h.snapshot("browser_error");
+}
+
+#[test]
+fn browser_empty_answer_says_why() {
+    let mut h = Harness::new();
+    h.open_browser("10.9.9.9");
+    h.key(KeyCode::Enter);
+    h.answer(Reply::DestinationMappings(Page {
+        items: vec![],
+        next_token: None,
+    }));
+    h.snapshot("browser_no_mappings");
 }

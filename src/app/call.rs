@@ -2,7 +2,10 @@
 //! runs them as tasks, so `update` itself never waits on the network.
 
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_RESOURCES};
-use crate::model::{Accelerator, AcceleratorAttributes, EndpointGroup, Listener, Page, Tag};
+use crate::model::{
+    Accelerator, AcceleratorAttributes, DestinationPortMapping, EndpointGroup, Listener, Page,
+    PortMapping, Tag,
+};
 
 pub type RequestId = u64;
 
@@ -34,6 +37,23 @@ pub enum Call {
     DescribeEndpointGroup {
         arn: String,
     },
+    ListMappings {
+        accelerator_arn: String,
+        group: Option<String>,
+        page_size: i32,
+        token: Option<String>,
+    },
+    ListMappingsByDestination {
+        subnet: String,
+        ip: String,
+        page_size: i32,
+        token: Option<String>,
+    },
+    /// Every endpoint group of every listener of an accelerator (to name the region of each
+    /// mapping, which ListCustomRoutingPortMappings does not carry).
+    GroupsOfAccelerator {
+        accelerator_arn: String,
+    },
 }
 
 /// A successful answer to a [`Call`].
@@ -47,6 +67,9 @@ pub enum Reply {
     Tags(Vec<Tag>),
     Listener(Listener),
     EndpointGroup(EndpointGroup),
+    PortMappings(Page<PortMapping>),
+    DestinationMappings(Page<DestinationPortMapping>),
+    Groups(Vec<EndpointGroup>),
 }
 
 impl Call {
@@ -75,6 +98,69 @@ impl Call {
             Call::DescribeEndpointGroup { arn } => {
                 Reply::EndpointGroup(api.describe_endpoint_group(&arn).await?)
             }
+            Call::ListMappings {
+                accelerator_arn,
+                group,
+                page_size,
+                token,
+            } => Reply::PortMappings(
+                api.list_port_mappings(&accelerator_arn, group.as_deref(), page_size, token)
+                    .await?,
+            ),
+            Call::ListMappingsByDestination {
+                subnet,
+                ip,
+                page_size,
+                token,
+            } => Reply::DestinationMappings(
+                api.list_port_mappings_by_destination(&subnet, &ip, page_size, token)
+                    .await?,
+            ),
+            Call::GroupsOfAccelerator { accelerator_arn } => {
+                Reply::Groups(groups_of_accelerator(api, &accelerator_arn).await?)
+            }
         })
     }
+
+    /// The page token this call asks for, if it reads a list.
+    pub fn token(&self) -> Option<&str> {
+        match self {
+            Call::ListAccelerators { token }
+            | Call::ListListeners { token, .. }
+            | Call::ListEndpointGroups { token, .. }
+            | Call::ListMappings { token, .. }
+            | Call::ListMappingsByDestination { token, .. } => token.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+async fn all_pages<T, F, Fut>(mut next: F) -> Result<Vec<T>, ApiError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Page<T>, ApiError>>,
+{
+    let mut items = Vec::new();
+    let mut token = None;
+    loop {
+        let page = next(token).await?;
+        items.extend(page.items);
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => return Ok(items),
+        }
+    }
+}
+
+async fn groups_of_accelerator(
+    api: &dyn GlobalAccelerator,
+    accelerator_arn: &str,
+) -> Result<Vec<EndpointGroup>, ApiError> {
+    let page = MAX_RESULTS_RESOURCES;
+    let listeners = all_pages(|t| api.list_listeners(accelerator_arn, page, t)).await?;
+    let mut groups = Vec::new();
+    for l in listeners {
+        groups.extend(all_pages(|t| api.list_endpoint_groups(&l.arn, page, t)).await?);
+    }
+    Ok(groups)
 }

@@ -53,6 +53,17 @@ pub fn help_sections() -> &'static [(&'static str, &'static [Binding])] {
             ],
         ),
         (
+            "Port mappings",
+            &[
+                b!("m", "by destination (from an endpoint group)"),
+                b!("M", "all mappings of an accelerator or endpoint group"),
+                b!("Tab", "back to the destination form (Tab moves in it)"),
+                b!(":", "find the destination of an accelerator port"),
+                b!("y", "copy the selected row (OSC 52)"),
+                b!("e", "export loaded rows, or all (Tab), to CSV/JSON"),
+            ],
+        ),
+        (
             "App",
             &[b!("?", "this help (Esc closes)"), b!("q Ctrl-C", "quit")],
         ),
@@ -72,8 +83,28 @@ pub fn hints(state: &State) -> &'static [Binding] {
         ];
     }
     match state.top() {
+        Screen::Browser(b) if b.prompt.is_some() => {
+            &[b!("⏎", "go"), b!("Tab", "loaded/all"), b!("Esc", "cancel")]
+        }
+        Screen::Browser(b) if b.editing => &[
+            b!("Tab", "field"),
+            b!("↑↓", "subnet"),
+            b!("⏎", "look up"),
+            b!("Esc", "rows/back"),
+        ],
+        Screen::Browser(b) if b.seek.is_some() => &[b!("Esc", "stop searching")],
+        Screen::Browser(_) => &[
+            b!("/", "filter"),
+            b!(":", "port"),
+            b!("y", "copy"),
+            b!("e", "export"),
+            b!("r", "refresh"),
+            b!("esc", "back"),
+            b!("?", "help"),
+        ],
         Screen::Accelerators(_) => &[
             b!("⏎", "listeners"),
+            b!("M", "mappings"),
             b!("i", "info"),
             b!("/", "filter"),
             b!("s", "sort"),
@@ -91,6 +122,8 @@ pub fn hints(state: &State) -> &'static [Binding] {
         ],
         Screen::EndpointGroups(_) => &[
             b!("⏎", "details"),
+            b!("m", "by destination"),
+            b!("M", "all mappings"),
             b!("/", "filter"),
             b!("s", "sort"),
             b!("r", "refresh"),
@@ -99,6 +132,8 @@ pub fn hints(state: &State) -> &'static [Binding] {
         ],
         Screen::GroupDetail(_) => &[
             b!("j k", "subnets"),
+            b!("m", "by destination"),
+            b!("M", "all mappings"),
             b!("/", "filter"),
             b!("r", "refresh"),
             b!("esc", "back"),
@@ -119,6 +154,7 @@ fn filter_editing(state: &State) -> bool {
         Screen::Listeners(s) => s.pane.filter.editing,
         Screen::EndpointGroups(s) => s.pane.filter.editing,
         Screen::GroupDetail(s) => s.endpoints.filter.editing,
+        Screen::Browser(b) => b.filter.editing,
         _ => false,
     }
 }
@@ -214,6 +250,7 @@ pub fn move_selection(state: &mut State, delta: isize) {
                 .saturating_add_signed(delta)
                 .min(lines.saturating_sub(body));
         }
+        Screen::Browser(b) => b.move_by(delta.into()),
         _ => {
             with_list!(state, |pane| pane.move_by(delta.into()));
         }
@@ -221,7 +258,7 @@ pub fn move_selection(state: &mut State, delta: isize) {
 }
 
 pub fn paste(state: &mut State, text: &str) {
-    if state.modal.is_none() {
+    if state.modal.is_none() && !super::browser_keys::paste(state, text) {
         with_list!(state, |pane| paste_into(pane, text));
     }
 }
@@ -238,6 +275,9 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if let Some(modal) = state.modal {
         handle_modal(state, modal, key);
         return Vec::new();
+    }
+    if let Some(effects) = super::browser_keys::handle(state, key) {
+        return effects;
     }
     if with_list!(state, |pane| filter_key(pane, &key)) == Some(true) {
         return Vec::new();
@@ -258,6 +298,8 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('r') => return state.reload_top(),
         KeyCode::Enter | KeyCode::Char('l') | KeyCode::Right => return open(state),
         KeyCode::Char('i') => return info(state),
+        KeyCode::Char('m') => return open_mappings(state, false),
+        KeyCode::Char('M') => return open_mappings(state, true),
         KeyCode::Esc | KeyCode::Backspace | KeyCode::Char('h') | KeyCode::Left => {
             return back(state);
         }
@@ -274,6 +316,14 @@ fn jump(state: &mut State, last: bool) {
             if last {
                 move_selection(state, 1000);
             }
+        }
+        Screen::Browser(b) => {
+            b.hold = false;
+            b.selected = if last {
+                b.view_len().saturating_sub(1)
+            } else {
+                0
+            };
         }
         _ => drop(with_list!(state, |pane| if last {
             pane.select_last();
@@ -348,6 +398,34 @@ fn open(state: &mut State) -> Vec<Effect> {
     match next {
         Some(screen) => state.push(screen),
         None => {
+            state.dirty = false;
+            Vec::new()
+        }
+    }
+}
+
+/// `m` (by destination, from an endpoint group) and `M` (every mapping of an accelerator or
+/// endpoint group).
+fn open_mappings(state: &mut State, all: bool) -> Vec<Effect> {
+    use super::browser_keys::{open_accelerator, open_by_destination};
+    let target = match state.top() {
+        Screen::Accelerators(p) if all => p.selected().map(|a| (a.clone(), None, None)),
+        Screen::EndpointGroups(s) => s
+            .pane
+            .selected()
+            .map(|g| (s.accelerator.clone(), Some(g.clone()), None)),
+        Screen::GroupDetail(s) => s.group.value.as_ref().map(|g| {
+            let subnet = s.endpoints.selected().map(|e| e.subnet_id.clone());
+            (s.accelerator.clone(), Some(g.clone()), subnet)
+        }),
+        _ => None,
+    };
+    match target {
+        Some((accelerator, group, _)) if all => {
+            open_accelerator(state, &accelerator, group.as_ref())
+        }
+        Some((_, Some(group), subnet)) => open_by_destination(state, &group, subnet.as_deref()),
+        _ => {
             state.dirty = false;
             Vec::new()
         }

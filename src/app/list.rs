@@ -102,6 +102,8 @@ pub struct ListPane<T> {
     pub stale: bool,
     pub error: Option<String>,
     pub filter: Filter,
+    /// A request failed: wait for the user to move before asking for the next page again.
+    hold: bool,
     /// Sort column and whether it is reversed; `None` keeps the API's order.
     pub sort: Option<(usize, bool)>,
 }
@@ -121,6 +123,7 @@ impl<T> Default for ListPane<T> {
             stale: false,
             error: None,
             filter: Filter::default(),
+            hold: false,
             sort: None,
         }
     }
@@ -172,6 +175,7 @@ impl<T: Row> ListPane<T> {
     /// Starts loading from the first page: a first load when nothing is loaded yet, a refresh
     /// otherwise. Returns the token to send (always none: the first page).
     pub fn begin_reload(&mut self, id: RequestId) {
+        self.hold = false;
         let fetch = if self.loaded {
             self.refresh = Some((Vec::new(), self.rows.len()));
             Fetch::Refresh
@@ -188,7 +192,7 @@ impl<T: Row> ListPane<T> {
     /// Whether the page after the loaded rows should be requested now: the cursor is within
     /// `screen` rows of the end of the view, more pages exist, and nothing is in flight.
     pub fn wants_next_page(&self, screen: usize) -> Option<String> {
-        if self.pending.is_some() || !self.loaded {
+        if self.hold || self.pending.is_some() || !self.loaded {
             return None;
         }
         let token = self.next_token.as_ref()?;
@@ -263,6 +267,8 @@ impl<T: Row> ListPane<T> {
 
     /// A request failed: rows already loaded stay, marked stale.
     pub fn failed(&mut self, message: String) {
+        // No automatic retry: the next page is asked for again once the user moves.
+        self.hold = true;
         self.pending = None;
         self.refresh = None;
         self.error = Some(message);
@@ -314,15 +320,18 @@ impl<T: Row> ListPane<T> {
 
     /// Moves the selection by `delta` rows, clamped to the view.
     pub fn move_by(&mut self, delta: isize) {
+        self.hold = false;
         let last = self.view.len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta).min(last);
     }
 
     pub fn select_first(&mut self) {
+        self.hold = false;
         self.selected = 0;
     }
 
     pub fn select_last(&mut self) {
+        self.hold = false;
         self.selected = self.view.len().saturating_sub(1);
     }
 

@@ -2,13 +2,18 @@
 //! and returns effects (calls to make, calls to abort); it never does IO, so every behaviour
 //! here is tested without a terminal or a network.
 
+pub mod browser;
+mod browser_keys;
 mod call;
+mod export;
 mod keys;
 pub mod list;
+pub mod mappings;
 pub mod rows;
 mod runtime;
 mod screens;
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyEvent, MouseEvent, MouseEventKind};
@@ -22,6 +27,7 @@ pub use screens::{
 };
 
 use crate::api::ApiError;
+use crate::cli::OutputFormat;
 use list::ListPane;
 
 /// Rows of chrome around a list: header, breadcrumbs, the list's frame and column header,
@@ -30,6 +36,10 @@ pub const CHROME_ROWS: u16 = 7;
 /// Below this size the screen shows only a request to enlarge the terminal.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
+/// Mappings per browser request unless `--page-size` says otherwise (see the fetch figures in
+/// the README: large enough that paging past a screen is one request, small enough that the
+/// first page of a big accelerator arrives at once).
+pub const DEFAULT_PAGE_SIZE: i32 = 2000;
 /// Information messages fade after this long; errors stay until dismissed.
 const INFO_TTL: Duration = Duration::from_secs(5);
 
@@ -46,6 +56,11 @@ pub enum Action {
         id: RequestId,
         result: Result<Reply, ApiError>,
     },
+    /// An export finished: how many rows went to `path`, or why it failed.
+    Exported {
+        path: PathBuf,
+        result: Result<u64, String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +71,38 @@ pub enum Effect {
     },
     /// The answer to this request is no longer wanted: stop the task.
     Cancel(RequestId),
+    /// Put text on the clipboard of the terminal (OSC 52).
+    Copy(String),
+    /// Write mappings to a file.
+    Export(ExportJob),
 }
+
+/// Mappings to write to a file, in one of the headless formats.
+#[derive(Debug, Clone)]
+pub struct ExportJob {
+    pub path: PathBuf,
+    pub format: OutputFormat,
+    pub rows: ExportRows,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExportRows {
+    /// The rows loaded in the browser (a copy: the browser goes on loading).
+    Loaded {
+        table: mappings::MappingTable,
+        by_destination: bool,
+    },
+    /// Every page of the source, read as the file is written.
+    All(browser::Source),
+}
+
+impl PartialEq for ExportJob {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && self.format == other.format
+    }
+}
+
+impl Eq for ExportJob {}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -92,6 +138,10 @@ pub struct State {
     pub modal: Option<Modal>,
     pub message: Option<Message>,
     pub mouse: bool,
+    /// Mappings per request in the browser.
+    pub page_size: i32,
+    /// Exports still being written.
+    pub exports: usize,
     pub quit: bool,
     /// Something visible changed since the last draw.
     pub dirty: bool,
@@ -109,6 +159,8 @@ impl State {
             modal: None,
             message: None,
             mouse: false,
+            page_size: DEFAULT_PAGE_SIZE,
+            exports: 0,
             quit: false,
             dirty: true,
             next_request: 1,
@@ -138,7 +190,7 @@ impl State {
 
     /// Any request in flight on any screen.
     pub fn busy(&self) -> bool {
-        self.screens.iter().any(|s| !s.pending().is_empty())
+        self.exports > 0 || self.screens.iter().any(|s| !s.pending().is_empty())
     }
 
     /// Rows a list shows at the current size (one fewer while a filter line is shown).
@@ -251,6 +303,11 @@ impl State {
                     token: Some(token),
                 }
             }),
+            Screen::Browser(b) => b.wants_next_page(rows).and_then(|token| {
+                let call = b.page_call(Some(token.clone()), b.page_size)?;
+                b.begin_next_page(id, token);
+                Some(call)
+            }),
             _ => None,
         };
         match call {
@@ -281,12 +338,7 @@ impl State {
         let mut effects = Vec::new();
         if let Some(call) = follow_up {
             let next = self.request_id();
-            match &mut self.screens[index] {
-                Screen::Accelerators(p) => continue_refresh(p, next, &call),
-                Screen::Listeners(s) => continue_refresh(&mut s.pane, next, &call),
-                Screen::EndpointGroups(s) => continue_refresh(&mut s.pane, next, &call),
-                _ => {}
-            }
+            self.screens[index].awaiting(next, &call);
             effects.push(Effect::Call { id: next, call });
         }
         effects
@@ -299,6 +351,7 @@ impl State {
             Screen::Listeners(s) => s.pane.scroll_into_view(rows),
             Screen::EndpointGroups(s) => s.pane.scroll_into_view(rows),
             Screen::GroupDetail(s) => s.endpoints.scroll_into_view(rows),
+            Screen::Browser(b) => b.scroll_into_view(rows),
             _ => {}
         }
     }
@@ -306,18 +359,6 @@ impl State {
 
 fn filter_shown<T: list::Row>(pane: &ListPane<T>) -> bool {
     pane.filter.editing || pane.filter.is_active()
-}
-
-fn continue_refresh<T: list::Row>(pane: &mut ListPane<T>, id: RequestId, call: &Call) {
-    let token = match call {
-        Call::ListAccelerators { token }
-        | Call::ListListeners { token, .. }
-        | Call::ListEndpointGroups { token, .. } => token.clone(),
-        _ => None,
-    };
-    if let Some(token) = token {
-        pane.continue_refresh(id, token);
-    }
 }
 
 fn first_arn(reply: Option<&Reply>) -> Option<&str> {
@@ -328,6 +369,9 @@ fn first_arn(reply: Option<&Reply>) -> Option<&str> {
         Reply::Accelerator(a) => Some(&a.arn),
         Reply::Listener(l) => Some(&l.arn),
         Reply::EndpointGroup(g) => Some(&g.arn),
+        Reply::Groups(g) => g.first().map(|g| g.arn.as_str()),
+        Reply::PortMappings(p) => p.items.first().map(|m| m.endpoint_group_arn.as_str()),
+        Reply::DestinationMappings(p) => p.items.first().map(|m| m.accelerator_arn.as_str()),
         Reply::Attributes(_) | Reply::Tags(_) => None,
     }
 }
@@ -373,6 +417,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Reply { id, result } => state.deliver(id, result),
+        Action::Exported { path, result } => {
+            state.exports = state.exports.saturating_sub(1);
+            state.dirty = true;
+            let path = path.display();
+            match result {
+                Ok(rows) => state.info(format!("wrote {rows} mappings to {path}")),
+                Err(e) => state.error(format!("export to {path} failed: {e}")),
+            }
+            Vec::new()
+        }
     };
     state.scroll_top_into_view();
     effects.extend(state.load_more());
@@ -382,3 +436,6 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod browser_tests;

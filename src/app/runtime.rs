@@ -3,7 +3,7 @@
 //! spawned tasks; an abandoned one is aborted and its late answer, if any, is dropped by id.
 
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Write};
 use std::sync::Arc;
 
 use crossterm::event::{
@@ -54,6 +54,22 @@ impl Runtime {
                         task.abort();
                     }
                 }
+                Effect::Copy(text) => {
+                    // The terminal (or tmux with `set -g set-clipboard on`) puts it on the
+                    // clipboard; over SSH this reaches the user's own machine.
+                    let mut out = io::stdout();
+                    let _ = write!(out, "{}", osc52(&text)).and_then(|()| out.flush());
+                }
+                Effect::Export(job) => {
+                    let api = Arc::clone(&self.api);
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let path = job.path.clone();
+                        let result = super::export::run(job, api.as_ref()).await;
+                        tracing::info!(path = %path.display(), ?result, "export");
+                        let _ = tx.send(Action::Exported { path, result });
+                    });
+                }
             }
         }
     }
@@ -66,6 +82,15 @@ impl Runtime {
     fn finished(&mut self, id: RequestId) {
         self.tasks.remove(&id);
     }
+}
+
+/// The OSC 52 sequence that asks the terminal to set its clipboard to `text`.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
 }
 
 fn to_action(event: Event) -> Option<Action> {

@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use super::browser::{Browser, Source};
 use super::call::{Call, Reply, RequestId};
 use super::list::ListPane;
 use super::rows::SubnetEndpoint;
@@ -151,6 +152,7 @@ pub enum Screen {
     AcceleratorInfo(AcceleratorInfo),
     ListenerInfo(ListenerInfo),
     GroupDetail(GroupDetail),
+    Browser(Box<Browser>),
 }
 
 impl Screen {
@@ -165,6 +167,11 @@ impl Screen {
             Screen::GroupDetail(s) => match &s.group.value {
                 Some(g) => format!("{} group {}", g.region, short_id(&g.arn)),
                 None => "endpoint group".into(),
+            },
+            Screen::Browser(b) => match &b.source {
+                Some(Source::Destination { ip, .. }) => format!("mappings of {ip}"),
+                Some(Source::Accelerator { .. }) => "mappings".into(),
+                None => "mappings by destination".into(),
             },
         }
     }
@@ -183,6 +190,12 @@ impl Screen {
             }
             Screen::ListenerInfo(s) => s.listener.pending.into_iter().collect(),
             Screen::GroupDetail(s) => s.group.pending.into_iter().collect(),
+            Screen::Browser(b) => b
+                .pending
+                .iter()
+                .map(|p| p.0)
+                .chain(b.regions_pending)
+                .collect(),
         }
     }
 
@@ -195,6 +208,7 @@ impl Screen {
             Screen::AcceleratorInfo(s) => (s.accelerator.loaded_at, s.accelerator.stale),
             Screen::ListenerInfo(s) => (s.listener.loaded_at, s.listener.stale),
             Screen::GroupDetail(s) => (s.group.loaded_at, s.group.stale),
+            Screen::Browser(b) => (b.loaded_at, b.stale),
         }
     }
 
@@ -258,8 +272,45 @@ impl Screen {
                 s.group.pending = Some(id);
                 list(id, Call::DescribeEndpointGroup { arn });
             }
+            Screen::Browser(b) => {
+                let page_size = b.page_size;
+                let Some(call) = b.page_call(None, page_size) else {
+                    return calls;
+                };
+                let id = next_id();
+                b.begin_load(id);
+                list(id, call);
+                if let Some(Source::Accelerator {
+                    arn, group: None, ..
+                }) = &b.source
+                    && !b.loaded
+                {
+                    let id = next_id();
+                    b.regions_pending = Some(id);
+                    list(
+                        id,
+                        Call::GroupsOfAccelerator {
+                            accelerator_arn: arn.clone(),
+                        },
+                    );
+                }
+            }
         }
         calls
+    }
+
+    /// Records that request `id` (a follow-up this screen asked for) is now in flight.
+    pub fn awaiting(&mut self, id: RequestId, call: &Call) {
+        let Some(token) = call.token().map(str::to_string) else {
+            return;
+        };
+        match self {
+            Screen::Accelerators(p) => p.continue_refresh(id, token),
+            Screen::Listeners(s) => s.pane.continue_refresh(id, token),
+            Screen::EndpointGroups(s) => s.pane.continue_refresh(id, token),
+            Screen::Browser(b) => b.begin_next_page(id, token),
+            _ => {}
+        }
     }
 
     /// Takes the answer to request `id`. Returns a follow-up call a multi-page refresh needs,
@@ -310,6 +361,20 @@ impl Screen {
                 s.set_group(g, now);
                 None
             }
+            (Screen::Browser(b), Ok(Reply::PortMappings(page))) => {
+                b.port_mappings_arrived(page, now)
+            }
+            (Screen::Browser(b), Ok(Reply::DestinationMappings(page))) => {
+                b.destination_mappings_arrived(page, now)
+            }
+            (Screen::Browser(b), Ok(Reply::Groups(groups))) => {
+                b.regions_pending = None;
+                for g in groups {
+                    b.table.set_region(&g.arn, &g.region);
+                    b.table.set_destinations(&g.arn, g.destinations);
+                }
+                None
+            }
             (screen, _) => {
                 if let Some(message) = failure {
                     screen.failed(id, message);
@@ -335,6 +400,13 @@ impl Screen {
             }
             Screen::ListenerInfo(s) => s.listener.failed(message),
             Screen::GroupDetail(s) => s.group.failed(message),
+            Screen::Browser(b) => {
+                if b.regions_pending == Some(id) {
+                    b.regions_pending = None;
+                } else {
+                    b.failed(message);
+                }
+            }
         }
     }
 
@@ -352,6 +424,12 @@ impl Screen {
             }
             Screen::ListenerInfo(s) => s.listener.pending = None,
             Screen::GroupDetail(s) => s.group.pending = None,
+            Screen::Browser(b) => {
+                b.pending = None;
+                b.regions_pending = None;
+                b.refreshing = false;
+                b.seek = None;
+            }
         }
         ids
     }

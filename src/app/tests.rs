@@ -86,7 +86,7 @@ fn calls(effects: &[Effect]) -> Vec<(RequestId, Call)> {
         .iter()
         .filter_map(|e| match e {
             Effect::Call { id, call } => Some((*id, call.clone())),
-            Effect::Cancel(_) => None,
+            _ => None,
         })
         .collect()
 }
@@ -96,7 +96,7 @@ fn cancels(effects: &[Effect]) -> Vec<RequestId> {
         .iter()
         .filter_map(|e| match e {
             Effect::Cancel(id) => Some(*id),
-            Effect::Call { .. } => None,
+            _ => None,
         })
         .collect()
 }
@@ -603,4 +603,26 @@ fn resizing_relays_the_window_out() {
     assert_eq!(pane.offset(), 100 - rows);
     update(&mut s, Action::Resize(20, 5));
     assert!(s.too_small());
+}
+
+#[test]
+fn a_failed_page_is_not_asked_for_again_until_the_user_moves() {
+    let mut s = state();
+    let id = calls(&s.start())[0].0;
+    reply(
+        &mut s,
+        id,
+        Reply::Accelerators(page(accelerators(0..100), Some("p2"))),
+    );
+    let id = calls(&ch(&mut s, 'G'))[0].0;
+    let effects = fail(&mut s, id, ApiError::Throttled("slow down".into()));
+    assert!(calls(&effects).is_empty(), "retried at once: {effects:?}");
+    assert!(calls(&update(&mut s, Action::Tick)).is_empty());
+    let effects = ch(&mut s, 'k');
+    assert_eq!(
+        calls(&effects)[0].1,
+        Call::ListAccelerators {
+            token: Some("p2".into())
+        }
+    );
 }

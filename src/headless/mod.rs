@@ -1,9 +1,6 @@
 //! The headless commands: answer one question, print it, exit. Every listing streams page by
 //! page so `mappings --all` over a million mappings runs in constant memory.
 
-mod output;
-mod records;
-
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -13,10 +10,10 @@ use thiserror::Error;
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_RESOURCES};
 use crate::cli::{Cli, Command, EmulatorArgs, MappingsArgs, OutputFormat};
 use crate::emulator::{Emulator, EmulatorOptions, Faults, Topology};
+pub use crate::format::Output;
+use crate::format::{AcceleratorPortMapping, Record};
 use crate::model::{Accelerator, ArnKind, Page, parse_arn, parse_ipv4, parse_subnet_id};
 use crate::session::SessionError;
-pub use output::Output;
-use records::{AcceleratorPortMapping, Record};
 
 #[derive(Debug, Error)]
 pub enum HeadlessError {
@@ -126,7 +123,7 @@ async fn mappings<W: Write>(
     api: &dyn GlobalAccelerator,
     out: &mut Output<W>,
 ) -> Result<(), HeadlessError> {
-    let size = cli.page_size;
+    let size = cli.page_size.unwrap_or(crate::api::MAX_RESULTS_MAPPINGS);
     if let (Some(endpoint), Some(ip)) = (&args.endpoint, &args.ip) {
         let subnet = parse_subnet_id(endpoint)
             .map_err(|e| HeadlessError::Usage(format!("--endpoint: {e}")))?;

@@ -35,6 +35,11 @@ pub fn render(frame: &mut Frame, area: Rect, scroll: u16) {
         .border_style(t.key)
         .title(Span::styled(" Keys (Esc closes) ", t.title));
     let max_scroll = height.saturating_sub(popup.height);
+    let block = if scroll < max_scroll {
+        block.title_bottom(Span::styled(" ↓ more: j scrolls ", t.muted))
+    } else {
+        block
+    };
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)

@@ -7,7 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table, TableState};
 
 use super::theme::theme;
-use crate::app::list::{ListPane, Row};
+use tui_input::Input;
+
+use crate::app::list::{Column, Filter, ListPane, Row};
 use crate::text::sanitize;
 
 /// What the title says about the rows: how many, whether more exist, filter and sort.
@@ -60,37 +62,52 @@ pub fn render<T: Row>(frame: &mut Frame, area: Rect, pane: &ListPane<T>, name: S
     ])
     .areas(inner);
     if show_filter {
-        render_filter(frame, filter_area, pane);
+        render_filter(frame, filter_area, &pane.filter);
     }
     render_rows(frame, table_area, pane);
 }
 
-fn render_filter<T: Row>(frame: &mut Frame, area: Rect, pane: &ListPane<T>) {
+pub fn render_filter(frame: &mut Frame, area: Rect, filter: &Filter) {
     let t = theme();
-    let prefix = "/ ";
-    let width = usize::from(area.width.saturating_sub(2)).max(1);
-    let scroll = pane.filter.input.visual_scroll(width);
-    let shown: String = pane.filter.text().chars().skip(scroll).collect();
-    let mut spans = vec![Span::styled(prefix, t.key), Span::raw(shown)];
-    if !pane.filter.editing {
+    let mut spans = vec![Span::styled("/ ", t.key)];
+    spans.extend(input_spans(frame, area, 2, &filter.input, filter.editing));
+    if !filter.editing {
         spans.push(Span::styled("  (Esc clears; / edits)", t.muted));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-    if pane.filter.editing {
-        let cursor = pane.filter.input.visual_cursor().saturating_sub(scroll);
-        let x = area.x + 2 + u16::try_from(cursor).unwrap_or(u16::MAX);
-        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
-    }
 }
 
-const HIGHLIGHT_WIDTH: u16 = 2;
-const COLUMN_SPACING: u16 = 2;
+/// The visible part of a text field that starts `indent` cells into `area`; with focus, the
+/// terminal cursor goes where the next character will.
+pub fn input_spans(
+    frame: &mut Frame,
+    area: Rect,
+    indent: u16,
+    input: &Input,
+    focused: bool,
+) -> Vec<Span<'static>> {
+    let width = usize::from(area.width.saturating_sub(indent + 1)).max(1);
+    let scroll = input.visual_scroll(width);
+    let shown: String = sanitize(input.value())
+        .chars()
+        .skip(scroll)
+        .take(width)
+        .collect();
+    if focused {
+        let cursor = input.visual_cursor().saturating_sub(scroll);
+        let x = area.x + indent + u16::try_from(cursor).unwrap_or(u16::MAX);
+        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+    }
+    vec![Span::raw(shown)]
+}
+
+pub const HIGHLIGHT_WIDTH: u16 = 2;
+pub const COLUMN_SPACING: u16 = 2;
 
 /// Widths that fit what is on screen: each column as wide as its widest visible cell; when
 /// that is too wide, the growing columns give way from the last one, down to their minimum,
 /// then the rest; whatever is left over goes to the last growing column.
-fn column_widths<T: Row>(cells: &[Vec<String>], available: u16) -> Vec<u16> {
-    let columns = T::COLUMNS;
+pub fn column_widths(columns: &[Column], cells: &[Vec<String>], available: u16) -> Vec<u16> {
     let spacing = COLUMN_SPACING * u16::try_from(columns.len().saturating_sub(1)).unwrap_or(0);
     let available = available.saturating_sub(spacing);
     let mut widths: Vec<u16> = columns
@@ -108,22 +125,19 @@ fn column_widths<T: Row>(cells: &[Vec<String>], available: u16) -> Vec<u16> {
         })
         .collect();
     let mut excess = widths.iter().sum::<u16>().saturating_sub(available);
-    let order = columns
-        .iter()
-        .enumerate()
-        .rev()
-        .filter(|(_, c)| c.grow)
-        .chain(columns.iter().enumerate().rev().filter(|(_, c)| !c.grow));
-    for (i, column) in order.collect::<Vec<_>>() {
+    let growing = || columns.iter().enumerate().rev().filter(|(_, c)| c.grow);
+    let fixed = || columns.iter().enumerate().rev().filter(|(_, c)| !c.grow);
+    // First the growing columns give way down to their minimum, then down to nothing (the
+    // last ones first), and only then the fixed ones.
+    let passes = growing()
+        .map(|(i, c)| (i, c.min_width))
+        .chain(growing().map(|(i, _)| (i, 0)))
+        .chain(fixed().map(|(i, _)| (i, 1)));
+    for (i, floor) in passes.collect::<Vec<_>>() {
         if excess == 0 {
             break;
         }
-        let floor = if column.grow {
-            column.min_width.min(widths[i])
-        } else {
-            1
-        };
-        let give = (widths[i] - floor).min(excess);
+        let give = widths[i].saturating_sub(floor).min(excess);
         widths[i] -= give;
         excess -= give;
     }
@@ -168,7 +182,11 @@ pub fn render_rows<T: Row>(frame: &mut Frame, area: Rect, pane: &ListPane<T>) {
                 .collect()
         })
         .collect();
-    let widths = column_widths::<T>(&cells, area.width.saturating_sub(HIGHLIGHT_WIDTH));
+    let widths = column_widths(
+        T::COLUMNS,
+        &cells,
+        area.width.saturating_sub(HIGHLIGHT_WIDTH),
+    );
     let rows: Vec<TableRow> = cells
         .into_iter()
         .map(|row| TableRow::new(row.into_iter().map(Cell::from)))

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the state. Nothing here changes data or does IO, and every
 //! string that came from the API passes through `text::sanitize` on its way to the screen.
 
+mod browser;
 mod detail;
 mod help;
 mod list;
@@ -55,6 +56,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Screen::AcceleratorInfo(s) => detail::accelerator(frame, body, s),
         Screen::ListenerInfo(s) => detail::listener(frame, body, s),
         Screen::GroupDetail(s) => detail::group(frame, body, s),
+        Screen::Browser(b) => browser::render(frame, body, b),
     }
     render_status(state, frame, status);
     render_hints(state, frame, keys);

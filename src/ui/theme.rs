@@ -18,6 +18,8 @@ pub struct Theme {
     pub spinner: Style,
     pub field: Style,
     pub border: Style,
+    pub allow: Style,
+    pub deny: Style,
 }
 
 impl Theme {
@@ -37,6 +39,8 @@ impl Theme {
         spinner: Style::new().fg(Color::Magenta),
         field: Style::new().fg(Color::Yellow),
         border: Style::new().fg(Color::Gray),
+        allow: Style::new().fg(Color::Green),
+        deny: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
     };
 }
 

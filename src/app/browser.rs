@@ -1,0 +1,477 @@
+//! The port-mapping browser: every mapping of one destination address (by subnet endpoint and
+//! IP), or of a whole accelerator or endpoint group. Pages are read only as the cursor nears
+//! the end of what is loaded; rows live in a compact table so a million of them stay cheap.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use tui_input::Input;
+
+use super::call::{Call, RequestId};
+use super::list::Filter;
+use super::mappings::MappingTable;
+use crate::api::MAX_RESULTS_MAPPINGS;
+use crate::model::{
+    Accelerator, DestinationPortMapping, EndpointGroup, Page, PortMapping, parse_ipv4, parse_port,
+};
+
+/// What the browser lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// ListCustomRoutingPortMappingsByDestination.
+    Destination { subnet: String, ip: String },
+    /// ListCustomRoutingPortMappings, of one endpoint group when `group` is set.
+    Accelerator { arn: String, group: Option<String> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormField {
+    Subnet,
+    Address,
+}
+
+/// The destination to look up: a subnet endpoint of the group and an IPv4 address.
+#[derive(Debug, Clone)]
+pub struct DestinationForm {
+    pub subnets: Vec<String>,
+    pub choice: usize,
+    pub address: Input,
+    pub focus: FormField,
+    pub error: Option<String>,
+}
+
+impl DestinationForm {
+    pub fn subnet(&self) -> Option<&str> {
+        self.subnets.get(self.choice).map(String::as_str)
+    }
+}
+
+/// `:` — find the destination of accelerator port `port`, paging forward until it is found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seek {
+    pub port: u16,
+    /// Rows looked at so far (loaded rows included).
+    pub scanned: usize,
+}
+
+/// Whether an export writes the loaded rows or reads every page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportScope {
+    Loaded,
+    All,
+}
+
+#[derive(Debug, Clone)]
+pub enum Prompt {
+    /// `:` asks for an accelerator port.
+    Jump { input: Input, error: Option<String> },
+    /// `e` asks for a path and what to write.
+    Export {
+        path: Input,
+        scope: ExportScope,
+        error: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Browser {
+    /// What the frame title names (an accelerator name, a region and group).
+    pub title: String,
+    /// Names of accelerators known from the accelerators pane, for rows of other accelerators
+    /// sharing a subnet.
+    pub names: HashMap<String, String>,
+    /// The accelerator whose mappings are listed (accelerator mode), for its static IPs.
+    pub accelerator: Option<Accelerator>,
+    /// Present in destination mode.
+    pub form: Option<DestinationForm>,
+    /// The form has the keys (otherwise the rows do).
+    pub editing: bool,
+    pub source: Option<Source>,
+    pub table: MappingTable,
+    /// Indices of the rows the filter lets through; `None` without a filter.
+    pub view: Option<Vec<u32>>,
+    pub selected: usize,
+    pub offset: usize,
+    pub next_token: Option<String>,
+    pub loaded: bool,
+    pub pending: Option<(RequestId, Option<String>)>,
+    /// A refresh replaces the rows when its first page arrives.
+    pub refreshing: bool,
+    pub regions_pending: Option<RequestId>,
+    pub loaded_at: Option<Instant>,
+    pub stale: bool,
+    pub error: Option<String>,
+    pub filter: Filter,
+    pub seek: Option<Seek>,
+    pub prompt: Option<Prompt>,
+    pub page_size: i32,
+    /// A request failed: wait for the user to move before asking for the next page again.
+    pub hold: bool,
+}
+
+impl Browser {
+    fn empty(title: String, names: HashMap<String, String>, page_size: i32) -> Self {
+        Self {
+            title,
+            names,
+            accelerator: None,
+            form: None,
+            editing: false,
+            source: None,
+            table: MappingTable::default(),
+            view: None,
+            selected: 0,
+            offset: 0,
+            next_token: None,
+            loaded: false,
+            pending: None,
+            refreshing: false,
+            regions_pending: None,
+            loaded_at: None,
+            stale: false,
+            error: None,
+            filter: Filter::default(),
+            seek: None,
+            prompt: None,
+            page_size,
+            hold: false,
+        }
+    }
+
+    /// A browser by destination for the subnets of `group`, the form open on the first one.
+    pub fn by_destination(
+        group: &EndpointGroup,
+        preselect: Option<&str>,
+        names: HashMap<String, String>,
+        page_size: i32,
+    ) -> Self {
+        let mut b = Self::empty(
+            format!(
+                "{} group {}",
+                group.region,
+                super::rows::short_id(&group.arn)
+            ),
+            names,
+            page_size,
+        );
+        b.table
+            .set_destinations(&group.arn, group.destinations.clone());
+        b.table.set_region(&group.arn, &group.region);
+        let choice = preselect
+            .and_then(|s| group.endpoints.iter().position(|e| e == s))
+            .unwrap_or(0);
+        b.form = Some(DestinationForm {
+            subnets: group.endpoints.clone(),
+            choice,
+            address: Input::default(),
+            focus: FormField::Address,
+            error: None,
+        });
+        b.editing = true;
+        b
+    }
+
+    /// A browser of every mapping of `accelerator` (or of one of its endpoint groups).
+    pub fn of_accelerator(
+        accelerator: &Accelerator,
+        group: Option<&EndpointGroup>,
+        names: HashMap<String, String>,
+        page_size: i32,
+    ) -> Self {
+        let title = match group {
+            Some(g) => format!(
+                "{} › {} group {}",
+                accelerator.name,
+                g.region,
+                super::rows::short_id(&g.arn)
+            ),
+            None => accelerator.name.clone(),
+        };
+        let mut b = Self::empty(title, names, page_size);
+        if let Some(g) = group {
+            b.table.set_region(&g.arn, &g.region);
+        }
+        b.accelerator = Some(accelerator.clone());
+        b.source = Some(Source::Accelerator {
+            arn: accelerator.arn.clone(),
+            group: group.map(|g| g.arn.clone()),
+        });
+        b
+    }
+
+    pub fn view_len(&self) -> usize {
+        self.view.as_ref().map_or(self.table.len(), Vec::len)
+    }
+
+    /// The table index of the row at position `i` of the view.
+    pub fn row_index(&self, i: usize) -> Option<usize> {
+        match &self.view {
+            Some(v) => v.get(i).map(|&r| r as usize),
+            None => (i < self.table.len()).then_some(i),
+        }
+    }
+
+    pub fn selected_row(&self) -> Option<usize> {
+        self.row_index(self.selected)
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.loaded && self.next_token.is_none()
+    }
+
+    /// The call for the page after `token` of the current source.
+    pub fn page_call(&self, token: Option<String>, page_size: i32) -> Option<Call> {
+        Some(match self.source.as_ref()? {
+            Source::Destination { subnet, ip } => Call::ListMappingsByDestination {
+                subnet: subnet.clone(),
+                ip: ip.clone(),
+                page_size,
+                token,
+            },
+            Source::Accelerator { arn, group } => Call::ListMappings {
+                accelerator_arn: arn.clone(),
+                group: group.clone(),
+                page_size,
+                token,
+            },
+        })
+    }
+
+    /// Validates the form; on success the source changes and the rows are cleared.
+    pub fn submit_form(&mut self) -> bool {
+        let Some(form) = self.form.as_mut() else {
+            return false;
+        };
+        let Some(subnet) = form.subnet().map(str::to_string) else {
+            form.error = Some("this endpoint group has no subnet endpoints".into());
+            return false;
+        };
+        match parse_ipv4(form.address.value()) {
+            Ok(ip) => {
+                form.error = None;
+                self.source = Some(Source::Destination {
+                    subnet,
+                    ip: ip.to_string(),
+                });
+                self.editing = false;
+                self.clear_rows();
+                true
+            }
+            Err(e) => {
+                form.error = Some(e.to_string());
+                false
+            }
+        }
+    }
+
+    fn clear_rows(&mut self) {
+        let regions = std::mem::take(&mut self.table);
+        self.table = regions.without_rows();
+        self.view = self.filter.is_active().then(Vec::new);
+        self.selected = 0;
+        self.offset = 0;
+        self.next_token = None;
+        self.loaded = false;
+        self.loaded_at = None;
+        self.stale = false;
+        self.error = None;
+        self.seek = None;
+    }
+
+    /// Starts reading from the first page: a refresh keeps the rows until it arrives.
+    pub fn begin_load(&mut self, id: RequestId) {
+        self.hold = false;
+        self.refreshing = self.loaded;
+        self.pending = Some((id, None));
+    }
+
+    pub fn wants_next_page(&self, screen: usize) -> Option<String> {
+        if self.hold || self.pending.is_some() || !self.loaded || self.editing {
+            return None;
+        }
+        let token = self.next_token.as_ref()?;
+        (self.selected + screen >= self.view_len()).then(|| token.clone())
+    }
+
+    pub fn begin_next_page(&mut self, id: RequestId, token: String) {
+        self.pending = Some((id, Some(token)));
+    }
+
+    pub fn port_mappings_arrived(&mut self, page: Page<PortMapping>, now: Instant) -> Option<Call> {
+        self.before_rows();
+        let accelerator = match (&self.accelerator, &self.source) {
+            (Some(a), _) => self.table.accelerator(&a.arn, Some(&a.name), &a.static_ips),
+            (None, Some(Source::Accelerator { arn, .. })) => self.table.accelerator(arn, None, &[]),
+            _ => 0,
+        };
+        let first = self.table.len();
+        for m in &page.items {
+            self.table.push_port_mapping(accelerator, m);
+        }
+        self.after_rows(first, page.next_token, now)
+    }
+
+    pub fn destination_mappings_arrived(
+        &mut self,
+        page: Page<DestinationPortMapping>,
+        now: Instant,
+    ) -> Option<Call> {
+        self.before_rows();
+        let first = self.table.len();
+        for m in &page.items {
+            let name = self.names.get(&m.accelerator_arn).map(String::as_str);
+            self.table.push_destination_mapping(m, name);
+        }
+        self.after_rows(first, page.next_token, now)
+    }
+
+    fn before_rows(&mut self) {
+        self.pending = None;
+        if self.refreshing {
+            self.refreshing = false;
+            let seek = self.seek.take();
+            let selected = self.selected;
+            self.clear_rows();
+            self.seek = seek;
+            self.selected = selected;
+        }
+    }
+
+    /// Bookkeeping after rows `first..` arrived: the filter, the seek, the selection.
+    /// Returns the next call a running seek needs.
+    fn after_rows(
+        &mut self,
+        first: usize,
+        next_token: Option<String>,
+        now: Instant,
+    ) -> Option<Call> {
+        self.loaded = true;
+        self.loaded_at = Some(now);
+        self.stale = false;
+        self.error = None;
+        self.next_token = next_token;
+        if let Some(view) = self.view.as_mut() {
+            let needle = self.filter.text().to_lowercase();
+            let mut buffer = String::new();
+            for i in first..self.table.len() {
+                if self.table.matches(i, &needle, &mut buffer) {
+                    view.push(u32::try_from(i).unwrap_or(u32::MAX));
+                }
+            }
+        }
+        self.selected = self.selected.min(self.view_len().saturating_sub(1));
+        self.continue_seek(first)
+    }
+
+    /// Looks for the seek's port in rows `from..`; selects it when found, asks for the next
+    /// page when not and more exist, and ends the seek otherwise.
+    pub fn continue_seek(&mut self, from: usize) -> Option<Call> {
+        let port = self.seek.as_ref()?.port;
+        let found =
+            (from..self.table.len()).find(|&i| self.table.accelerator_port(i) == Some(port));
+        if let Some(seek) = self.seek.as_mut() {
+            seek.scanned = self.table.len();
+        }
+        if let Some(index) = found {
+            self.seek = None;
+            self.select_table_row(index);
+            return None;
+        }
+        match self.next_token.clone() {
+            Some(token) if self.pending.is_none() => {
+                self.page_call(Some(token), MAX_RESULTS_MAPPINGS)
+            }
+            _ => None,
+        }
+    }
+
+    /// Selects table row `index`, clearing a filter that hides it.
+    pub fn select_table_row(&mut self, index: usize) {
+        if let Some(view) = &self.view {
+            match view.iter().position(|&r| r as usize == index) {
+                Some(pos) => {
+                    self.selected = pos;
+                    return;
+                }
+                None => {
+                    self.filter.input.reset();
+                    self.view = None;
+                }
+            }
+        }
+        self.selected = index;
+    }
+
+    pub fn failed(&mut self, message: String) {
+        // No automatic retry: the next page is asked for again once the user moves.
+        self.hold = true;
+        self.pending = None;
+        self.refreshing = false;
+        self.seek = None;
+        self.error = Some(message);
+        self.stale = self.loaded;
+    }
+
+    pub fn refilter(&mut self) {
+        let keep = self.selected_row();
+        if !self.filter.is_active() {
+            self.view = None;
+        } else {
+            let needle = self.filter.text().to_lowercase();
+            let mut buffer = String::new();
+            self.view = Some(
+                (0..self.table.len())
+                    .filter(|&i| self.table.matches(i, &needle, &mut buffer))
+                    .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+                    .collect(),
+            );
+        }
+        self.selected = 0;
+        if let Some(index) = keep
+            && let Some(pos) = (0..self.view_len()).find(|&p| self.row_index(p) == Some(index))
+        {
+            self.selected = pos;
+        }
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        self.hold = false;
+        let last = self.view_len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        self.offset = self.offset.min(self.view_len().saturating_sub(height));
+    }
+
+    /// Parses the port typed at `:` and looks for it: among the loaded rows first, then
+    /// by paging forward. Returns the call a seek needs.
+    pub fn start_seek(&mut self, typed: &str) -> Result<Option<Call>, String> {
+        let port = parse_port(typed).map_err(|e| e.to_string())?;
+        self.seek = Some(Seek { port, scanned: 0 });
+        let call = self.continue_seek(0);
+        if call.is_none() && self.seek.is_some() && self.pending.is_none() {
+            self.seek = None;
+            return Err(format!("no mapping uses accelerator port {port}"));
+        }
+        Ok(call)
+    }
+
+    /// What the crumb and the title call this browser.
+    pub fn describe(&self) -> String {
+        match &self.source {
+            Some(Source::Destination { subnet, ip }) => format!("mappings of {ip} in {subnet}"),
+            Some(Source::Accelerator { group: Some(_), .. }) => {
+                format!("mappings of {}", self.title)
+            }
+            Some(Source::Accelerator { .. }) => format!("all mappings of {}", self.title),
+            None => format!("mappings by destination in {}", self.title),
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! `update` tests of the port-mapping browser.
+
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::browser::{Browser, ExportScope, Prompt, Source};
+use super::*;
+use crate::model::{
+    Accelerator, AcceleratorStatus, DestinationConfig, DestinationPortMapping, EndpointGroup, Page,
+    PortMapping, PortRange, ProtocolSet, SocketAddress, TrafficState,
+};
+
+const ACC: &str = "arn:aws:globalaccelerator::111122223333:accelerator/a1";
+const GROUP: &str =
+    "arn:aws:globalaccelerator::111122223333:accelerator/a1/listener/l1/endpoint-group/g1";
+
+fn accelerator() -> Accelerator {
+    Accelerator {
+        arn: ACC.into(),
+        name: "game".into(),
+        ip_address_type: None,
+        enabled: true,
+        status: AcceleratorStatus::Deployed,
+        static_ips: vec!["75.2.0.1".into(), "99.83.0.1".into()],
+        dns_name: "a.example".into(),
+        created: None,
+        last_modified: None,
+        tags: vec![],
+    }
+}
+
+fn group() -> EndpointGroup {
+    EndpointGroup {
+        arn: GROUP.into(),
+        region: "eu-west-1".into(),
+        destinations: vec![DestinationConfig {
+            ports: PortRange::new(7000, 7009).unwrap(),
+            protocols: ProtocolSet::UDP,
+        }],
+        endpoints: vec!["subnet-a".into(), "subnet-b".into()],
+    }
+}
+
+fn by_destination(ip: &str, n: usize) -> Vec<DestinationPortMapping> {
+    (0..n)
+        .map(|i| DestinationPortMapping {
+            accelerator_arn: ACC.into(),
+            accelerator_sockets: ["75.2.0.1", "99.83.0.1"]
+                .into_iter()
+                .map(|a| SocketAddress {
+                    ip: a.into(),
+                    port: 10_000 + u16::try_from(i).unwrap(),
+                })
+                .collect(),
+            endpoint_group_arn: GROUP.into(),
+            endpoint_id: "subnet-a".into(),
+            endpoint_group_region: "eu-west-1".into(),
+            destination: SocketAddress {
+                ip: ip.into(),
+                port: 7000 + u16::try_from(i % 10).unwrap(),
+            },
+            ip_address_type: None,
+            traffic: TrafficState::Allow,
+        })
+        .collect()
+}
+
+fn port_mappings(from: usize, n: usize) -> Vec<PortMapping> {
+    (from..from + n)
+        .map(|i| PortMapping {
+            accelerator_port: u16::try_from(1024 + i).unwrap(),
+            endpoint_group_arn: GROUP.into(),
+            endpoint_id: "subnet-a".into(),
+            destination: SocketAddress {
+                ip: format!("10.0.{}.{}", i / 250, i % 250 + 4),
+                port: 7000,
+            },
+            protocols: ProtocolSet::UDP,
+            traffic: if i.is_multiple_of(3) {
+                TrafficState::Deny
+            } else {
+                TrafficState::Allow
+            },
+        })
+        .collect()
+}
+
+fn state_with(browser: Browser) -> (State, Vec<Effect>) {
+    let mut s = State::new(Context::default(), (100, 30), Instant::now());
+    let effects = s.push(Screen::Browser(Box::new(browser)));
+    (s, effects)
+}
+
+fn browser(s: &State) -> &Browser {
+    match s.top() {
+        Screen::Browser(b) => b,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn typed(s: &mut State, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| key(s, KeyCode::Char(c)))
+        .collect()
+}
+
+fn calls(effects: &[Effect]) -> Vec<(RequestId, Call)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Call { id, call } => Some((*id, call.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn answer(s: &mut State, id: RequestId, reply: Reply) -> Vec<Effect> {
+    update(
+        s,
+        Action::Reply {
+            id,
+            result: Ok(reply),
+        },
+    )
+}
+
+fn mappings_page(from: usize, n: usize, next: Option<&str>) -> Reply {
+    Reply::PortMappings(Page {
+        items: port_mappings(from, n),
+        next_token: next.map(str::to_string),
+    })
+}
+
+/// A whole-group browser with its first page of 100 loaded and more to come.
+fn loaded_group_browser() -> State {
+    let b = Browser::of_accelerator(&accelerator(), Some(&group()), Default::default(), 100);
+    let (mut s, effects) = state_with(b);
+    let (id, call) = calls(&effects)[0].clone();
+    assert_eq!(
+        call,
+        Call::ListMappings {
+            accelerator_arn: ACC.into(),
+            group: Some(GROUP.into()),
+            page_size: 100,
+            token: None
+        }
+    );
+    answer(&mut s, id, mappings_page(0, 100, Some("p2")));
+    s
+}
+
+#[test]
+fn an_address_that_does_not_parse_is_refused_inline_and_nothing_is_sent() {
+    let b = Browser::by_destination(&group(), None, Default::default(), 500);
+    let (mut s, effects) = state_with(b);
+    assert!(calls(&effects).is_empty(), "nothing before Enter");
+    assert!(calls(&typed(&mut s, "10.0.3")).is_empty());
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(calls(&effects).is_empty());
+    let form = browser(&s).form.as_ref().unwrap();
+    assert!(form.error.as_deref().unwrap().contains("IPv4"), "{form:?}");
+    assert_eq!(form.address.value(), "10.0.3", "what was typed stays");
+    assert!(browser(&s).editing);
+    // `q` and `j` are text while the address field has focus.
+    typed(&mut s, "q");
+    assert!(!s.quit);
+}
+
+#[test]
+fn a_destination_loads_its_first_page_and_an_empty_answer_is_said_plainly() {
+    let b = Browser::by_destination(&group(), Some("subnet-b"), Default::default(), 500);
+    let (mut s, _) = state_with(b);
+    key(&mut s, KeyCode::Tab);
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "10.9.9.9");
+    let effects = key(&mut s, KeyCode::Enter);
+    let (id, call) = calls(&effects)[0].clone();
+    assert_eq!(
+        call,
+        Call::ListMappingsByDestination {
+            subnet: "subnet-a".into(),
+            ip: "10.9.9.9".into(),
+            page_size: 500,
+            token: None
+        },
+        "subnet-b was preselected, Down wrapped to subnet-a"
+    );
+    answer(
+        &mut s,
+        id,
+        Reply::DestinationMappings(Page {
+            items: vec![],
+            next_token: None,
+        }),
+    );
+    let b = browser(&s);
+    assert!(b.loaded && b.is_complete());
+    assert_eq!(b.view_len(), 0);
+    assert!(!b.editing);
+}
+
+#[test]
+fn rows_show_protocols_from_the_group_and_every_static_ip() {
+    let b = Browser::by_destination(&group(), None, Default::default(), 500);
+    let (mut s, _) = state_with(b);
+    typed(&mut s, "10.0.3.17");
+    let (id, _) = calls(&key(&mut s, KeyCode::Enter))[0].clone();
+    answer(
+        &mut s,
+        id,
+        Reply::DestinationMappings(Page {
+            items: by_destination("10.0.3.17", 10),
+            next_token: None,
+        }),
+    );
+    let b = browser(&s);
+    let row = b.table.get(b.selected_row().unwrap()).unwrap();
+    let cells = row.cells();
+    assert_eq!(cells[0], "75.2.0.1:10000 99.83.0.1:10000");
+    assert_eq!(cells[1], "10.0.3.17:7000");
+    assert_eq!(cells[2], "UDP");
+    assert_eq!(cells[3], "ALLOW");
+    assert_eq!(cells[5], "eu-west-1");
+}
+
+#[test]
+fn the_next_page_is_asked_for_once_near_the_end_and_the_end_is_the_end() {
+    let mut s = loaded_group_browser();
+    assert!(
+        calls(&key(&mut s, KeyCode::Char('j'))).is_empty(),
+        "far from the end"
+    );
+    let effects = key(&mut s, KeyCode::End);
+    let next = calls(&effects);
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].1.token(), Some("p2"));
+    assert!(
+        calls(&key(&mut s, KeyCode::Up)).is_empty(),
+        "p2 asked twice"
+    );
+    assert!(
+        calls(&key(&mut s, KeyCode::End)).is_empty(),
+        "p2 asked twice"
+    );
+    answer(&mut s, next[0].0, mappings_page(100, 50, None));
+    let b = browser(&s);
+    assert_eq!(b.table.len(), 150);
+    assert!(b.is_complete());
+    assert!(
+        calls(&key(&mut s, KeyCode::End)).is_empty(),
+        "nothing after the last page"
+    );
+    assert_eq!(browser(&s).selected, 149);
+}
+
+#[test]
+fn a_new_destination_cancels_the_old_request_and_drops_its_late_answer() {
+    let b = Browser::by_destination(&group(), None, Default::default(), 500);
+    let (mut s, _) = state_with(b);
+    typed(&mut s, "10.0.3.17");
+    let (old, _) = calls(&key(&mut s, KeyCode::Enter))[0].clone();
+    key(&mut s, KeyCode::Tab);
+    for _ in 0..2 {
+        key(&mut s, KeyCode::Backspace);
+    }
+    typed(&mut s, "20");
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(effects.contains(&Effect::Cancel(old)), "{effects:?}");
+    let (new, call) = calls(&effects)[0].clone();
+    assert!(matches!(call, Call::ListMappingsByDestination { ref ip, .. } if ip == "10.0.3.20"));
+    s.dirty = false;
+    answer(
+        &mut s,
+        old,
+        Reply::DestinationMappings(Page {
+            items: by_destination("10.0.3.17", 5),
+            next_token: None,
+        }),
+    );
+    assert_eq!(browser(&s).table.len(), 0, "the late answer was shown");
+    assert!(!s.dirty);
+    answer(
+        &mut s,
+        new,
+        Reply::DestinationMappings(Page {
+            items: by_destination("10.0.3.20", 3),
+            next_token: None,
+        }),
+    );
+    assert_eq!(browser(&s).table.len(), 3);
+}
+
+#[test]
+fn errors_keep_the_rows_and_say_what_happened() {
+    for error in [
+        ApiError::InvalidNextToken("The token is not valid".into()),
+        ApiError::EndpointNotFound("subnet-a is not an endpoint".into()),
+        ApiError::Throttled("Rate exceeded".into()),
+    ] {
+        let mut s = loaded_group_browser();
+        let (id, _) = calls(&key(&mut s, KeyCode::End))[0].clone();
+        update(
+            &mut s,
+            Action::Reply {
+                id,
+                result: Err(error.clone()),
+            },
+        );
+        let b = browser(&s);
+        assert_eq!(b.table.len(), 100, "rows kept after {error:?}");
+        assert!(b.stale);
+        assert_eq!(b.error.as_deref(), Some(error.to_string().as_str()));
+        assert_eq!(s.message.as_ref().unwrap().text, error.to_string());
+        // The page can be asked for again once the user moves.
+        key(&mut s, KeyCode::Esc);
+        assert!(
+            browser(&s).pending.is_none(),
+            "retried without the user asking"
+        );
+        assert_eq!(calls(&key(&mut s, KeyCode::Up)).len(), 1);
+    }
+}
+
+#[test]
+fn a_port_is_found_among_loaded_rows_or_by_paging_forward() {
+    let mut s = loaded_group_browser();
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "1050");
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(calls(&effects).is_empty(), "port 1050 is loaded");
+    let b = browser(&s);
+    assert_eq!(
+        b.table.accelerator_port(b.selected_row().unwrap()),
+        Some(1050)
+    );
+
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "1300");
+    let effects = key(&mut s, KeyCode::Enter);
+    let (id, call) = calls(&effects)[0].clone();
+    assert!(matches!(
+        call,
+        Call::ListMappings {
+            page_size: 20_000,
+            ..
+        }
+    ));
+    assert_eq!(browser(&s).seek.as_ref().unwrap().port, 1300);
+    let effects = answer(&mut s, id, mappings_page(100, 100, Some("p3")));
+    let (id, _) = calls(&effects)[0].clone();
+    assert_eq!(browser(&s).seek.as_ref().unwrap().scanned, 200);
+    answer(&mut s, id, mappings_page(200, 100, Some("p4")));
+    let b = browser(&s);
+    assert!(b.seek.is_none());
+    assert_eq!(
+        b.table.accelerator_port(b.selected_row().unwrap()),
+        Some(1300)
+    );
+
+    // Esc stops a search and cancels its request.
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "9999");
+    let (id, _) = calls(&key(&mut s, KeyCode::Enter))[0].clone();
+    let effects = key(&mut s, KeyCode::Esc);
+    assert_eq!(effects, vec![Effect::Cancel(id)]);
+    assert!(browser(&s).seek.is_none());
+    assert_eq!(
+        s.screens.len(),
+        2,
+        "Esc stopped the search, did not go back"
+    );
+
+    // A port that is not a port is refused in the prompt.
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "70000");
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(
+        browser(&s).prompt,
+        Some(Prompt::Jump { error: Some(_), .. })
+    ));
+}
+
+#[test]
+fn filter_copy_and_export() {
+    let mut s = loaded_group_browser();
+    key(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "deny");
+    assert_eq!(browser(&s).view_len(), 34, "every third row is denied");
+    key(&mut s, KeyCode::Enter);
+    let effects = key(&mut s, KeyCode::Char('y'));
+    let [Effect::Copy(text)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(text.contains("DENY") && text.contains(GROUP), "{text}");
+
+    key(&mut s, KeyCode::Char('e'));
+    key(&mut s, KeyCode::Tab);
+    let b = browser(&s);
+    assert!(matches!(
+        b.prompt,
+        Some(Prompt::Export {
+            scope: ExportScope::All,
+            ..
+        })
+    ));
+    for _ in 0..60 {
+        key(&mut s, KeyCode::Backspace);
+    }
+    typed(&mut s, "out.json");
+    let effects = key(&mut s, KeyCode::Enter);
+    let [Effect::Export(job)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(job.path, std::path::PathBuf::from("out.json"));
+    assert_eq!(job.format, crate::cli::OutputFormat::Json);
+    assert!(matches!(
+        job.rows,
+        ExportRows::All(Source::Accelerator { .. })
+    ));
+    assert!(s.busy());
+    update(
+        &mut s,
+        Action::Exported {
+            path: "out.json".into(),
+            result: Ok(150),
+        },
+    );
+    assert!(s.message.as_ref().unwrap().text.contains("150"));
+    assert_eq!(s.exports, 0);
+}
+
+#[test]
+fn a_refresh_keeps_rows_until_its_first_page_arrives() {
+    let mut s = loaded_group_browser();
+    let (id, _) = calls(&key(&mut s, KeyCode::Char('r')))[0].clone();
+    assert_eq!(browser(&s).table.len(), 100);
+    answer(&mut s, id, mappings_page(0, 100, Some("p2")));
+    assert_eq!(browser(&s).table.len(), 100, "replaced, not appended");
+}

@@ -1,0 +1,8 @@
+//! Lists written as the AWS CLI would print them (JSON with the API's field names), as NDJSON,
+//! CSV or a table: shared by the headless commands and the browser's export.
+
+mod output;
+mod records;
+
+pub use output::Output;
+pub use records::{AcceleratorPortMapping, Record};
