@@ -26,7 +26,7 @@ pub struct Cli {
     /// Output format: a table on a terminal, ndjson when piped.
     #[arg(long, short = 'o', global = true, value_enum)]
     pub output: Option<OutputFormat>,
-    /// Port mappings per request (1-20000); 20000 for headless listings, 2000 in the browser.
+    /// Port mappings per request (1-20000); 20000 for headless listings, 1000 in the browser.
     #[arg(long, global = true, value_parser = clap::value_parser!(i32).range(1..=20_000))]
     pub page_size: Option<i32>,
     /// Write logs to this file (the interactive view logs to

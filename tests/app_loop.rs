@@ -126,3 +126,65 @@ async fn answers_arrive_through_the_loop_and_quit_ends_it() {
     let screen = terminal.backend().to_string();
     assert!(screen.contains("Listeners of game-us"), "{screen}");
 }
+
+#[tokio::test]
+async fn export_writes_every_mapping_of_an_accelerator_through_the_loop() {
+    let (_server, api) = emulator(&[]).await;
+    let expected = {
+        let acc = api
+            .list_accelerators(100, None)
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        api.list_port_mappings(&acc.arn, None, 20_000, None)
+            .await
+            .unwrap()
+            .items
+            .len()
+    };
+    let state = loaded_state(api.as_ref()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("all.json");
+    let (keys, events) = mpsc::unbounded();
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let typed = path.display().to_string();
+    let written = path.clone();
+    let driver = async move {
+        keys.unbounded_send(key(KeyCode::Char('M'))).unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        keys.unbounded_send(key(KeyCode::Char('e'))).unwrap();
+        // Replace the suggested name with a path in the temporary directory.
+        for _ in 0..80 {
+            keys.unbounded_send(key(KeyCode::Backspace)).unwrap();
+        }
+        for c in typed.chars() {
+            keys.unbounded_send(key(KeyCode::Char(c))).unwrap();
+        }
+        keys.unbounded_send(key(KeyCode::Tab)).unwrap();
+        keys.unbounded_send(key(KeyCode::Enter)).unwrap();
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let done = std::fs::read_to_string(&written)
+                .ok()
+                .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok());
+            if done.is_some() {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        keys.unbounded_send(key(KeyCode::Char('q'))).unwrap();
+        keys
+    };
+    let (state, _keys) = tokio::join!(run(&mut terminal, events, api, state), driver);
+    let state = state.unwrap();
+    let document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(document["PortMappings"].as_array().unwrap().len(), expected);
+    let message = state.message.unwrap();
+    assert!(
+        message.text.contains(&format!("wrote {expected} mappings")),
+        "{message:?}"
+    );
+    assert_eq!(state.exports, 0);
+}

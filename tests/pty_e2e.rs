@@ -170,3 +170,34 @@ fn a_small_terminal_asks_to_be_enlarged_and_a_resize_relays_out() {
     s.send("q");
     assert!(s.exit_status().success());
 }
+
+#[test]
+fn browser_by_destination_and_lazy_pages_of_a_whole_accelerator() {
+    let mut s = Session::start(&["--demo", "--page-size", "50"], 100, 30);
+    s.wait_for("Accelerators ─ all 24");
+    s.send("j");
+    s.send("\r");
+    s.wait_for("─ all 1");
+    s.send("\r");
+    s.wait_for("eu-central-1");
+    // By destination: the first subnet of the group is preselected.
+    s.send("m");
+    s.wait_for("Subnet ‹ subnet-02d1c490fa23a2312");
+    s.send("10.48.24.9\r");
+    let rows = s.wait_for("all 10 ─ mappings of 10.48.24.9");
+    assert!(rows.contains("10.48.24.9:7777"), "{rows}");
+    assert!(rows.contains("ALLOW"), "{rows}");
+    s.send("\x1b");
+    s.wait_for("Endpoint groups of listener");
+
+    // Every mapping of the group, 50 a page: paging down past the first page loads more.
+    s.send("M");
+    s.wait_for("loaded 50 · more…");
+    for _ in 0..3 {
+        s.send("\x1b[6~");
+    }
+    let more = s.wait_for("loaded 100 · more…");
+    assert!(more.contains("ACCELERATOR SOCKETS"), "{more}");
+    s.send("q");
+    assert!(s.exit_status().success());
+}

@@ -10,7 +10,6 @@ use tui_input::Input;
 use super::call::{Call, RequestId};
 use super::list::Filter;
 use super::mappings::MappingTable;
-use crate::api::MAX_RESULTS_MAPPINGS;
 use crate::model::{
     Accelerator, DestinationPortMapping, EndpointGroup, Page, PortMapping, parse_ipv4, parse_port,
 };
@@ -378,9 +377,7 @@ impl Browser {
             return None;
         }
         match self.next_token.clone() {
-            Some(token) if self.pending.is_none() => {
-                self.page_call(Some(token), MAX_RESULTS_MAPPINGS)
-            }
+            Some(token) if self.pending.is_none() => self.page_call(Some(token), self.page_size),
             _ => None,
         }
     }

@@ -344,13 +344,7 @@ fn a_port_is_found_among_loaded_rows_or_by_paging_forward() {
     typed(&mut s, "1300");
     let effects = key(&mut s, KeyCode::Enter);
     let (id, call) = calls(&effects)[0].clone();
-    assert!(matches!(
-        call,
-        Call::ListMappings {
-            page_size: 20_000,
-            ..
-        }
-    ));
+    assert!(matches!(call, Call::ListMappings { page_size: 100, .. }));
     assert_eq!(browser(&s).seek.as_ref().unwrap().port, 1300);
     let effects = answer(&mut s, id, mappings_page(100, 100, Some("p3")));
     let (id, _) = calls(&effects)[0].clone();

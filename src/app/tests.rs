@@ -626,3 +626,36 @@ fn a_failed_page_is_not_asked_for_again_until_the_user_moves() {
         }
     );
 }
+
+#[test]
+fn m_on_a_subnet_of_a_group_opens_the_browser_on_that_subnet() {
+    let mut s = loaded(1);
+    key(&mut s, KeyCode::Enter);
+    let acc = accelerator(0);
+    let l = listener(&acc, 1);
+    let id = s.top().pending()[0];
+    reply(&mut s, id, Reply::Listeners(page(vec![l.clone()], None)));
+    key(&mut s, KeyCode::Enter);
+    let id = s.top().pending()[0];
+    reply(
+        &mut s,
+        id,
+        Reply::EndpointGroups(page(vec![group(&l, "eu-west-1")], None)),
+    );
+    key(&mut s, KeyCode::Enter);
+    ch(&mut s, 'j');
+    let effects = ch(&mut s, 'm');
+    assert!(
+        calls(&effects).is_empty(),
+        "nothing is sent before an address"
+    );
+    let Screen::Browser(b) = s.top() else {
+        panic!()
+    };
+    assert_eq!(b.form.as_ref().unwrap().subnet(), Some("subnet-2"));
+    assert!(b.names.contains_key(&acc.arn));
+    key(&mut s, KeyCode::Esc);
+    let effects = ch(&mut s, 'M');
+    let (_, call) = calls(&effects)[0].clone();
+    assert!(matches!(call, Call::ListMappings { group: Some(_), .. }));
+}
