@@ -136,6 +136,27 @@ fn render_figures() {
     }
 }
 
+fn filter_figures() {
+    println!("filter: one keystroke over the loaded rows");
+    for n in [65_000, 1_000_000] {
+        let mut b = browser(n);
+        b.filter.input = tui_input::Input::new("subnet-0000000000000001".into());
+        let started = Instant::now();
+        b.refilter();
+        let first = started.elapsed();
+        b.filter.input = tui_input::Input::new("subnet-00000000000000012".into());
+        let started = Instant::now();
+        b.refilter();
+        let narrowed = started.elapsed();
+        println!(
+            "  {n:>9} rows: {:.1} ms for a new filter, {:.1} ms for one more character ({} match)",
+            first.as_secs_f64() * 1e3,
+            narrowed.as_secs_f64() * 1e3,
+            b.view_len()
+        );
+    }
+}
+
 fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
@@ -203,5 +224,6 @@ fn main() {
     }
     memory_figures();
     render_figures();
+    filter_figures();
     fetch_figures();
 }

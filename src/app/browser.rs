@@ -101,6 +101,8 @@ pub struct Browser {
     pub stale: bool,
     pub error: Option<String>,
     pub filter: Filter,
+    /// The needle the view was last filtered by.
+    filtered_by: Option<String>,
     pub seek: Option<Seek>,
     pub prompt: Option<Prompt>,
     pub page_size: i32,
@@ -130,6 +132,7 @@ impl Browser {
             stale: false,
             error: None,
             filter: Filter::default(),
+            filtered_by: None,
             seek: None,
             prompt: None,
             page_size,
@@ -351,12 +354,12 @@ impl Browser {
         self.next_token = next_token;
         if let Some(view) = self.view.as_mut() {
             let needle = self.filter.text().to_lowercase();
-            let mut buffer = String::new();
-            for i in first..self.table.len() {
-                if self.table.matches(i, &needle, &mut buffer) {
-                    view.push(u32::try_from(i).unwrap_or(u32::MAX));
-                }
-            }
+            let mut matcher = self.table.matcher(&needle);
+            view.extend(
+                (first..self.table.len())
+                    .filter(|&i| matcher.matches(i))
+                    .map(|i| u32::try_from(i).unwrap_or(u32::MAX)),
+            );
         }
         self.selected = self.selected.min(self.view_len().saturating_sub(1));
         self.continue_seek(first)
@@ -393,6 +396,7 @@ impl Browser {
                 None => {
                     self.filter.input.reset();
                     self.view = None;
+                    self.filtered_by = None;
                 }
             }
         }
@@ -413,15 +417,27 @@ impl Browser {
         let keep = self.selected_row();
         if !self.filter.is_active() {
             self.view = None;
+            self.filtered_by = None;
         } else {
             let needle = self.filter.text().to_lowercase();
-            let mut buffer = String::new();
-            self.view = Some(
-                (0..self.table.len())
-                    .filter(|&i| self.table.matches(i, &needle, &mut buffer))
+            // A longer needle only narrows: look at what the shorter one let through.
+            let narrowing = self
+                .filtered_by
+                .as_ref()
+                .is_some_and(|previous| needle.contains(previous.as_str()));
+            let mut matcher = self.table.matcher(&needle);
+            let view = match (narrowing, self.view.take()) {
+                (true, Some(previous)) => previous
+                    .into_iter()
+                    .filter(|&i| matcher.matches(i as usize))
+                    .collect(),
+                _ => (0..self.table.len())
+                    .filter(|&i| matcher.matches(i))
                     .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
                     .collect(),
-            );
+            };
+            self.view = Some(view);
+            self.filtered_by = Some(needle);
         }
         self.selected = 0;
         if let Some(index) = keep
