@@ -33,6 +33,9 @@ pub struct Cli {
     /// $XDG_STATE_HOME/portolan/portolan.log by default).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Change nothing: every create, delete or traffic change is refused before any call.
+    #[arg(long, global = true)]
+    pub read_only: bool,
     /// Scroll lists with the mouse wheel (off by default, so the terminal's own selection works).
     #[arg(long)]
     pub mouse: bool,

@@ -59,6 +59,7 @@ async fn run_app(cli: &Cli) -> ExitCode {
     );
     let mut state = state;
     state.mouse = cli.mouse;
+    state.read_only = cli.read_only;
     if let Some(size) = cli.page_size {
         state.page_size = size;
     }

@@ -201,3 +201,32 @@ fn browser_by_destination_and_lazy_pages_of_a_whole_accelerator() {
     s.send("q");
     assert!(s.exit_status().success());
 }
+
+#[test]
+fn create_an_endpoint_group_with_two_ranges() {
+    let mut s = Session::start(&["--demo"], 100, 30);
+    s.wait_for("Accelerators ─ all 24");
+    s.send("j");
+    s.send("\r");
+    s.wait_for("─ all 1");
+    s.send("\r");
+    s.wait_for("─ all 3");
+    s.send("c");
+    s.wait_for("New endpoint group on listener");
+    // Region, then range 1: 7000-7049 TCP; Ctrl-N, range 2: 7100-7149 UDP only.
+    s.send("ap-south-1\t7000\t7049\t");
+    s.send("\x0e");
+    s.send("7100\t7149\t \t ");
+    let form = s.wait_for("7100");
+    assert!(form.contains("[ ] TCP  [x] UDP"), "{form}");
+    s.send("\x13");
+    let listed = s.wait_for("created endpoint group ap-south-1");
+    assert!(listed.contains("─ all 4"), "{listed}");
+    assert!(listed.contains("7000-7049 TCP, 7100-7149 UDP"), "{listed}");
+    assert!(
+        listed.contains("▶ ap-south-1"),
+        "the new group is selected: {listed}"
+    );
+    s.send("q");
+    assert!(s.exit_status().success());
+}

@@ -3,8 +3,8 @@
 
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_RESOURCES};
 use crate::model::{
-    Accelerator, AcceleratorAttributes, DestinationPortMapping, EndpointGroup, Listener, Page,
-    PortMapping, Tag,
+    Accelerator, AcceleratorAttributes, DestinationPortMapping, EndpointGroup, Listener,
+    NewAccelerator, NewEndpointGroup, NewListener, Page, PortMapping, Tag,
 };
 
 pub type RequestId = u64;
@@ -54,6 +54,9 @@ pub enum Call {
     GroupsOfAccelerator {
         accelerator_arn: String,
     },
+    CreateEndpointGroup(NewEndpointGroup),
+    CreateAccelerator(NewAccelerator),
+    CreateListener(NewListener),
 }
 
 /// A successful answer to a [`Call`].
@@ -70,6 +73,9 @@ pub enum Reply {
     PortMappings(Page<PortMapping>),
     DestinationMappings(Page<DestinationPortMapping>),
     Groups(Vec<EndpointGroup>),
+    CreatedEndpointGroup(EndpointGroup),
+    CreatedAccelerator(Accelerator),
+    CreatedListener(Listener),
 }
 
 impl Call {
@@ -118,6 +124,15 @@ impl Call {
             ),
             Call::GroupsOfAccelerator { accelerator_arn } => {
                 Reply::Groups(groups_of_accelerator(api, &accelerator_arn).await?)
+            }
+            Call::CreateEndpointGroup(request) => {
+                Reply::CreatedEndpointGroup(api.create_endpoint_group(request).await?)
+            }
+            Call::CreateAccelerator(request) => {
+                Reply::CreatedAccelerator(api.create_accelerator(request).await?)
+            }
+            Call::CreateListener(request) => {
+                Reply::CreatedListener(api.create_listener(request).await?)
             }
         })
     }

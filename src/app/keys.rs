@@ -50,6 +50,7 @@ pub fn help_sections() -> &'static [(&'static str, &'static [Binding])] {
                 b!("S", "reverse the sort"),
                 b!("i", "details of the selected accelerator or listener"),
                 b!("r", "refresh this pane"),
+                b!("c", "create an accelerator, listener or endpoint group"),
             ],
         ),
         (
@@ -64,6 +65,16 @@ pub fn help_sections() -> &'static [(&'static str, &'static [Binding])] {
             ],
         ),
         (
+            "Create forms",
+            &[
+                b!("Tab Shift-Tab", "next / previous field"),
+                b!("Space", "toggle TCP, UDP, Enabled"),
+                b!("Ctrl-N Ctrl-D", "add a row / remove the focused row"),
+                b!("Ctrl-S", "create (Enter on the Create button too)"),
+                b!("Esc", "close (asks first if anything was typed)"),
+            ],
+        ),
+        (
             "App",
             &[b!("?", "this help (Esc closes)"), b!("q Ctrl-C", "quit")],
         ),
@@ -74,6 +85,18 @@ pub fn help_sections() -> &'static [(&'static str, &'static [Binding])] {
 pub fn hints(state: &State) -> &'static [Binding] {
     if state.modal.is_some() {
         return &[b!("j k", "scroll"), b!("Esc", "close")];
+    }
+    if let Some(dialog) = &state.dialog {
+        if dialog.form.confirm_discard {
+            return &[b!("y", "discard what was typed"), b!("n", "keep editing")];
+        }
+        return &[
+            b!("Tab", "next field"),
+            b!("Space", "toggle"),
+            b!("Ctrl-N/D", "add/remove row"),
+            b!("Ctrl-S", "create"),
+            b!("Esc", "close"),
+        ];
     }
     if filter_editing(state) {
         return &[
@@ -106,15 +129,15 @@ pub fn hints(state: &State) -> &'static [Binding] {
             b!("⏎", "listeners"),
             b!("M", "mappings"),
             b!("i", "info"),
+            b!("c", "create"),
             b!("/", "filter"),
-            b!("s", "sort"),
-            b!("r", "refresh"),
             b!("?", "help"),
             b!("q", "quit"),
         ],
         Screen::Listeners(_) => &[
             b!("⏎", "endpoint groups"),
             b!("i", "info"),
+            b!("c", "create"),
             b!("/", "filter"),
             b!("s", "sort"),
             b!("esc", "back"),
@@ -124,9 +147,7 @@ pub fn hints(state: &State) -> &'static [Binding] {
             b!("⏎", "details"),
             b!("m", "by destination"),
             b!("M", "all mappings"),
-            b!("/", "filter"),
-            b!("s", "sort"),
-            b!("r", "refresh"),
+            b!("c", "create"),
             b!("esc", "back"),
             b!("?", "help"),
         ],
@@ -258,6 +279,10 @@ pub fn move_selection(state: &mut State, delta: isize) {
 }
 
 pub fn paste(state: &mut State, text: &str) {
+    if let Some(dialog) = state.dialog.as_mut() {
+        dialog.form.paste(text);
+        return;
+    }
     if state.modal.is_none() && !super::browser_keys::paste(state, text) {
         with_list!(state, |pane| paste_into(pane, text));
     }
@@ -269,8 +294,11 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && key.code == KeyCode::Char('c') {
-        state.quit = true;
+        super::dialog_keys::quit(state);
         return Vec::new();
+    }
+    if state.dialog.is_some() {
+        return super::dialog_keys::key(state, key);
     }
     if let Some(modal) = state.modal {
         handle_modal(state, modal, key);
@@ -299,6 +327,7 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Enter | KeyCode::Char('l') | KeyCode::Right => return open(state),
         KeyCode::Char('i') => return info(state),
         KeyCode::Char('m') => return open_mappings(state, false),
+        KeyCode::Char('c') => return super::dialog_keys::open(state),
         KeyCode::Char('M') => return open_mappings(state, true),
         KeyCode::Esc | KeyCode::Backspace | KeyCode::Char('h') | KeyCode::Left => {
             return back(state);

@@ -5,7 +5,10 @@
 pub mod browser;
 mod browser_keys;
 mod call;
+mod dialog_keys;
+pub mod dialogs;
 mod export;
+pub mod form;
 mod keys;
 pub mod list;
 pub mod mappings;
@@ -137,6 +140,10 @@ pub struct State {
     /// Never empty: the accelerators pane is at the bottom.
     pub screens: Vec<Screen>,
     pub modal: Option<Modal>,
+    /// An open create form; it takes every key.
+    pub dialog: Option<Box<dialogs::CreateDialog>>,
+    /// Started with --read-only: nothing is changed, every mutation is refused before a call.
+    pub read_only: bool,
     pub message: Option<Message>,
     pub mouse: bool,
     /// Mappings per request in the browser.
@@ -158,6 +165,8 @@ impl State {
             context,
             screens: vec![Screen::Accelerators(ListPane::default())],
             modal: None,
+            dialog: None,
+            read_only: false,
             message: None,
             mouse: false,
             page_size: DEFAULT_PAGE_SIZE,
@@ -191,7 +200,12 @@ impl State {
 
     /// Any request in flight on any screen.
     pub fn busy(&self) -> bool {
-        self.exports > 0 || self.screens.iter().any(|s| !s.pending().is_empty())
+        self.exports > 0
+            || self
+                .dialog
+                .as_ref()
+                .is_some_and(|d| d.form.submitting.is_some())
+            || self.screens.iter().any(|s| !s.pending().is_empty())
     }
 
     /// Rows a list shows at the current size (one fewer while a filter line is shown).
@@ -321,6 +335,10 @@ impl State {
     }
 
     fn deliver(&mut self, id: RequestId, result: Result<Reply, ApiError>) -> Vec<Effect> {
+        if self.dialog.as_ref().and_then(|d| d.form.submitting) == Some(id) {
+            self.dirty = true;
+            return dialog_keys::created(self, result);
+        }
         let Some(index) = self.screens.iter().position(|s| s.pending().contains(&id)) else {
             tracing::debug!(id, "dropped an answer nobody waits for");
             return Vec::new();
@@ -373,6 +391,9 @@ fn first_arn(reply: Option<&Reply>) -> Option<&str> {
         Reply::Groups(g) => g.first().map(|g| g.arn.as_str()),
         Reply::PortMappings(p) => p.items.first().map(|m| m.endpoint_group_arn.as_str()),
         Reply::DestinationMappings(p) => p.items.first().map(|m| m.accelerator_arn.as_str()),
+        Reply::CreatedEndpointGroup(g) => Some(&g.arn),
+        Reply::CreatedAccelerator(a) => Some(&a.arn),
+        Reply::CreatedListener(l) => Some(&l.arn),
         Reply::Attributes(_) | Reply::Tags(_) => None,
     }
 }
@@ -440,3 +461,6 @@ mod tests;
 
 #[cfg(test)]
 mod browser_tests;
+
+#[cfg(test)]
+mod form_tests;

@@ -3,6 +3,7 @@
 
 mod browser;
 mod detail;
+mod form;
 mod help;
 mod list;
 pub mod theme;
@@ -60,6 +61,9 @@ pub fn render(state: &State, frame: &mut Frame) {
     }
     render_status(state, frame, status);
     render_hints(state, frame, keys);
+    if let Some(dialog) = &state.dialog {
+        form::render(frame, area, dialog);
+    }
     if let Some(Modal::Help { scroll }) = state.modal {
         help::render(frame, area, scroll);
     }

@@ -1,0 +1,152 @@
+//! Opening the create dialogs (`c`), their keys, their submit and its answer.
+
+use crossterm::event::KeyEvent;
+
+use super::call::Reply;
+use super::dialogs::CreateDialog;
+use super::form::Outcome;
+use super::rows::short_id;
+use super::{Effect, Screen, State};
+use crate::api::ApiError;
+
+pub const READ_ONLY: &str =
+    "read-only: portolan was started with --read-only, so it creates and changes nothing";
+
+/// `c`: the create dialog for what the screen on top lists.
+pub fn open(state: &mut State) -> Vec<Effect> {
+    let dialog = match state.top() {
+        Screen::Accelerators(_) => Some(CreateDialog::accelerator()),
+        Screen::Listeners(s) => {
+            let others = s
+                .pane
+                .rows()
+                .iter()
+                .flat_map(|l| l.port_ranges.iter().map(|r| (l.arn.clone(), *r)))
+                .collect();
+            Some(CreateDialog::listener(s.accelerator.clone(), others))
+        }
+        Screen::EndpointGroups(s) => {
+            let taken = s.pane.rows().iter().map(|g| g.region.clone()).collect();
+            Some(CreateDialog::endpoint_group(
+                s.accelerator.clone(),
+                s.listener.clone(),
+                taken,
+            ))
+        }
+        _ => None,
+    };
+    let Some(dialog) = dialog else {
+        state.dirty = false;
+        return Vec::new();
+    };
+    if state.read_only {
+        state.error(READ_ONLY);
+        return Vec::new();
+    }
+    state.dialog = Some(Box::new(dialog));
+    Vec::new()
+}
+
+/// Ctrl-C: with typed input the dialog asks first.
+pub fn quit(state: &mut State) {
+    match state.dialog.as_mut() {
+        Some(d) if d.form.is_dirty() => {
+            d.quitting = true;
+            d.form.confirm_discard = true;
+        }
+        _ => state.quit = true,
+    }
+}
+
+pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(dialog) = state.dialog.as_mut() else {
+        return Vec::new();
+    };
+    let confirming = dialog.form.confirm_discard;
+    match dialog.key(key) {
+        Outcome::Submit => return submit(state),
+        Outcome::Close => {
+            if dialog.quitting {
+                state.quit = true;
+            } else if dialog.form.submitting.is_some() {
+                dialog.form.confirm_discard = false;
+                dialog.form.error =
+                    Some("a create is in flight: wait for its answer before closing".into());
+            } else {
+                state.dialog = None;
+            }
+        }
+        Outcome::Changed if confirming => dialog.quitting = false,
+        Outcome::Changed => {}
+        Outcome::Nothing => state.dirty = false,
+    }
+    Vec::new()
+}
+
+fn submit(state: &mut State) -> Vec<Effect> {
+    if state.read_only {
+        state.error(READ_ONLY);
+        return Vec::new();
+    }
+    let id = state.request_id();
+    let Some(dialog) = state.dialog.as_mut() else {
+        return Vec::new();
+    };
+    if dialog.form.submitting.is_some() {
+        return Vec::new();
+    }
+    let Some(call) = dialog.validate() else {
+        return Vec::new();
+    };
+    dialog.form.submitting = Some(id);
+    dialog.form.attempted = true;
+    dialog.form.error = None;
+    tracing::info!(?call, token = %dialog.form.token, "create submitted");
+    vec![Effect::Call { id, call }]
+}
+
+/// The answer to a submit: on success the dialog closes and the new item is selected in its
+/// pane; on failure the dialog stays with everything as typed and the message in place.
+pub fn created(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect> {
+    let Some(dialog) = state.dialog.as_mut() else {
+        return Vec::new();
+    };
+    tracing::info!(?result, "create answered");
+    let reply = match result {
+        Ok(reply) => reply,
+        Err(e) => {
+            dialog.failed(&e);
+            return Vec::new();
+        }
+    };
+    state.dialog = None;
+    let message = match (state.top_mut(), reply) {
+        (Screen::EndpointGroups(s), Reply::CreatedEndpointGroup(g)) => {
+            let text = format!("created endpoint group {} ({})", g.region, short_id(&g.arn));
+            s.pane.upsert(g);
+            text
+        }
+        (Screen::Accelerators(p), Reply::CreatedAccelerator(a)) => {
+            let text = format!("created accelerator {} ({})", a.name, short_id(&a.arn));
+            p.upsert(a);
+            text
+        }
+        (Screen::Listeners(s), Reply::CreatedListener(l)) => {
+            let text = format!("created listener {}", short_id(&l.arn));
+            s.pane.upsert(l);
+            text
+        }
+        (_, reply) => format!("created {}", describe(&reply)),
+    };
+    state.info(message);
+    Vec::new()
+}
+
+fn describe(reply: &Reply) -> String {
+    match reply {
+        Reply::CreatedEndpointGroup(g) => g.arn.clone(),
+        Reply::CreatedAccelerator(a) => a.arn.clone(),
+        Reply::CreatedListener(l) => l.arn.clone(),
+        _ => String::new(),
+    }
+}
