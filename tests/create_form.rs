@@ -220,3 +220,52 @@ async fn a_lost_answer_retried_creates_exactly_one_group() {
     );
     assert_eq!(env.groups_in("sa-east-1").await, 1);
 }
+
+#[tokio::test]
+async fn the_same_form_creates_an_accelerator_and_a_listener() {
+    let mut env = Env::start().await;
+    // Back to the accelerators pane.
+    env.key(KeyCode::Esc, KeyModifiers::NONE).await;
+    env.key(KeyCode::Esc, KeyModifiers::NONE).await;
+    env.key(KeyCode::Char('c'), KeyModifiers::NONE).await;
+    env.typed("edge-2").await;
+    env.key(KeyCode::Char('n'), KeyModifiers::CONTROL).await;
+    env.typed("team").await;
+    env.key(KeyCode::Tab, KeyModifiers::NONE).await;
+    env.typed("sre").await;
+    env.key(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+    assert!(env.state.dialog.is_none(), "{:?}", env.state.dialog);
+    let Screen::Accelerators(pane) = env.state.top() else {
+        panic!()
+    };
+    let created = pane.selected().unwrap().clone();
+    assert_eq!(created.name, "edge-2");
+    let tags = env.api.list_tags(&created.arn).await.unwrap();
+    assert_eq!(tags.len(), 1);
+    assert_eq!(
+        (tags[0].key.as_str(), tags[0].value.as_str()),
+        ("team", "sre")
+    );
+
+    // Its listeners pane is empty; `c` there makes one.
+    env.key(KeyCode::Enter, KeyModifiers::NONE).await;
+    env.key(KeyCode::Char('c'), KeyModifiers::NONE).await;
+    env.typed("40000").await;
+    env.key(KeyCode::Tab, KeyModifiers::NONE).await;
+    env.typed("40009").await;
+    env.key(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+    let d = env.state.dialog.as_ref().expect("10 ports is too few");
+    assert!(d.form.rows[0][1].error.is_some());
+    env.key(KeyCode::Backspace, KeyModifiers::NONE).await;
+    env.key(KeyCode::Backspace, KeyModifiers::NONE).await;
+    env.typed("99").await;
+    env.key(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+    assert!(env.state.dialog.is_none(), "{:?}", env.state.dialog);
+    let listeners = env
+        .api
+        .list_listeners(&created.arn, 100, None)
+        .await
+        .unwrap();
+    assert_eq!(listeners.items.len(), 1);
+    assert_eq!(listeners.items[0].total_ports(), 100);
+}
