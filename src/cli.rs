@@ -33,6 +33,9 @@ pub struct Cli {
     /// $XDG_STATE_HOME/portolan/portolan.log by default).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Start in live mode: re-read the visible pane every SECS seconds (`L` toggles).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub refresh: Option<u64>,
     /// Change nothing: every create, delete or traffic change is refused before any call.
     #[arg(long, global = true)]
     pub read_only: bool,

@@ -60,6 +60,12 @@ async fn run_app(cli: &Cli) -> ExitCode {
     let mut state = state;
     state.mouse = cli.mouse;
     state.read_only = cli.read_only;
+    if let Some(secs) = cli.refresh {
+        state.live = Some(portolan::app::live::Live::new(
+            std::time::Duration::from_secs(secs),
+            state.now,
+        ));
+    }
     if let Some(size) = cli.page_size {
         state.page_size = size;
     }

@@ -7,6 +7,8 @@ use crate::api::{ApiError, ClientOptions, GlobalAccelerator, SdkClient};
 use crate::cli::Cli;
 use crate::emulator::{Emulator, EmulatorOptions, LocalEmulator, Topology};
 
+const DEMO_SETTLE_SECS: u64 = 3;
+
 /// A connected client, what to call it in the header, and the in-process emulator behind it
 /// for `--demo` (kept alive as long as the client is used).
 pub struct Session {
@@ -46,7 +48,12 @@ fn is_loopback(url: &str) -> bool {
 
 pub async fn connect(cli: &Cli) -> Result<Session, SessionError> {
     if cli.demo {
-        let emulator = Emulator::from_topology(&Topology::demo(), EmulatorOptions::default())
+        // A change keeps the accelerator IN_PROGRESS for a few seconds, as AWS does, so the
+        // demo shows a change propagating.
+        let options = EmulatorOptions {
+            settle: std::time::Duration::from_secs(DEMO_SETTLE_SECS),
+        };
+        let emulator = Emulator::from_topology(&Topology::demo(), options)
             .map_err(|e| SessionError::Demo(e.to_string()))?;
         let local = LocalEmulator::start(emulator)
             .await

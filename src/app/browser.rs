@@ -14,6 +14,9 @@ use crate::model::{
     Accelerator, DestinationPortMapping, EndpointGroup, Page, PortMapping, parse_ipv4, parse_port,
 };
 
+/// Rows compared by a refresh to mark what changed.
+const MAX_COMPARED: usize = 200_000;
+
 /// What the browser lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -108,6 +111,12 @@ pub struct Browser {
     pub page_size: i32,
     /// A request failed: wait for the user to move before asking for the next page again.
     pub hold: bool,
+    /// The destination socket to select again once a refresh brings it back.
+    reselect: Option<(String, String, u16)>,
+    /// Traffic state by socket before the last refresh.
+    previous: Option<HashMap<(u32, u32, u16), bool>>,
+    /// Rows a refresh found changed, and when: drawn highlighted for a few seconds.
+    pub changed: HashMap<usize, Instant>,
 }
 
 impl Browser {
@@ -137,6 +146,9 @@ impl Browser {
             prompt: None,
             page_size,
             hold: false,
+            reselect: None,
+            previous: None,
+            changed: HashMap::new(),
         }
     }
 
@@ -251,6 +263,7 @@ impl Browser {
         match parse_ipv4(form.address.value()) {
             Ok(ip) => {
                 form.error = None;
+                self.previous = None;
                 self.source = Some(Source::Destination {
                     subnet,
                     ip: ip.to_string(),
@@ -278,6 +291,7 @@ impl Browser {
         self.stale = false;
         self.error = None;
         self.seek = None;
+        self.changed.clear();
     }
 
     /// Starts reading from the first page: a refresh keeps the rows until it arrives.
@@ -331,12 +345,34 @@ impl Browser {
         self.pending = None;
         if self.refreshing {
             self.refreshing = false;
+            // The selection follows the same destination socket, wherever it lands.
+            self.reselect = self
+                .selected_row()
+                .and_then(|i| self.table.get(i))
+                .map(|r| {
+                    (
+                        r.endpoint_group_arn.to_string(),
+                        r.destination_ip.clone(),
+                        r.destination_port,
+                    )
+                });
             let seek = self.seek.take();
             let selected = self.selected;
+            self.previous = self.snapshot();
             self.clear_rows();
             self.seek = seek;
             self.selected = selected;
         }
+    }
+
+    /// Traffic state of the loaded rows by destination socket, to tell which rows a refresh
+    /// changed (bounded, so a refresh of a huge browser stays cheap).
+    fn snapshot(&self) -> Option<HashMap<(u32, u32, u16), bool>> {
+        (self.table.len() <= MAX_COMPARED).then(|| {
+            (0..self.table.len())
+                .filter_map(|i| self.table.key(i))
+                .collect()
+        })
     }
 
     /// Bookkeeping after rows `first..` arrived: the filter, the seek, the selection.
@@ -360,6 +396,30 @@ impl Browser {
                     .filter(|&i| matcher.matches(i))
                     .map(|i| u32::try_from(i).unwrap_or(u32::MAX)),
             );
+        }
+        if let Some((group, ip, port)) = &self.reselect
+            && let Some(index) = (first..self.table.len()).find(|&i| {
+                self.table.get(i).is_some_and(|r| {
+                    r.endpoint_group_arn == group
+                        && &r.destination_ip == ip
+                        && r.destination_port == *port
+                })
+            })
+        {
+            self.reselect = None;
+            self.select_table_row(index);
+        }
+        if let Some(previous) = &self.previous {
+            for i in first..self.table.len() {
+                let Some((key, allow)) = self.table.key(i) else {
+                    continue;
+                };
+                if previous.get(&key).is_some_and(|&was| was != allow)
+                    || (!previous.is_empty() && !previous.contains_key(&key))
+                {
+                    self.changed.insert(i, now);
+                }
+            }
         }
         self.selected = self.selected.min(self.view_len().saturating_sub(1));
         self.continue_seek(first)
@@ -449,6 +509,7 @@ impl Browser {
 
     pub fn move_by(&mut self, delta: isize) {
         self.hold = false;
+        self.reselect = None;
         let last = self.view_len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta).min(last);
     }

@@ -4,7 +4,8 @@
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_RESOURCES};
 use crate::model::{
     Accelerator, AcceleratorAttributes, DestinationPortMapping, EndpointGroup, Listener,
-    NewAccelerator, NewEndpointGroup, NewListener, Page, PortMapping, Tag,
+    NewAccelerator, NewEndpointGroup, NewListener, Page, PortMapping, Tag, TrafficChange,
+    TrafficScope,
 };
 
 pub type RequestId = u64;
@@ -57,6 +58,22 @@ pub enum Call {
     CreateEndpointGroup(NewEndpointGroup),
     CreateAccelerator(NewAccelerator),
     CreateListener(NewListener),
+    AllowTraffic(TrafficChange),
+    DenyTraffic(TrafficChange),
+    /// Adds subnets, then (when asked) allows all traffic to them: two calls, and the
+    /// second can fail after the first worked.
+    AddEndpoints {
+        group_arn: String,
+        subnets: Vec<String>,
+        allow_all: bool,
+    },
+    RemoveEndpoints {
+        group_arn: String,
+        subnets: Vec<String>,
+    },
+    DeleteEndpointGroup {
+        arn: String,
+    },
 }
 
 /// A successful answer to a [`Call`].
@@ -76,6 +93,13 @@ pub enum Reply {
     CreatedEndpointGroup(EndpointGroup),
     CreatedAccelerator(Accelerator),
     CreatedListener(Listener),
+    /// A change without an answer body worked.
+    Done,
+    EndpointsAdded {
+        added: Vec<String>,
+        /// The result of allowing all traffic to them, when that was asked for.
+        allowed: Option<Result<(), String>>,
+    },
 }
 
 impl Call {
@@ -133,6 +157,48 @@ impl Call {
             }
             Call::CreateListener(request) => {
                 Reply::CreatedListener(api.create_listener(request).await?)
+            }
+            Call::AllowTraffic(change) => {
+                api.allow_traffic(change).await?;
+                Reply::Done
+            }
+            Call::DenyTraffic(change) => {
+                api.deny_traffic(change).await?;
+                Reply::Done
+            }
+            Call::AddEndpoints {
+                group_arn,
+                subnets,
+                allow_all,
+            } => {
+                let added = api.add_endpoints(&group_arn, subnets).await?;
+                let mut allowed = None;
+                if allow_all {
+                    let mut results = Vec::new();
+                    for subnet in &added {
+                        let change = TrafficChange {
+                            endpoint_group_arn: group_arn.clone(),
+                            endpoint_id: subnet.clone(),
+                            scope: TrafficScope::WholeEndpoint,
+                        };
+                        results.push(api.allow_traffic(change).await.map_err(|e| e.to_string()));
+                    }
+                    allowed = Some(
+                        results
+                            .into_iter()
+                            .collect::<Result<Vec<()>, String>>()
+                            .map(drop),
+                    );
+                }
+                Reply::EndpointsAdded { added, allowed }
+            }
+            Call::RemoveEndpoints { group_arn, subnets } => {
+                api.remove_endpoints(&group_arn, subnets).await?;
+                Reply::Done
+            }
+            Call::DeleteEndpointGroup { arn } => {
+                api.delete_endpoint_group(&arn).await?;
+                Reply::Done
             }
         })
     }

@@ -47,6 +47,22 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     Vec::new()
 }
 
+/// `a` in an endpoint group's subnet list.
+pub fn open_add_endpoints(state: &mut State) -> Vec<Effect> {
+    let Screen::GroupDetail(d) = state.top() else {
+        state.dirty = false;
+        return Vec::new();
+    };
+    let Some(group) = d.group.value.clone() else {
+        return Vec::new();
+    };
+    if !super::actions::allowed(state) {
+        return Vec::new();
+    }
+    state.dialog = Some(Box::new(CreateDialog::add_endpoints(group)));
+    Vec::new()
+}
+
 /// Ctrl-C: with typed input the dialog asks first.
 pub fn quit(state: &mut State) {
     match state.dialog.as_mut() {
@@ -119,6 +135,10 @@ pub fn created(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect
             return Vec::new();
         }
     };
+    if let Reply::EndpointsAdded { added, allowed } = reply {
+        state.dialog = None;
+        return added_endpoints(state, &added, allowed);
+    }
     state.dialog = None;
     let message = match (state.top_mut(), reply) {
         (Screen::EndpointGroups(s), Reply::CreatedEndpointGroup(g)) => {
@@ -149,4 +169,29 @@ fn describe(reply: &Reply) -> String {
         Reply::CreatedListener(l) => l.arn.clone(),
         _ => String::new(),
     }
+}
+
+fn added_endpoints(
+    state: &mut State,
+    added: &[String],
+    allowed: Option<Result<(), String>>,
+) -> Vec<Effect> {
+    let list = added.join(", ");
+    tracing::info!(target: "mutation", subnets = %list, ?allowed, "subnet endpoints added");
+    match allowed {
+        None => state.info(format!(
+            "added {list}: all traffic to it is denied until allowed (A)"
+        )),
+        Some(Ok(())) => state.info(format!("added {list} and allowed all traffic to it")),
+        Some(Err(e)) => state.error(format!(
+            "added {list}, but allowing its traffic failed: {e}. The subnet stays added with all traffic denied; A allows it"
+        )),
+    }
+    if let Screen::GroupDetail(d) = state.top()
+        && let Some(g) = &d.group.value
+    {
+        let arn = super::rows::accelerator_arn_of(&g.arn).to_string();
+        super::actions::follow(state, arn);
+    }
+    state.reload_top()
 }

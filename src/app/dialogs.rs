@@ -8,9 +8,9 @@ use super::call::Call;
 use super::form::{Field, Focus, Form, Outcome};
 use crate::api::ApiError;
 use crate::model::{
-    AWS_REGIONS, Accelerator, DestinationConfig, Listener, NewAccelerator, NewEndpointGroup,
-    NewListener, PortRange, Protocol, ProtocolSet, Tag, is_known_region, parse_accelerator_name,
-    parse_port, parse_region,
+    AWS_REGIONS, Accelerator, DestinationConfig, EndpointGroup, Listener, NewAccelerator,
+    NewEndpointGroup, NewListener, PortRange, Protocol, ProtocolSet, Tag, is_known_region,
+    parse_accelerator_name, parse_port, parse_region, parse_subnet_id,
 };
 
 /// Rows of a listener's port ranges hold at least this many ports.
@@ -31,6 +31,10 @@ pub enum DialogKind {
         accelerator: Accelerator,
         /// Port ranges of the accelerator's other listeners, with their listener ARN.
         others: Vec<(String, PortRange)>,
+    },
+    /// AddCustomRoutingEndpoints on a group, optionally followed by allowing all traffic.
+    AddEndpoints {
+        group: EndpointGroup,
     },
 }
 
@@ -110,8 +114,34 @@ impl CreateDialog {
         }
     }
 
+    /// `a` in a group's subnet list: subnet ids, and whether to allow all traffic at once
+    /// (a new subnet denies everything until allowed).
+    pub fn add_endpoints(group: EndpointGroup) -> Self {
+        let form = Form::new(
+            vec![
+                Field::text("Subnet ids", 44),
+                Field::toggle("allow all traffic to them now (a second call)", false),
+            ],
+            vec![],
+            0,
+            0,
+        );
+        Self::new(DialogKind::AddEndpoints { group }, form)
+    }
+
+    /// Whether this dialog creates something (its button says Create) or changes it (Add).
+    pub fn verb(&self) -> &'static str {
+        match self.kind {
+            DialogKind::AddEndpoints { .. } => "Add",
+            _ => "Create",
+        }
+    }
+
     pub fn title(&self) -> String {
         match &self.kind {
+            DialogKind::AddEndpoints { group } => {
+                format!("Add subnet endpoints to {}", group.arn)
+            }
             DialogKind::EndpointGroup { listener, .. } => format!(
                 "New endpoint group on listener {}",
                 super::rows::short_id(&listener.arn)
@@ -132,6 +162,9 @@ impl CreateDialog {
             DialogKind::Accelerator => "Tags (Ctrl-N adds, Ctrl-D removes)",
             DialogKind::Listener { .. } => {
                 "Port ranges, 16 ports or more (Ctrl-N adds, Ctrl-D removes)"
+            }
+            DialogKind::AddEndpoints { .. } => {
+                "Added subnets deny all traffic until allowed; each usable address × destination port takes a listener port"
             }
         }
     }
@@ -208,6 +241,7 @@ impl CreateDialog {
                 accelerator,
                 others,
             } => validate_listener(&mut self.form, accelerator, others),
+            DialogKind::AddEndpoints { group } => validate_add(&mut self.form, group),
         };
         if self.form.has_field_errors() {
             return None;
@@ -224,6 +258,11 @@ impl CreateDialog {
                 self.form.head[0].error = Some(message);
             }
             ApiError::InvalidPortRange(_) => self.rows_error = Some(message),
+            ApiError::LimitExceeded(_) if matches!(self.kind, DialogKind::AddEndpoints { .. }) => {
+                self.form.error = Some(format!(
+                    "the listener is full: it has fewer free ports than these subnets need                      (usable addresses × destination ports). Widen the listener's port ranges,                      remove a subnet or add a smaller one. ({message})"
+                ));
+            }
             _ => self.form.error = Some(message),
         }
     }
@@ -372,4 +411,33 @@ fn validate_listener(
         port_ranges,
         idempotency_token: form.token.clone(),
     }))
+}
+
+/// AddCustomRoutingEndpoints takes 1 to 20 subnets a call.
+const MAX_ADD: usize = 20;
+
+fn validate_add(form: &mut Form, group: &EndpointGroup) -> Option<Call> {
+    let typed = form.head[0].value().to_string();
+    let mut subnets: Vec<String> = Vec::new();
+    for word in typed.split([',', ' ']).filter(|w| !w.trim().is_empty()) {
+        match parse_subnet_id(word) {
+            Ok(id) if group.endpoints.contains(&id) => {
+                form.head[0].error = Some(format!("{id} is already in this endpoint group"));
+            }
+            Ok(id) if !subnets.contains(&id) => subnets.push(id),
+            Ok(_) => {}
+            Err(e) => form.head[0].error = Some(e.to_string()),
+        }
+    }
+    if subnets.is_empty() && form.head[0].error.is_none() {
+        form.head[0].error = Some("type one or more subnet ids, such as subnet-0a1b2c3d".into());
+    }
+    if subnets.len() > MAX_ADD {
+        form.head[0].error = Some(format!("at most {MAX_ADD} subnets a call"));
+    }
+    Some(Call::AddEndpoints {
+        group_arn: group.arn.clone(),
+        subnets,
+        allow_all: form.head[1].is_on(),
+    })
 }

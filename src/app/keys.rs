@@ -50,6 +50,10 @@ pub fn help_sections() -> &'static [(&'static str, &'static [Binding])] {
                 b!("S", "reverse the sort"),
                 b!("i", "details of the selected accelerator or listener"),
                 b!("r", "refresh this pane"),
+                b!(
+                    "L",
+                    "live: re-read this pane every few seconds (again: pause)"
+                ),
                 b!("c", "create an accelerator, listener or endpoint group"),
             ],
         ),
@@ -62,6 +66,18 @@ pub fn help_sections() -> &'static [(&'static str, &'static [Binding])] {
                 b!(":", "find the destination of an accelerator port"),
                 b!("y", "copy the selected row (OSC 52)"),
                 b!("e", "export loaded rows, or all (Tab), to CSV/JSON"),
+            ],
+        ),
+        (
+            "Changes (each asks y/n first)",
+            &[
+                b!(
+                    "A D",
+                    "allow / deny traffic (browser row; subnet in a group)"
+                ),
+                b!("a", "add subnet endpoints to the group"),
+                b!("x", "remove the selected subnet endpoint"),
+                b!("Delete", "delete the selected endpoint group"),
             ],
         ),
         (
@@ -85,6 +101,14 @@ pub fn help_sections() -> &'static [(&'static str, &'static [Binding])] {
 pub fn hints(state: &State) -> &'static [Binding] {
     if state.modal.is_some() {
         return &[b!("j k", "scroll"), b!("Esc", "close")];
+    }
+    if state.confirm.is_some() {
+        return &[
+            b!("y", "apply"),
+            b!("Tab", "wider"),
+            b!("Shift-Tab", "narrower"),
+            b!("n Esc", "cancel"),
+        ];
     }
     if let Some(dialog) = &state.dialog {
         if dialog.form.confirm_discard {
@@ -117,11 +141,11 @@ pub fn hints(state: &State) -> &'static [Binding] {
         ],
         Screen::Browser(b) if b.seek.is_some() => &[b!("Esc", "stop searching")],
         Screen::Browser(_) => &[
+            b!("A/D", "allow/deny"),
             b!("/", "filter"),
             b!(":", "port"),
             b!("y", "copy"),
             b!("e", "export"),
-            b!("r", "refresh"),
             b!("esc", "back"),
             b!("?", "help"),
         ],
@@ -148,15 +172,16 @@ pub fn hints(state: &State) -> &'static [Binding] {
             b!("m", "by destination"),
             b!("M", "all mappings"),
             b!("c", "create"),
+            b!("Del", "delete"),
             b!("esc", "back"),
             b!("?", "help"),
         ],
         Screen::GroupDetail(_) => &[
-            b!("j k", "subnets"),
             b!("m", "by destination"),
-            b!("M", "all mappings"),
-            b!("/", "filter"),
-            b!("r", "refresh"),
+            b!("M", "all"),
+            b!("A/D", "allow/deny"),
+            b!("a", "add"),
+            b!("x", "remove"),
             b!("esc", "back"),
             b!("?", "help"),
         ],
@@ -300,6 +325,9 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.dialog.is_some() {
         return super::dialog_keys::key(state, key);
     }
+    if state.confirm.is_some() {
+        return super::actions::key(state, key);
+    }
     if let Some(modal) = state.modal {
         handle_modal(state, modal, key);
         return Vec::new();
@@ -328,6 +356,12 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('i') => return info(state),
         KeyCode::Char('m') => return open_mappings(state, false),
         KeyCode::Char('c') => return super::dialog_keys::open(state),
+        KeyCode::Char('L') => super::live::toggle(state),
+        KeyCode::Char('A') => return super::actions::traffic(state, true),
+        KeyCode::Char('D') => return super::actions::traffic(state, false),
+        KeyCode::Char('x') => return super::actions::remove_endpoint(state),
+        KeyCode::Char('a') => return super::dialog_keys::open_add_endpoints(state),
+        KeyCode::Delete => return super::actions::delete_group(state),
         KeyCode::Char('M') => return open_mappings(state, true),
         KeyCode::Esc | KeyCode::Backspace | KeyCode::Char('h') | KeyCode::Left => {
             return back(state);

@@ -2,6 +2,7 @@
 //! selection kept on the same item (by its ARN) whatever reorders the view.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::time::Instant;
 
 use tui_input::Input;
@@ -106,6 +107,8 @@ pub struct ListPane<T> {
     hold: bool,
     /// Sort column and whether it is reversed; `None` keeps the API's order.
     pub sort: Option<(usize, bool)>,
+    /// Items a refresh found new or changed, and when (drawn marked for a few seconds).
+    pub changed: HashMap<String, Instant>,
 }
 
 impl<T> Default for ListPane<T> {
@@ -125,6 +128,7 @@ impl<T> Default for ListPane<T> {
             filter: Filter::default(),
             hold: false,
             sort: None,
+            changed: HashMap::new(),
         }
     }
 }
@@ -231,6 +235,16 @@ impl<T: Row> ListPane<T> {
                     self.refresh = Some((buffer, target));
                     return next_token;
                 }
+                let before: HashMap<&str, Vec<String>> =
+                    self.rows.iter().map(|r| (r.id(), r.cells())).collect();
+                let changed: Vec<String> = buffer
+                    .iter()
+                    .filter(|r| before.get(r.id()) != Some(&r.cells()))
+                    .map(|r| r.id().to_string())
+                    .collect();
+                self.changed
+                    .retain(|_, at| now.duration_since(*at) < super::live::HIGHLIGHT);
+                self.changed.extend(changed.into_iter().map(|id| (id, now)));
                 self.install(buffer, next_token, now);
                 None
             }
@@ -297,6 +311,18 @@ impl<T: Row> ListPane<T> {
         }
         self.rebuild_view();
         self.select_id(&id);
+    }
+
+    /// Replaces an item already loaded, leaving the selection where it is.
+    pub fn replace_item(&mut self, item: T) {
+        let keep = self.selected().map(|r| r.id().to_string());
+        if let Some(row) = self.rows.iter_mut().find(|r| r.id() == item.id()) {
+            *row = item;
+            self.rebuild_view();
+            if let Some(id) = keep {
+                self.select_id(&id);
+            }
+        }
     }
 
     pub fn remove(&mut self, id: &str) {

@@ -322,6 +322,16 @@ impl MappingTable {
         })
     }
 
+    /// Row `index`'s destination socket (group, address, port, as interned here) and whether
+    /// traffic to it is allowed: what a refresh compares.
+    pub fn key(&self, index: usize) -> Option<((u32, u32, u16), bool)> {
+        let row = self.chunks.get(index / CHUNK)?.get(index % CHUNK)?;
+        Some((
+            (row.group, row.dest_ip, row.dest_port),
+            row.flags & TRAFFIC_ALLOW != 0,
+        ))
+    }
+
     /// The accelerator port of row `index`, without building the row.
     pub fn accelerator_port(&self, index: usize) -> Option<u16> {
         self.chunks

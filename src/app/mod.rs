@@ -2,6 +2,7 @@
 //! and returns effects (calls to make, calls to abort); it never does IO, so every behaviour
 //! here is tested without a terminal or a network.
 
+pub mod actions;
 pub mod browser;
 mod browser_keys;
 mod call;
@@ -11,6 +12,7 @@ mod export;
 pub mod form;
 mod keys;
 pub mod list;
+pub mod live;
 pub mod mappings;
 pub mod rows;
 mod runtime;
@@ -142,6 +144,12 @@ pub struct State {
     pub modal: Option<Modal>,
     /// An open create form; it takes every key.
     pub dialog: Option<Box<dialogs::CreateDialog>>,
+    /// A change waiting for y/n (or on its way); it takes every key.
+    pub confirm: Option<actions::Confirm>,
+    /// The accelerator followed after a change until it is DEPLOYED.
+    pub follow: Option<actions::Follow>,
+    /// Auto-refresh (`L`, `--refresh`); `None` until first turned on.
+    pub live: Option<live::Live>,
     /// Started with --read-only: nothing is changed, every mutation is refused before a call.
     pub read_only: bool,
     pub message: Option<Message>,
@@ -166,6 +174,9 @@ impl State {
             screens: vec![Screen::Accelerators(ListPane::default())],
             modal: None,
             dialog: None,
+            confirm: None,
+            follow: None,
+            live: None,
             read_only: false,
             message: None,
             mouse: false,
@@ -229,7 +240,9 @@ impl State {
         if self.busy() {
             return Some(Duration::from_millis(100));
         }
-        let age_on_screen = self.top().freshness().0.is_some();
+        let age_on_screen = self.top().freshness().0.is_some()
+            || self.follow.is_some()
+            || self.live.as_ref().is_some_and(|l| !l.paused);
         let fading = self.message.as_ref().is_some_and(|m| !m.error);
         (age_on_screen || fading).then_some(Duration::from_secs(1))
     }
@@ -335,9 +348,18 @@ impl State {
     }
 
     fn deliver(&mut self, id: RequestId, result: Result<Reply, ApiError>) -> Vec<Effect> {
+        live::observe(self, &result);
         if self.dialog.as_ref().and_then(|d| d.form.submitting) == Some(id) {
             self.dirty = true;
             return dialog_keys::created(self, result);
+        }
+        if self.confirm.as_ref().and_then(|c| c.pending) == Some(id) {
+            self.dirty = true;
+            return actions::applied(self, result);
+        }
+        if self.follow.as_ref().and_then(|f| f.pending) == Some(id) {
+            self.dirty = true;
+            return actions::followed(self, result);
         }
         let Some(index) = self.screens.iter().position(|s| s.pending().contains(&id)) else {
             tracing::debug!(id, "dropped an answer nobody waits for");
@@ -394,7 +416,7 @@ fn first_arn(reply: Option<&Reply>) -> Option<&str> {
         Reply::CreatedEndpointGroup(g) => Some(&g.arn),
         Reply::CreatedAccelerator(a) => Some(&a.arn),
         Reply::CreatedListener(l) => Some(&l.arn),
-        Reply::Attributes(_) | Reply::Tags(_) => None,
+        Reply::Attributes(_) | Reply::Tags(_) | Reply::Done | Reply::EndpointsAdded { .. } => None,
     }
 }
 
@@ -428,6 +450,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Tick => {
+            let mut effects = actions::poll(state);
+            effects.extend(live::poll(state));
+            live::fade(state);
             if state
                 .message
                 .as_ref()
@@ -436,7 +461,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.message = None;
             }
             state.dirty = true;
-            Vec::new()
+            effects
         }
         Action::Reply { id, result } => state.deliver(id, result),
         Action::Exported { path, result } => {

@@ -65,6 +65,8 @@ pub struct EmulatorOptions {
 /// The emulated service: all state behind one lock, operations applied one at a time.
 pub struct Emulator {
     store: Mutex<store::Store>,
+    /// Requests received, by operation: tests count what a client sent.
+    calls: Mutex<std::collections::BTreeMap<String, u64>>,
 }
 
 impl Emulator {
@@ -74,6 +76,7 @@ impl Emulator {
     ) -> Result<Self, TopologyError> {
         Ok(Self {
             store: Mutex::new(load::load(topology, options.settle)?),
+            calls: Mutex::new(std::collections::BTreeMap::new()),
         })
     }
 
@@ -88,6 +91,9 @@ impl Emulator {
     /// Applies one operation (`X-Amz-Target` without the service prefix) to a JSON body and
     /// returns the JSON answer.
     pub fn handle(&self, operation: &str, body: &[u8]) -> Result<serde_json::Value, ServiceError> {
+        if let Ok(mut calls) = self.calls.lock() {
+            *calls.entry(operation.to_string()).or_default() += 1;
+        }
         if !validate::is_served(operation) {
             return Err(validate::unknown_operation(operation));
         }
@@ -106,6 +112,11 @@ impl Emulator {
     }
 
     /// Every mapping the account holds (for tests and benches).
+    /// How many requests each operation has received.
+    pub fn calls(&self) -> std::collections::BTreeMap<String, u64> {
+        self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
     pub fn mapping_count(&self) -> u64 {
         let store = self.lock();
         store

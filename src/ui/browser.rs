@@ -8,7 +8,9 @@ use ratatui::widgets::{
     Block, Borders, Cell, Clear, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
 };
 
-use super::list::{COLUMN_SPACING, HIGHLIGHT_WIDTH, column_widths, input_spans, render_filter};
+use super::list::{
+    COLUMN_SPACING, HIGHLIGHT_WIDTH, changed_row, column_widths, input_spans, render_filter,
+};
 use super::theme::theme;
 use crate::app::browser::{Browser, ExportScope, FormField, Prompt, Source};
 use crate::app::list::Column;
@@ -181,9 +183,11 @@ fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) {
     let height = usize::from(area.height.saturating_sub(1));
     let offset = b.offset.min(b.view_len().saturating_sub(1));
     let end = (offset + height).min(b.view_len());
-    let rows: Vec<Vec<String>> = (offset..end)
-        .filter_map(|i| b.row_index(i))
-        .filter_map(|i| b.table.get(i))
+    let indices: Vec<usize> = (offset..end).filter_map(|i| b.row_index(i)).collect();
+    let marked: Vec<bool> = indices.iter().map(|i| b.changed.contains_key(i)).collect();
+    let rows: Vec<Vec<String>> = indices
+        .iter()
+        .filter_map(|&i| b.table.get(i))
         .map(|row| {
             row.cells()
                 .into_iter()
@@ -194,8 +198,9 @@ fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) {
     let widths = column_widths(COLUMNS, &rows, area.width.saturating_sub(HIGHLIGHT_WIDTH));
     let table_rows: Vec<Row> = rows
         .into_iter()
-        .map(|cells| {
-            Row::new(cells.into_iter().enumerate().map(|(i, c)| {
+        .zip(marked)
+        .map(|(cells, changed)| {
+            let row = Row::new(cells.into_iter().enumerate().map(|(i, c)| {
                 if i != TRAFFIC {
                     Cell::from(c)
                 } else if c == "ALLOW" {
@@ -203,7 +208,8 @@ fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) {
                 } else {
                     Cell::from(Span::styled(format!("✗ {c}"), t.deny))
                 }
-            }))
+            }));
+            changed_row(row, changed)
         })
         .collect();
     let header = Row::new(COLUMNS.iter().map(|c| Cell::from(c.title))).style(t.column_header);

@@ -186,7 +186,7 @@ fn lines(
         t.key
     };
     button.push(" ".into(), Style::new());
-    button.push("[ Create ]".into(), style);
+    button.push(format!("[ {} ]", dialog.verb()), style);
     if form.submitting.is_some() {
         button.push(
             "  creating… (keys still work; the answer lands here)".into(),

@@ -101,6 +101,15 @@ pub fn input_spans(
     vec![Span::raw(shown)]
 }
 
+/// A row a re-read found changed: bold italic as well as coloured, so it reads without colour.
+pub fn changed_row(row: TableRow<'_>, changed: bool) -> TableRow<'_> {
+    if changed {
+        row.style(theme().changed)
+    } else {
+        row
+    }
+}
+
 pub const HIGHLIGHT_WIDTH: u16 = 2;
 pub const COLUMN_SPACING: u16 = 2;
 
@@ -173,8 +182,15 @@ pub fn render_rows<T: Row>(frame: &mut Frame, area: Rect, pane: &ListPane<T>) {
     }
     let height = usize::from(area.height.saturating_sub(1));
     let offset = pane.offset().min(pane.visible_len().saturating_sub(1));
-    let cells: Vec<Vec<String>> = (offset..(offset + height).min(pane.visible_len()))
+    let shown: Vec<&T> = (offset..(offset + height).min(pane.visible_len()))
         .filter_map(|i| pane.visible_row(i))
+        .collect();
+    let marked: Vec<bool> = shown
+        .iter()
+        .map(|r| pane.changed.contains_key(r.id()))
+        .collect();
+    let cells: Vec<Vec<String>> = shown
+        .iter()
         .map(|row| {
             row.cells()
                 .iter()
@@ -189,7 +205,8 @@ pub fn render_rows<T: Row>(frame: &mut Frame, area: Rect, pane: &ListPane<T>) {
     );
     let rows: Vec<TableRow> = cells
         .into_iter()
-        .map(|row| TableRow::new(row.into_iter().map(Cell::from)))
+        .zip(marked)
+        .map(|(row, changed)| changed_row(TableRow::new(row.into_iter().map(Cell::from)), changed))
         .collect();
     let widths: Vec<Constraint> = widths.into_iter().map(Constraint::Length).collect();
     let header =

@@ -2,6 +2,7 @@
 //! string that came from the API passes through `text::sanitize` on its way to the screen.
 
 mod browser;
+mod confirm;
 mod detail;
 mod form;
 mod help;
@@ -63,6 +64,9 @@ pub fn render(state: &State, frame: &mut Frame) {
     render_hints(state, frame, keys);
     if let Some(dialog) = &state.dialog {
         form::render(frame, area, dialog);
+    }
+    if let Some(c) = &state.confirm {
+        confirm::render(frame, area, c);
     }
     if let Some(Modal::Help { scroll }) = state.modal {
         help::render(frame, area, scroll);
@@ -135,6 +139,30 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
         let frame_no = state.now.duration_since(state.started).as_millis() / 100;
         let glyph = SPINNER[usize::try_from(frame_no).unwrap_or(0) % SPINNER.len()];
         spans.push(Span::styled(format!("{glyph} loading "), t.spinner));
+    }
+    if let Some(f) = &state.follow {
+        let status = f.status.as_deref().unwrap_or("checking");
+        spans.push(Span::styled(
+            format!(
+                "⟳ {} {} {} ",
+                sanitize(&f.name),
+                sanitize(status),
+                age(state.now.duration_since(f.since))
+            ),
+            t.spinner,
+        ));
+    }
+    match &state.live {
+        Some(l) if l.paused => spans.push(Span::styled("⏸ paused ", t.muted)),
+        Some(l) if l.throttled => spans.push(Span::styled(
+            format!("● LIVE throttled: every {}s ", l.current.as_secs()),
+            t.stale,
+        )),
+        Some(l) => spans.push(Span::styled(
+            format!("● LIVE every {}s ", l.current.as_secs()),
+            t.info,
+        )),
+        None => {}
     }
     let (loaded_at, stale) = state.top().freshness();
     match loaded_at {

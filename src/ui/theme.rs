@@ -20,6 +20,7 @@ pub struct Theme {
     pub border: Style,
     pub allow: Style,
     pub deny: Style,
+    pub changed: Style,
 }
 
 impl Theme {
@@ -41,6 +42,9 @@ impl Theme {
         border: Style::new().fg(Color::Gray),
         allow: Style::new().fg(Color::Green),
         deny: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        changed: Style::new()
+            .fg(Color::Yellow)
+            .add_modifier(Modifier::BOLD.union(Modifier::ITALIC)),
     };
 }
 
