@@ -230,3 +230,41 @@ fn create_an_endpoint_group_with_two_ranges() {
     s.send("q");
     assert!(s.exit_status().success());
 }
+
+#[test]
+fn deny_a_destination_from_the_browser() {
+    let mut s = Session::start(&["--demo"], 100, 30);
+    s.wait_for("Accelerators ─ all 24");
+    s.send("j");
+    s.send("\r");
+    s.wait_for("─ all 1");
+    s.send("\r");
+    s.wait_for("eu-central-1");
+    s.send("m");
+    s.wait_for("Subnet ‹ subnet-02d1c490fa23a2312");
+    s.send("10.48.24.9\r");
+    s.wait_for("all 10 ─ mappings of 10.48.24.9");
+    s.send("j");
+    s.send("D");
+    let dialog = s.wait_for("Confirm the change");
+    assert!(
+        dialog.contains("Deny traffic to 10.48.24.9:7778"),
+        "{dialog}"
+    );
+    s.send("y");
+    let screen = s.wait_for("traffic denied: 10.48.24.9:7778");
+    let row = screen
+        .lines()
+        .find(|l| l.contains("10.48.24.9:7778"))
+        .unwrap_or_default();
+    assert!(row.contains("DENY"), "{screen}");
+    assert!(
+        row.contains('▶'),
+        "the selection stayed on the row: {screen}"
+    );
+    let others = screen.lines().filter(|l| l.contains("ALLOW")).count();
+    assert_eq!(others, 9, "{screen}");
+    s.wait_for("DEPLOYED");
+    s.send("q");
+    assert!(s.exit_status().success());
+}

@@ -93,12 +93,14 @@ fn editing(state: &State) -> bool {
 
 /// Every answer tells live mode whether the API is throttling.
 pub fn observe(state: &mut State, result: &Result<super::Reply, ApiError>) {
+    let now = state.now;
     let Some(live) = state.live.as_mut() else {
         return;
     };
     match result {
         Err(ApiError::Throttled(_)) => {
             live.current = (live.current * 2).min(MAX_BACKOFF);
+            live.next = now + live.current;
             live.throttled = true;
             let every = live.current.as_secs();
             state.error(format!(

@@ -216,6 +216,8 @@ impl State {
                 .dialog
                 .as_ref()
                 .is_some_and(|d| d.form.submitting.is_some())
+            || self.confirm.as_ref().is_some_and(|c| c.pending.is_some())
+            || self.follow.as_ref().is_some_and(|f| f.pending.is_some())
             || self.screens.iter().any(|s| !s.pending().is_empty())
     }
 
@@ -348,7 +350,6 @@ impl State {
     }
 
     fn deliver(&mut self, id: RequestId, result: Result<Reply, ApiError>) -> Vec<Effect> {
-        live::observe(self, &result);
         if self.dialog.as_ref().and_then(|d| d.form.submitting) == Some(id) {
             self.dirty = true;
             return dialog_keys::created(self, result);
@@ -374,6 +375,7 @@ impl State {
                 .and_then(rows::account_of)
                 .map(str::to_string);
         }
+        live::observe(self, &result);
         let now = self.now;
         let follow_up = self.screens[index].deliver(id, result, now);
         let mut effects = Vec::new();
@@ -489,3 +491,6 @@ mod browser_tests;
 
 #[cfg(test)]
 mod form_tests;
+
+#[cfg(test)]
+mod live_tests;
