@@ -140,6 +140,12 @@ pub fn created(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect
         return added_endpoints(state, &added, allowed);
     }
     state.dialog = None;
+    let changed = match &reply {
+        Reply::CreatedEndpointGroup(g) => Some(super::rows::accelerator_arn_of(&g.arn).to_string()),
+        Reply::CreatedListener(l) => Some(super::rows::accelerator_arn_of(&l.arn).to_string()),
+        Reply::CreatedAccelerator(a) => Some(a.arn.clone()),
+        _ => None,
+    };
     let message = match (state.top_mut(), reply) {
         (Screen::EndpointGroups(s), Reply::CreatedEndpointGroup(g)) => {
             let text = format!("created endpoint group {} ({})", g.region, short_id(&g.arn));
@@ -159,6 +165,9 @@ pub fn created(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect
         (_, reply) => format!("created {}", describe(&reply)),
     };
     state.info(message);
+    if let Some(arn) = changed {
+        super::actions::follow(state, arn);
+    }
     Vec::new()
 }
 
