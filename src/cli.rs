@@ -72,6 +72,15 @@ pub enum Command {
     },
     /// List port mappings: of one destination, of an accelerator, or of every accelerator.
     Mappings(MappingsArgs),
+    /// Which destination is behind an accelerator address, and is traffic allowed there?
+    Whois {
+        /// An accelerator static IP and port, like 75.2.10.20:41872.
+        #[arg(value_name = "IP:PORT")]
+        address: String,
+    },
+    /// The local mapping index that makes `whois` instant.
+    #[command(subcommand)]
+    Index(IndexCommand),
     /// Run the local Global Accelerator emulator; prints its URL as the first line.
     Emulator(EmulatorArgs),
 }
@@ -92,6 +101,27 @@ pub struct MappingsArgs {
     #[arg(long, value_name = "ARN", requires = "accelerator")]
     pub endpoint_group: Option<String>,
     /// Every mapping of every accelerator.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Read every mapping of an accelerator (or of all, with --all) into the index.
+    Build(IndexTarget),
+    /// List what is indexed: accelerators, mappings, size, age.
+    Status,
+    /// Remove an accelerator's index (or every index, with --all).
+    Drop(IndexTarget),
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("target").required(true).args(["accelerator", "all"])))]
+pub struct IndexTarget {
+    /// An accelerator ARN, or a name exactly one accelerator has.
+    #[arg(value_name = "ACCEL")]
+    pub accelerator: Option<String>,
+    /// Every accelerator of the account.
     #[arg(long)]
     pub all: bool,
 }

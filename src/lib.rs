@@ -7,6 +7,7 @@ pub mod cli;
 pub mod emulator;
 pub mod format;
 pub mod headless;
+pub mod index;
 pub mod logging;
 pub mod model;
 pub mod session;

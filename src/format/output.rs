@@ -33,6 +33,15 @@ impl<W: Write> Output<W> {
         }
     }
 
+    pub fn format(&self) -> OutputFormat {
+        self.format
+    }
+
+    /// The underlying writer, for output that is not a list.
+    pub fn writer(&mut self) -> &mut W {
+        &mut self.out
+    }
+
     pub fn begin<R: Record>(&mut self) -> io::Result<()> {
         match self.format {
             OutputFormat::Json => write!(self.out, "{{\n    \"{}\": [", R::LIST_KEY),

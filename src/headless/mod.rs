@@ -1,6 +1,8 @@
 //! The headless commands: answer one question, print it, exit. Every listing streams page by
 //! page so `mappings --all` over a million mappings runs in constant memory.
 
+mod index;
+
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -24,6 +26,9 @@ pub enum HeadlessError {
     Usage(String),
     #[error("{0}")]
     Io(#[from] io::Error),
+    /// A lookup that found nothing (exit status 1, like a failed call).
+    #[error("{0}")]
+    NotFound(String),
 }
 
 impl From<SessionError> for HeadlessError {
@@ -87,6 +92,13 @@ pub async fn run_to<W: Write>(
             .await?;
         }
         Some(Command::Mappings(args)) => mappings(cli, args, api, out).await?,
+        Some(Command::Whois { address }) => {
+            let format = out.format();
+            index::run_whois(api, address, format, out.writer()).await?;
+        }
+        Some(Command::Index(command)) => {
+            index::run_index(api, command, out.writer(), &mut io::stderr()).await?;
+        }
         Some(Command::Emulator(_)) => {
             return Err(HeadlessError::Usage(
                 "the emulator runs on its own: portolan emulator".into(),

@@ -19,5 +19,5 @@ pub use regions::{AWS_REGIONS, is_known_region};
 pub use resources::{
     Accelerator, AcceleratorAttributes, AcceleratorStatus, AcceleratorUpdate, ArnKind,
     EndpointGroup, IpAddressType, Listener, NewAccelerator, NewEndpointGroup, NewListener, Tag,
-    TrafficChange, TrafficScope,
+    TrafficChange, TrafficScope, accelerator_arn_of, account_of, listener_arn_of, short_id,
 };

@@ -192,3 +192,30 @@ pub struct TrafficChange {
     pub endpoint_id: String,
     pub scope: TrafficScope,
 }
+
+/// The last path element of an ARN: the id a person compares at a glance.
+pub fn short_id(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+/// The account id inside an ARN (`arn:aws:globalaccelerator::ACCOUNT:…`).
+pub fn account_of(arn: &str) -> Option<&str> {
+    let account = arn.split(':').nth(4)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}
+
+/// The accelerator ARN a listener or endpoint group ARN sits under.
+pub fn accelerator_arn_of(arn: &str) -> &str {
+    match arn.find("/listener/") {
+        Some(i) => &arn[..i],
+        None => arn,
+    }
+}
+
+/// The listener ARN an endpoint group ARN sits under.
+pub fn listener_arn_of(arn: &str) -> &str {
+    match arn.find("/endpoint-group/") {
+        Some(i) => &arn[..i],
+        None => arn,
+    }
+}

@@ -1,0 +1,218 @@
+//! `portolan whois` and `portolan index`: reverse lookups and the index behind them, for
+//! scripts and quick looks.
+
+use std::io::Write;
+use std::time::{Duration, SystemTime};
+
+use serde_json::json;
+
+use super::{HeadlessError, resolve_accelerator};
+use crate::api::{GlobalAccelerator, MAX_RESULTS_RESOURCES};
+use crate::cli::{IndexCommand, IndexTarget, OutputFormat};
+use crate::index::whois::{Via, WhoisAnswer, WhoisError, parse_address, whois};
+use crate::index::{IndexStore, build};
+use crate::model::Accelerator;
+use crate::text::sanitize;
+
+fn store() -> Result<IndexStore, HeadlessError> {
+    IndexStore::default_location().ok_or_else(|| {
+        HeadlessError::Usage("no cache directory: set HOME or XDG_CACHE_HOME".into())
+    })
+}
+
+impl From<WhoisError> for HeadlessError {
+    fn from(e: WhoisError) -> Self {
+        match e {
+            WhoisError::Api(e) => HeadlessError::Api(e),
+            WhoisError::Input(m) => HeadlessError::Usage(m),
+            other => HeadlessError::NotFound(other.to_string()),
+        }
+    }
+}
+
+pub fn answer_json(a: &WhoisAnswer) -> serde_json::Value {
+    json!({
+        "AcceleratorSocketAddress": {"IpAddress": a.address.ip, "Port": a.address.port},
+        "AcceleratorArn": a.accelerator_arn,
+        "AcceleratorName": a.accelerator_name,
+        "ListenerArn": a.listener_arn,
+        "EndpointGroupArn": a.endpoint_group_arn,
+        "EndpointGroupRegion": a.region,
+        "EndpointId": a.subnet,
+        "DestinationSocketAddress": {"IpAddress": a.destination.ip, "Port": a.destination.port},
+        "Protocols": a.protocols.map(|p| p.iter().map(|p| p.as_api_str()).collect::<Vec<_>>()),
+        "DestinationTrafficState": a.traffic.as_api_str(),
+        "AnsweredFrom": match a.via { Via::Index => "index", Via::Listing => "listing" },
+    })
+}
+
+/// The answer as `name: value` lines, the way a person reads it.
+pub fn answer_lines(a: &WhoisAnswer) -> Vec<(&'static str, String)> {
+    let via = match (a.via, a.index_was_stale) {
+        (Via::Index, _) => "the local index, confirmed by a live read",
+        (Via::Listing, true) => "a full listing (the index was stale and has been dropped)",
+        (Via::Listing, false) => "a listing of the accelerator's mappings (no index)",
+    };
+    vec![
+        ("address", a.address.to_string()),
+        (
+            "accelerator",
+            format!("{} ({})", a.accelerator_name, a.accelerator_arn),
+        ),
+        ("listener", a.listener_arn.clone()),
+        ("endpoint group", a.endpoint_group_arn.clone()),
+        ("region", a.region.clone()),
+        ("subnet", a.subnet.clone()),
+        ("destination", a.destination.to_string()),
+        (
+            "protocols",
+            a.protocols.map_or_else(|| "-".into(), |p| p.to_string()),
+        ),
+        ("traffic", a.traffic.to_string()),
+        ("answered from", via.to_string()),
+    ]
+}
+
+pub async fn run_whois<W: Write>(
+    api: &dyn GlobalAccelerator,
+    address: &str,
+    format: OutputFormat,
+    out: &mut W,
+) -> Result<(), HeadlessError> {
+    let (ip, port) = parse_address(address)?;
+    let store = IndexStore::default_location();
+    let answer = whois(api, store.as_ref(), ip, port).await?;
+    match format {
+        OutputFormat::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&answer_json(&answer)).unwrap_or_default()
+        )?,
+        OutputFormat::Ndjson => writeln!(out, "{}", answer_json(&answer))?,
+        OutputFormat::Csv => {
+            let lines = answer_lines(&answer);
+            let names: Vec<&str> = lines.iter().map(|(n, _)| *n).collect();
+            let values: Vec<String> = lines.into_iter().map(|(_, v)| v).collect();
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(&names).map_err(std::io::Error::other)?;
+            w.write_record(&values).map_err(std::io::Error::other)?;
+            out.write_all(
+                &w.into_inner()
+                    .map_err(|e| std::io::Error::other(e.to_string()))?,
+            )?;
+        }
+        OutputFormat::Table => {
+            for (name, value) in answer_lines(&answer) {
+                writeln!(out, "{name:<15} {}", sanitize(&value))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn targets(
+    api: &dyn GlobalAccelerator,
+    target: &IndexTarget,
+) -> Result<Vec<Accelerator>, HeadlessError> {
+    let mut all = Vec::new();
+    let mut token = None;
+    loop {
+        let page = api.list_accelerators(MAX_RESULTS_RESOURCES, token).await?;
+        all.extend(page.items);
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => break,
+        }
+    }
+    if target.all {
+        return Ok(all);
+    }
+    let given = target.accelerator.as_deref().unwrap_or_default();
+    let arn = resolve_accelerator(api, given).await?;
+    Ok(all.into_iter().filter(|a| a.arn == arn).collect())
+}
+
+fn age(built_at: u64) -> String {
+    let built = SystemTime::UNIX_EPOCH + Duration::from_secs(built_at);
+    let secs = SystemTime::now()
+        .duration_since(built)
+        .map_or(0, |d| d.as_secs());
+    match secs {
+        0..120 => format!("{secs}s ago"),
+        120..7200 => format!("{}m ago", secs / 60),
+        _ => format!("{}h ago", secs / 3600),
+    }
+}
+
+pub async fn run_index<W: Write>(
+    api: &dyn GlobalAccelerator,
+    command: &IndexCommand,
+    out: &mut W,
+    err: &mut dyn Write,
+) -> Result<(), HeadlessError> {
+    let store = store()?;
+    match command {
+        IndexCommand::Build(target) => {
+            for accelerator in targets(api, target).await? {
+                let started = std::time::Instant::now();
+                let index = build(api, &accelerator, |n| {
+                    let _ = write!(err, "\r{}: {n} mappings read", sanitize(&accelerator.name));
+                    true
+                })
+                .await?;
+                let _ = writeln!(err);
+                if let Some(index) = index {
+                    let bytes = store.save(&index)?;
+                    writeln!(
+                        out,
+                        "{}: {} mappings, {bytes} bytes ({:.1} per mapping), {:.1} s",
+                        sanitize(&accelerator.name),
+                        index.len(),
+                        bytes as f64 / index.len().max(1) as f64,
+                        started.elapsed().as_secs_f64()
+                    )?;
+                }
+            }
+        }
+        IndexCommand::Status => {
+            let catalog = store.catalog();
+            if catalog.entries.is_empty() {
+                writeln!(out, "no index yet: portolan index build ACCEL (or --all)")?;
+            }
+            for e in &catalog.entries {
+                writeln!(
+                    out,
+                    "{:<24} {:>7} mappings {:>9} bytes  built {}  {}",
+                    sanitize(&e.accelerator_name),
+                    e.mappings,
+                    e.bytes,
+                    age(e.built_at),
+                    e.accelerator_arn
+                )?;
+            }
+            writeln!(out, "({})", store.root().display())?;
+        }
+        IndexCommand::Drop(target) => {
+            let arns: Vec<String> = if target.all {
+                store
+                    .catalog()
+                    .entries
+                    .into_iter()
+                    .map(|e| e.accelerator_arn)
+                    .collect()
+            } else {
+                let given = target.accelerator.as_deref().unwrap_or_default();
+                vec![resolve_accelerator(api, given).await?]
+            };
+            for arn in arns {
+                let removed = store.remove(&arn)?;
+                writeln!(
+                    out,
+                    "{arn}: {}",
+                    if removed { "dropped" } else { "had no index" }
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,295 @@
+//! The local mapping index: every port mapping of an accelerator, read once and kept compactly
+//! in the cache directory, so "which destination is behind accelerator port P?" is answered
+//! without paging through the service. Custom routing mappings are static while the
+//! accelerator's endpoint groups and subnets stay the same; the index records what those were
+//! (its fingerprint), and every answer taken from it is confirmed by one live read.
+
+mod store;
+pub mod whois;
+
+use std::net::Ipv4Addr;
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_MAPPINGS, MAX_RESULTS_RESOURCES};
+use crate::model::{
+    Accelerator, EndpointGroup, Page, PortMapping, Protocol, ProtocolSet, SocketAddress,
+};
+pub use store::{Catalog, CatalogEntry, IndexStore};
+
+/// Bumped whenever the file layout changes; older files are rebuilt, never misread.
+pub const FORMAT_VERSION: u16 = 1;
+
+/// One mapping: the accelerator port and where it leads. Groups and subnets are indices into
+/// the index's tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexRecord {
+    pub port: u16,
+    pub group: u16,
+    pub subnet: u16,
+    pub ip: u32,
+    pub destination_port: u16,
+    pub protocols: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupEntry {
+    pub arn: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappingIndex {
+    pub version: u16,
+    pub accelerator_arn: String,
+    pub accelerator_name: String,
+    pub static_ips: Vec<String>,
+    /// What the accelerator's endpoint groups and subnets were when the index was built.
+    pub fingerprint: String,
+    /// Seconds since the Unix epoch.
+    pub built_at: u64,
+    pub groups: Vec<GroupEntry>,
+    pub subnets: Vec<String>,
+    /// Sorted by accelerator port (each port is used at most once per accelerator).
+    pub records: Vec<IndexRecord>,
+}
+
+/// Where an accelerator port leads, as the index knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexHit {
+    pub group_arn: String,
+    pub region: String,
+    pub subnet: String,
+    pub destination: SocketAddress,
+    pub protocols: ProtocolSet,
+}
+
+fn protocol_bits(p: ProtocolSet) -> u8 {
+    u8::from(p.contains(Protocol::Tcp)) | (u8::from(p.contains(Protocol::Udp)) << 1)
+}
+
+fn protocols_of(bits: u8) -> ProtocolSet {
+    let mut set = ProtocolSet::default();
+    if bits & 1 != 0 {
+        set.insert(Protocol::Tcp);
+    }
+    if bits & 2 != 0 {
+        set.insert(Protocol::Udp);
+    }
+    set
+}
+
+/// A canonical description of the accelerator's endpoint groups, their destination ranges
+/// and subnets: when it changes, mappings may have changed.
+pub fn fingerprint(groups: &[EndpointGroup]) -> String {
+    let mut lines: Vec<String> = groups
+        .iter()
+        .map(|g| {
+            let mut endpoints = g.endpoints.clone();
+            endpoints.sort();
+            let destinations: Vec<String> =
+                g.destinations.iter().map(ToString::to_string).collect();
+            format!(
+                "{}|{}|{}|{}",
+                g.arn,
+                g.region,
+                destinations.join(","),
+                endpoints.join(",")
+            )
+        })
+        .collect();
+    lines.sort();
+    lines.join("\n")
+}
+
+async fn all_pages<T, F, Fut>(mut next: F) -> Result<Vec<T>, ApiError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Page<T>, ApiError>>,
+{
+    let mut items = Vec::new();
+    let mut token = None;
+    loop {
+        let page = next(token).await?;
+        items.extend(page.items);
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => return Ok(items),
+        }
+    }
+}
+
+/// Every endpoint group of every listener of the accelerator.
+pub async fn groups_of(
+    api: &dyn GlobalAccelerator,
+    accelerator_arn: &str,
+) -> Result<Vec<EndpointGroup>, ApiError> {
+    let page = MAX_RESULTS_RESOURCES;
+    let listeners = all_pages(|t| api.list_listeners(accelerator_arn, page, t)).await?;
+    let mut groups = Vec::new();
+    for l in listeners {
+        groups.extend(all_pages(|t| api.list_endpoint_groups(&l.arn, page, t)).await?);
+    }
+    Ok(groups)
+}
+
+/// Builds an index from mappings read elsewhere (streamed, or from a test).
+pub struct IndexBuilder {
+    index: MappingIndex,
+}
+
+impl IndexBuilder {
+    pub fn new(accelerator: &Accelerator, groups: &[EndpointGroup]) -> Self {
+        let built_at = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Self {
+            index: MappingIndex {
+                version: FORMAT_VERSION,
+                accelerator_arn: accelerator.arn.clone(),
+                accelerator_name: accelerator.name.clone(),
+                static_ips: accelerator.static_ips.clone(),
+                fingerprint: fingerprint(groups),
+                built_at,
+                groups: groups
+                    .iter()
+                    .map(|g| GroupEntry {
+                        arn: g.arn.clone(),
+                        region: g.region.clone(),
+                    })
+                    .collect(),
+                subnets: Vec::new(),
+                records: Vec::new(),
+            },
+        }
+    }
+
+    fn group(&mut self, arn: &str) -> u16 {
+        let groups = &mut self.index.groups;
+        let at = groups.iter().position(|g| g.arn == arn).unwrap_or_else(|| {
+            groups.push(GroupEntry {
+                arn: arn.to_string(),
+                region: String::new(),
+            });
+            groups.len() - 1
+        });
+        u16::try_from(at).unwrap_or(u16::MAX)
+    }
+
+    fn subnet(&mut self, id: &str) -> u16 {
+        let subnets = &mut self.index.subnets;
+        let at = subnets.iter().position(|s| s == id).unwrap_or_else(|| {
+            subnets.push(id.to_string());
+            subnets.len() - 1
+        });
+        u16::try_from(at).unwrap_or(u16::MAX)
+    }
+
+    pub fn add(&mut self, mappings: &[PortMapping]) {
+        for m in mappings {
+            // Custom routing destinations are IPv4 subnets; anything else cannot be indexed.
+            let Ok(ip) = m.destination.ip.parse::<Ipv4Addr>() else {
+                continue;
+            };
+            let record = IndexRecord {
+                port: m.accelerator_port,
+                group: self.group(&m.endpoint_group_arn),
+                subnet: self.subnet(&m.endpoint_id),
+                ip: u32::from(ip),
+                destination_port: m.destination.port,
+                protocols: protocol_bits(m.protocols),
+            };
+            self.index.records.push(record);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.records.is_empty()
+    }
+
+    pub fn finish(mut self) -> MappingIndex {
+        self.index.records.sort_unstable_by_key(|r| r.port);
+        self.index
+    }
+}
+
+/// Reads every mapping of `accelerator` at the largest page size; `progress` hears the count
+/// after each page and may stop the build by returning false.
+pub async fn build(
+    api: &dyn GlobalAccelerator,
+    accelerator: &Accelerator,
+    mut progress: impl FnMut(usize) -> bool,
+) -> Result<Option<MappingIndex>, ApiError> {
+    let groups = groups_of(api, &accelerator.arn).await?;
+    let mut builder = IndexBuilder::new(accelerator, &groups);
+    let mut token = None;
+    loop {
+        let page = api
+            .list_port_mappings(&accelerator.arn, None, MAX_RESULTS_MAPPINGS, token)
+            .await?;
+        builder.add(&page.items);
+        if !progress(builder.len()) {
+            return Ok(None);
+        }
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => return Ok(Some(builder.finish())),
+        }
+    }
+}
+
+impl MappingIndex {
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    fn hit(&self, r: &IndexRecord) -> IndexHit {
+        let group = self.groups.get(usize::from(r.group));
+        IndexHit {
+            group_arn: group.map(|g| g.arn.clone()).unwrap_or_default(),
+            region: group.map(|g| g.region.clone()).unwrap_or_default(),
+            subnet: self
+                .subnets
+                .get(usize::from(r.subnet))
+                .cloned()
+                .unwrap_or_default(),
+            destination: SocketAddress {
+                ip: Ipv4Addr::from(r.ip).to_string(),
+                port: r.destination_port,
+            },
+            protocols: protocols_of(r.protocols),
+        }
+    }
+
+    /// Where accelerator port `port` leads, by binary search.
+    pub fn lookup(&self, port: u16) -> Option<IndexHit> {
+        let at = self.records.binary_search_by_key(&port, |r| r.port).ok()?;
+        Some(self.hit(&self.records[at]))
+    }
+
+    /// The subnets holding destination address `ip`.
+    pub fn subnets_holding(&self, ip: Ipv4Addr) -> Vec<(String, String)> {
+        let ip = u32::from(ip);
+        let mut found: Vec<(String, String)> = self
+            .records
+            .iter()
+            .filter(|r| r.ip == ip)
+            .map(|r| {
+                let hit = self.hit(r);
+                (hit.subnet, hit.group_arn)
+            })
+            .collect();
+        found.sort();
+        found.dedup();
+        found
+    }
+}

@@ -1,0 +1,224 @@
+//! The mapping index and reverse lookups against the emulator through the real SDK: build and
+//! reload, answers that match a full listing, staleness after subnets change, and the plain
+//! answers for addresses nobody uses.
+
+use std::net::Ipv4Addr;
+
+use portolan::api::{ClientOptions, GlobalAccelerator, SdkClient};
+use portolan::emulator::{Emulator, EmulatorOptions, LocalEmulator, Topology};
+use portolan::index::whois::{Via, WhoisError, whois};
+use portolan::index::{IndexStore, build};
+use portolan::model::{Accelerator, PortMapping, TrafficState};
+
+const SMALL: &str = include_str!("fixtures/small.toml");
+
+struct Env {
+    api: SdkClient,
+    store: IndexStore,
+    _dir: tempfile::TempDir,
+    _server: LocalEmulator,
+}
+
+async fn start() -> Env {
+    let topology = Topology::parse(SMALL, "small").unwrap();
+    let emulator = Emulator::from_topology(&topology, EmulatorOptions::default()).unwrap();
+    let server = LocalEmulator::start(emulator).await.unwrap();
+    let api = SdkClient::connect(ClientOptions::local(&server.url))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    Env {
+        api,
+        store: IndexStore::new(dir.path()),
+        _dir: dir,
+        _server: server,
+    }
+}
+
+impl Env {
+    async fn accelerator(&self, name: &str) -> Accelerator {
+        let page = self.api.list_accelerators(100, None).await.unwrap();
+        page.items.into_iter().find(|a| a.name == name).unwrap()
+    }
+
+    async fn mappings(&self, acc: &Accelerator) -> Vec<PortMapping> {
+        self.api
+            .list_port_mappings(&acc.arn, None, 20_000, None)
+            .await
+            .unwrap()
+            .items
+    }
+
+    async fn index(&self, acc: &Accelerator) {
+        let index = build(&self.api, acc, |_| true).await.unwrap().unwrap();
+        self.store.save(&index).unwrap();
+    }
+
+    fn ip(acc: &Accelerator, n: usize) -> Ipv4Addr {
+        acc.static_ips[n].parse().unwrap()
+    }
+}
+
+#[tokio::test]
+async fn an_index_round_trips_and_answers_like_a_full_listing() {
+    let env = start().await;
+    let acc = env.accelerator("game-us").await;
+    let built = build(&env.api, &acc, |_| true).await.unwrap().unwrap();
+    let bytes = env.store.save(&built).unwrap();
+    let loaded = env.store.load(&acc.arn).unwrap().unwrap();
+    assert_eq!(loaded, built);
+    assert_eq!(loaded.len(), 88);
+    assert!(
+        bytes / 88 < 40,
+        "{bytes} bytes for 88 mappings (tables included)"
+    );
+    let catalog = env.store.catalog();
+    assert_eq!(
+        catalog
+            .owner_of(&acc.static_ips[1])
+            .unwrap()
+            .accelerator_arn,
+        acc.arn
+    );
+
+    for (i, m) in env.mappings(&acc).await.iter().enumerate() {
+        let ip = Env::ip(&acc, i % 2);
+        let answer = whois(&env.api, Some(&env.store), ip, m.accelerator_port)
+            .await
+            .unwrap();
+        assert_eq!(answer.via, Via::Index);
+        assert_eq!(answer.destination, m.destination);
+        assert_eq!(answer.subnet, m.endpoint_id);
+        assert_eq!(answer.endpoint_group_arn, m.endpoint_group_arn);
+        assert_eq!(
+            answer.traffic, m.traffic,
+            "live state for port {}",
+            m.accelerator_port
+        );
+        assert_eq!(answer.protocols, Some(m.protocols));
+        assert!(!answer.region.is_empty());
+        assert!(answer.endpoint_group_arn.starts_with(&answer.listener_arn));
+    }
+}
+
+#[tokio::test]
+async fn without_an_index_the_listing_gives_the_same_answers() {
+    let env = start().await;
+    let acc = env.accelerator("voip-eu").await;
+    let mappings = env.mappings(&acc).await;
+    for m in mappings.iter().step_by(7) {
+        let answer = whois(&env.api, None, Env::ip(&acc, 0), m.accelerator_port)
+            .await
+            .unwrap();
+        assert_eq!(answer.via, Via::Listing);
+        assert_eq!(answer.destination, m.destination);
+        assert_eq!(answer.region, "us-east-1");
+    }
+}
+
+#[tokio::test]
+async fn plain_answers_for_unknown_addresses_and_unused_ports() {
+    let env = start().await;
+    let acc = env.accelerator("game-us").await;
+    let r = whois(&env.api, None, "198.51.100.7".parse().unwrap(), 80).await;
+    assert!(matches!(r, Err(WhoisError::NotAStaticIp { .. })), "{r:?}");
+    let used: Vec<u16> = env
+        .mappings(&acc)
+        .await
+        .iter()
+        .map(|m| m.accelerator_port)
+        .collect();
+    let unused = (10_000..11_000).find(|p| !used.contains(p)).unwrap();
+    for store in [None, Some(&env.store)] {
+        if store.is_some() {
+            env.index(&acc).await;
+        }
+        let r = whois(&env.api, store, Env::ip(&acc, 0), unused).await;
+        assert!(
+            matches!(&r, Err(WhoisError::PortUnused { port, .. }) if *port == unused),
+            "{r:?}"
+        );
+    }
+    // The error says it plainly.
+    let message = whois(&env.api, None, Env::ip(&acc, 0), 1)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(message, "no mapping of game-us uses accelerator port 1");
+}
+
+#[tokio::test]
+async fn a_changed_accelerator_makes_the_index_stale_and_answers_stay_right() {
+    let env = start().await;
+    let acc = env.accelerator("game-us").await;
+    env.index(&acc).await;
+    let before = env.mappings(&acc).await;
+    let group = before[0].endpoint_group_arn.clone();
+    let subnet = before
+        .iter()
+        .find(|m| m.endpoint_group_arn == group)
+        .unwrap()
+        .endpoint_id
+        .clone();
+    let gone: Vec<&PortMapping> = before.iter().filter(|m| m.endpoint_id == subnet).collect();
+
+    // Removed: the index still names the subnet, the live read disagrees.
+    env.api
+        .remove_endpoints(&group, vec![subnet.clone()])
+        .await
+        .unwrap();
+    let r = whois(
+        &env.api,
+        Some(&env.store),
+        Env::ip(&acc, 0),
+        gone[0].accelerator_port,
+    )
+    .await;
+    assert!(matches!(r, Err(WhoisError::PortUnused { .. })), "{r:?}");
+    assert!(
+        env.store.load(&acc.arn).unwrap().is_none(),
+        "stale index dropped"
+    );
+
+    // Added back: it gets whatever ports the allocator gives; rebuild nothing and ask.
+    env.index(&acc).await;
+    env.api
+        .add_endpoints(&group, vec![subnet.clone()])
+        .await
+        .unwrap();
+    let after = env.mappings(&acc).await;
+    for m in after.iter().filter(|m| m.endpoint_id == subnet) {
+        let answer = whois(
+            &env.api,
+            Some(&env.store),
+            Env::ip(&acc, 1),
+            m.accelerator_port,
+        )
+        .await
+        .unwrap();
+        assert_eq!(answer.destination, m.destination);
+        assert_eq!(answer.subnet, subnet);
+        assert_eq!(
+            answer.traffic,
+            TrafficState::Deny,
+            "a re-added subnet denies traffic"
+        );
+        // Rebuild after the first stale answer so the rest come from a fresh index.
+        if env.store.load(&acc.arn).unwrap().is_none() {
+            env.index(&acc).await;
+        }
+    }
+    // Every other mapping still answers right through the rebuilt index.
+    for m in after.iter().step_by(5) {
+        let answer = whois(
+            &env.api,
+            Some(&env.store),
+            Env::ip(&acc, 0),
+            m.accelerator_port,
+        )
+        .await
+        .unwrap();
+        assert_eq!(answer.destination, m.destination);
+        assert_eq!(answer.via, Via::Index);
+    }
+}
