@@ -73,9 +73,10 @@ pub enum Command {
     /// List port mappings: of one destination, of an accelerator, or of every accelerator.
     Mappings(MappingsArgs),
     /// Which destination is behind an accelerator address, and is traffic allowed there?
+    /// Given a destination IP alone, which subnet endpoints hold it.
     Whois {
-        /// An accelerator static IP and port, like 75.2.10.20:41872.
-        #[arg(value_name = "IP:PORT")]
+        /// An accelerator static IP and port (75.2.10.20:41872), or a destination IP (10.0.3.17).
+        #[arg(value_name = "IP:PORT|IP")]
         address: String,
     },
     /// The local mapping index that makes `whois` instant.

@@ -222,3 +222,44 @@ async fn a_changed_accelerator_makes_the_index_stale_and_answers_stay_right() {
         assert_eq!(answer.via, Via::Index);
     }
 }
+
+#[tokio::test]
+async fn an_ip_alone_finds_the_subnets_that_hold_it_with_or_without_an_index() {
+    let env = start().await;
+    let all = env.api.list_accelerators(100, None).await.unwrap().items;
+    let ip: Ipv4Addr = "10.0.1.9".parse().unwrap();
+    let expected = vec![
+        (
+            "game-us".to_string(),
+            "subnet-0a00000000000001a".to_string(),
+        ),
+        (
+            "voip-eu".to_string(),
+            "subnet-0a00000000000001a".to_string(),
+        ),
+    ];
+    let names = |found: Vec<portolan::index::Holder>| -> Vec<(String, String)> {
+        found
+            .into_iter()
+            .map(|h| (h.accelerator_name, h.subnet))
+            .collect()
+    };
+    let asked = portolan::index::holders(&env.api, None, &all, ip)
+        .await
+        .unwrap();
+    assert_eq!(names(asked), expected);
+    for acc in &all {
+        env.index(acc).await;
+    }
+    let indexed = portolan::index::holders(&env.api, Some(&env.store), &all, ip)
+        .await
+        .unwrap();
+    assert_eq!(names(indexed), expected);
+    // An address outside every subnet (or a reserved one) is held by none.
+    for outside in ["10.9.9.9", "10.0.1.0", "10.0.1.15"] {
+        let found = portolan::index::holders(&env.api, None, &all, outside.parse().unwrap())
+            .await
+            .unwrap();
+        assert!(found.is_empty(), "{outside}: {found:?}");
+    }
+}

@@ -79,8 +79,13 @@ pub async fn run_whois<W: Write>(
     format: OutputFormat,
     out: &mut W,
 ) -> Result<(), HeadlessError> {
-    let (ip, port) = parse_address(address)?;
     let store = IndexStore::default_location();
+    if !address.contains(':') {
+        let ip =
+            crate::model::parse_ipv4(address).map_err(|e| HeadlessError::Usage(e.to_string()))?;
+        return holders_of(api, store.as_ref(), ip, format, out).await;
+    }
+    let (ip, port) = parse_address(address)?;
     let answer = whois(api, store.as_ref(), ip, port).await?;
     match format {
         OutputFormat::Json => writeln!(
@@ -105,6 +110,54 @@ pub async fn run_whois<W: Write>(
             for (name, value) in answer_lines(&answer) {
                 writeln!(out, "{name:<15} {}", sanitize(&value))?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// `portolan whois 10.0.3.17`: the subnet endpoints that hold a destination address.
+async fn holders_of<W: Write>(
+    api: &dyn GlobalAccelerator,
+    store: Option<&IndexStore>,
+    ip: std::net::Ipv4Addr,
+    format: OutputFormat,
+    out: &mut W,
+) -> Result<(), HeadlessError> {
+    let accelerators = targets(
+        api,
+        &IndexTarget {
+            accelerator: None,
+            all: true,
+        },
+    )
+    .await?;
+    let found = crate::index::holders(api, store, &accelerators, ip).await?;
+    if found.is_empty() {
+        return Err(HeadlessError::NotFound(format!(
+            "no subnet endpoint of any accelerator holds {ip} (Global Accelerator never tells a subnet's CIDR; every endpoint was asked)"
+        )));
+    }
+    for h in &found {
+        match format {
+            OutputFormat::Json | OutputFormat::Ndjson => writeln!(
+                out,
+                "{}",
+                json!({
+                    "DestinationAddress": ip.to_string(),
+                    "AcceleratorName": h.accelerator_name,
+                    "EndpointGroupArn": h.group.arn,
+                    "EndpointGroupRegion": h.group.region,
+                    "EndpointId": h.subnet,
+                })
+            )?,
+            _ => writeln!(
+                out,
+                "{ip} is in {} ({} {}, accelerator {})",
+                sanitize(&h.subnet),
+                sanitize(&h.group.region),
+                sanitize(&h.group.arn),
+                sanitize(&h.accelerator_name)
+            )?,
         }
     }
     Ok(())

@@ -293,3 +293,75 @@ impl MappingIndex {
         found
     }
 }
+
+/// A subnet endpoint found holding a destination address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub accelerator_name: String,
+    pub group: EndpointGroup,
+    pub subnet: String,
+}
+
+/// Endpoints asked at once when there is no index.
+const CONCURRENT_ASKS: usize = 8;
+
+/// Which subnet endpoints of `accelerators` hold destination address `ip`: from an index when
+/// there is one, otherwise by asking each endpoint for one page, several at a time. Global
+/// Accelerator never reveals a subnet's CIDR, so nothing is guessed.
+pub async fn holders(
+    api: &dyn GlobalAccelerator,
+    store: Option<&IndexStore>,
+    accelerators: &[Accelerator],
+    ip: Ipv4Addr,
+) -> Result<Vec<Holder>, ApiError> {
+    use futures::{StreamExt, TryStreamExt};
+    let mut found = Vec::new();
+    for accelerator in accelerators {
+        let groups = groups_of(api, &accelerator.arn).await?;
+        let index = store.and_then(|s| s.load(&accelerator.arn).ok().flatten());
+        let fresh = index
+            .as_ref()
+            .filter(|i| i.fingerprint == fingerprint(&groups));
+        let pairs: Vec<(EndpointGroup, String)> = match fresh {
+            Some(index) => index
+                .subnets_holding(ip)
+                .into_iter()
+                .filter_map(|(subnet, group)| {
+                    groups
+                        .iter()
+                        .find(|g| g.arn == group)
+                        .map(|g| (g.clone(), subnet))
+                })
+                .collect(),
+            None => {
+                let asks = groups
+                    .iter()
+                    .flat_map(|g| g.endpoints.iter().map(move |s| (g.clone(), s.clone())));
+                let ip = ip.to_string();
+                futures::stream::iter(asks)
+                    .map(|(g, subnet)| {
+                        let ip = ip.clone();
+                        async move {
+                            let page = api
+                                .list_port_mappings_by_destination(&subnet, &ip, 1, None)
+                                .await?;
+                            // An address inside the subnet is mapped in every group that
+                            // holds the subnet; one row anywhere is proof enough.
+                            Ok::<_, ApiError>((!page.items.is_empty()).then_some((g, subnet)))
+                        }
+                    })
+                    .buffer_unordered(CONCURRENT_ASKS)
+                    .try_filter_map(|x| async move { Ok(x) })
+                    .try_collect()
+                    .await?
+            }
+        };
+        found.extend(pairs.into_iter().map(|(group, subnet)| Holder {
+            accelerator_name: accelerator.name.clone(),
+            group,
+            subnet,
+        }));
+    }
+    found.sort_by(|a, b| (&a.accelerator_name, &a.subnet).cmp(&(&b.accelerator_name, &b.subnet)));
+    Ok(found)
+}
