@@ -60,6 +60,8 @@ async fn run_app(cli: &Cli) -> ExitCode {
     let mut state = state;
     state.mouse = cli.mouse;
     state.read_only = cli.read_only;
+    state.index_dir =
+        portolan::index::IndexStore::default_location().map(|s| s.root().to_path_buf());
     if let Some(secs) = cli.refresh {
         state.live = Some(portolan::app::live::Live::new(
             std::time::Duration::from_secs(secs),

@@ -74,6 +74,18 @@ pub enum Call {
     DeleteEndpointGroup {
         arn: String,
     },
+    /// Reverse lookup of an accelerator address, with the index under `store` if any.
+    Whois {
+        ip: std::net::Ipv4Addr,
+        port: u16,
+        store: Option<std::path::PathBuf>,
+    },
+    /// The subnet endpoints of `accelerators` that hold destination `ip`.
+    Holders {
+        ip: std::net::Ipv4Addr,
+        accelerators: Vec<Accelerator>,
+        store: Option<std::path::PathBuf>,
+    },
 }
 
 /// A successful answer to a [`Call`].
@@ -95,6 +107,12 @@ pub enum Reply {
     CreatedListener(Listener),
     /// A change without an answer body worked.
     Done,
+    /// A reverse lookup's answer, or why there is none (not a static IP, port unused).
+    Whois(Result<Box<crate::index::whois::WhoisAnswer>, String>),
+    Holders {
+        ip: String,
+        found: Vec<crate::index::Holder>,
+    },
     EndpointsAdded {
         added: Vec<String>,
         /// The result of allowing all traffic to them, when that was asked for.
@@ -199,6 +217,21 @@ impl Call {
             Call::DeleteEndpointGroup { arn } => {
                 api.delete_endpoint_group(&arn).await?;
                 Reply::Done
+            }
+            Call::Whois { ip, port, store } => {
+                return super::lookup::run_whois(api, ip, port, store).await;
+            }
+            Call::Holders {
+                ip,
+                accelerators,
+                store,
+            } => {
+                let store = store.map(crate::index::IndexStore::new);
+                let found = crate::index::holders(api, store.as_ref(), &accelerators, ip).await?;
+                Reply::Holders {
+                    ip: ip.to_string(),
+                    found,
+                }
             }
         })
     }

@@ -92,7 +92,11 @@ pub fn help_sections() -> &'static [(&'static str, &'static [Binding])] {
         ),
         (
             "App",
-            &[b!("?", "this help (Esc closes)"), b!("q Ctrl-C", "quit")],
+            &[
+                b!("w", "who is behind IP:PORT? which subnet holds an IP?"),
+                b!("?", "this help (Esc closes)"),
+                b!("q Ctrl-C", "quit"),
+            ],
         ),
     ]
 }
@@ -101,6 +105,13 @@ pub fn help_sections() -> &'static [(&'static str, &'static [Binding])] {
 pub fn hints(state: &State) -> &'static [Binding] {
     if state.modal.is_some() {
         return &[b!("j k", "scroll"), b!("Esc", "close")];
+    }
+    if state.lookup.is_some() {
+        return &[
+            b!("⏎", "look up / open in the browser"),
+            b!("↑↓", "pick"),
+            b!("Esc", "close"),
+        ];
     }
     if state.confirm.is_some() {
         return &[
@@ -328,6 +339,9 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.confirm.is_some() {
         return super::actions::key(state, key);
     }
+    if state.lookup.is_some() {
+        return super::lookup::key(state, key);
+    }
     if let Some(modal) = state.modal {
         handle_modal(state, modal, key);
         return Vec::new();
@@ -357,6 +371,7 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('m') => return open_mappings(state, false),
         KeyCode::Char('c') => return super::dialog_keys::open(state),
         KeyCode::Char('L') => super::live::toggle(state),
+        KeyCode::Char('w') => return super::lookup::open(state),
         KeyCode::Char('A') => return super::actions::traffic(state, true),
         KeyCode::Char('D') => return super::actions::traffic(state, false),
         KeyCode::Char('x') => return super::actions::remove_endpoint(state),

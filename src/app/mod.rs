@@ -13,6 +13,7 @@ pub mod form;
 mod keys;
 pub mod list;
 pub mod live;
+pub mod lookup;
 pub mod mappings;
 pub mod rows;
 mod runtime;
@@ -150,6 +151,10 @@ pub struct State {
     pub follow: Option<actions::Follow>,
     /// Auto-refresh (`L`, `--refresh`); `None` until first turned on.
     pub live: Option<live::Live>,
+    /// The `w` lookup dialog; it takes every key.
+    pub lookup: Option<Box<lookup::Lookup>>,
+    /// Where mapping indexes live (none: lookups read the service).
+    pub index_dir: Option<PathBuf>,
     /// Started with --read-only: nothing is changed, every mutation is refused before a call.
     pub read_only: bool,
     pub message: Option<Message>,
@@ -177,6 +182,8 @@ impl State {
             confirm: None,
             follow: None,
             live: None,
+            lookup: None,
+            index_dir: None,
             read_only: false,
             message: None,
             mouse: false,
@@ -218,6 +225,7 @@ impl State {
                 .is_some_and(|d| d.form.submitting.is_some())
             || self.confirm.as_ref().is_some_and(|c| c.pending.is_some())
             || self.follow.as_ref().is_some_and(|f| f.pending.is_some())
+            || self.lookup.as_ref().is_some_and(|l| l.pending.is_some())
             || self.screens.iter().any(|s| !s.pending().is_empty())
     }
 
@@ -358,6 +366,10 @@ impl State {
             self.dirty = true;
             return actions::applied(self, result);
         }
+        if self.lookup.as_ref().and_then(|l| l.pending) == Some(id) {
+            self.dirty = true;
+            return lookup::answered(self, result);
+        }
         if self.follow.as_ref().and_then(|f| f.pending) == Some(id) {
             self.dirty = true;
             return actions::followed(self, result);
@@ -418,7 +430,12 @@ fn first_arn(reply: Option<&Reply>) -> Option<&str> {
         Reply::CreatedEndpointGroup(g) => Some(&g.arn),
         Reply::CreatedAccelerator(a) => Some(&a.arn),
         Reply::CreatedListener(l) => Some(&l.arn),
-        Reply::Attributes(_) | Reply::Tags(_) | Reply::Done | Reply::EndpointsAdded { .. } => None,
+        Reply::Attributes(_)
+        | Reply::Tags(_)
+        | Reply::Done
+        | Reply::EndpointsAdded { .. }
+        | Reply::Whois(_)
+        | Reply::Holders { .. } => None,
     }
 }
 
@@ -494,3 +511,6 @@ mod form_tests;
 
 #[cfg(test)]
 mod live_tests;
+
+#[cfg(test)]
+mod lookup_tests;

@@ -314,7 +314,6 @@ pub async fn holders(
     accelerators: &[Accelerator],
     ip: Ipv4Addr,
 ) -> Result<Vec<Holder>, ApiError> {
-    use futures::{StreamExt, TryStreamExt};
     let mut found = Vec::new();
     for accelerator in accelerators {
         let groups = groups_of(api, &accelerator.arn).await?;
@@ -334,26 +333,27 @@ pub async fn holders(
                 })
                 .collect(),
             None => {
-                let asks = groups
-                    .iter()
-                    .flat_map(|g| g.endpoints.iter().map(move |s| (g.clone(), s.clone())));
+                let mut asks: Vec<(EndpointGroup, String)> = Vec::new();
+                for g in &groups {
+                    for s in &g.endpoints {
+                        asks.push((g.clone(), s.clone()));
+                    }
+                }
                 let ip = ip.to_string();
-                futures::stream::iter(asks)
-                    .map(|(g, subnet)| {
-                        let ip = ip.clone();
-                        async move {
-                            let page = api
-                                .list_port_mappings_by_destination(&subnet, &ip, 1, None)
-                                .await?;
-                            // An address inside the subnet is mapped in every group that
-                            // holds the subnet; one row anywhere is proof enough.
-                            Ok::<_, ApiError>((!page.items.is_empty()).then_some((g, subnet)))
+                let mut pairs = Vec::new();
+                for chunk in asks.chunks(CONCURRENT_ASKS) {
+                    let mut asking = Vec::with_capacity(chunk.len());
+                    for (_, subnet) in chunk {
+                        asking.push(holds(api, subnet, &ip));
+                    }
+                    let answers = futures::future::join_all(asking).await;
+                    for ((g, s), held) in chunk.iter().zip(answers) {
+                        if held? {
+                            pairs.push((g.clone(), s.clone()));
                         }
-                    })
-                    .buffer_unordered(CONCURRENT_ASKS)
-                    .try_filter_map(|x| async move { Ok(x) })
-                    .try_collect()
-                    .await?
+                    }
+                }
+                pairs
             }
         };
         found.extend(pairs.into_iter().map(|(group, subnet)| Holder {
@@ -364,4 +364,13 @@ pub async fn holders(
     }
     found.sort_by(|a, b| (&a.accelerator_name, &a.subnet).cmp(&(&b.accelerator_name, &b.subnet)));
     Ok(found)
+}
+
+/// Whether subnet endpoint `subnet` holds destination `ip`: one row of the by-destination
+/// listing is proof (an address inside a subnet is mapped in every group that holds it).
+async fn holds(api: &dyn GlobalAccelerator, subnet: &str, ip: &str) -> Result<bool, ApiError> {
+    let page = api
+        .list_port_mappings_by_destination(subnet, ip, 1, None)
+        .await?;
+    Ok(!page.items.is_empty())
 }

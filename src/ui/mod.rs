@@ -7,6 +7,7 @@ mod detail;
 mod form;
 mod help;
 mod list;
+mod lookup;
 pub mod theme;
 
 use std::time::Duration;
@@ -67,6 +68,9 @@ pub fn render(state: &State, frame: &mut Frame) {
     }
     if let Some(c) = &state.confirm {
         confirm::render(frame, area, c);
+    }
+    if let Some(l) = &state.lookup {
+        lookup::render(frame, area, l);
     }
     if let Some(Modal::Help { scroll }) = state.modal {
         help::render(frame, area, scroll);

@@ -1,0 +1,227 @@
+//! `w`: reverse lookups from anywhere. `IP:PORT` of an accelerator answers which destination
+//! is behind it (and whether traffic is allowed); a destination IP alone finds the subnet
+//! endpoints that hold it. Enter on an answer opens the by-destination browser on it.
+
+use std::net::Ipv4Addr;
+use std::path::PathBuf;
+
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::browser::Browser;
+use super::call::{Call, Reply, RequestId};
+use super::{Effect, Screen, State};
+use crate::api::ApiError;
+use crate::index::Holder;
+use crate::index::whois::{WhoisAnswer, parse_address};
+use crate::model::{Accelerator, EndpointGroup, parse_ipv4};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LookupResult {
+    Address(Box<WhoisAnswer>),
+    Holders { ip: String, found: Vec<Holder> },
+}
+
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    pub input: Input,
+    /// Accelerators an IP-only search asks, and what to call them.
+    pub scope: Vec<Accelerator>,
+    pub scope_name: String,
+    pub pending: Option<RequestId>,
+    pub result: Option<LookupResult>,
+    pub error: Option<String>,
+    pub selected: usize,
+}
+
+/// The accelerators in view: the one the navigation is inside, or every loaded one.
+fn scope(state: &State) -> (Vec<Accelerator>, String) {
+    let inside = state.screens.iter().rev().find_map(|s| match s {
+        Screen::Listeners(s) => Some(s.accelerator.clone()),
+        Screen::EndpointGroups(s) => Some(s.accelerator.clone()),
+        Screen::GroupDetail(s) => Some(s.accelerator.clone()),
+        _ => None,
+    });
+    if let Some(a) = inside {
+        let name = a.name.clone();
+        return (vec![a], name);
+    }
+    let all: Vec<Accelerator> = match state.screens.first() {
+        Some(Screen::Accelerators(p)) => p.rows().to_vec(),
+        _ => Vec::new(),
+    };
+    let name = format!("{} accelerators", all.len());
+    (all, name)
+}
+
+pub fn open(state: &mut State) -> Vec<Effect> {
+    let (scope, scope_name) = scope(state);
+    state.lookup = Some(Box::new(Lookup {
+        input: Input::default(),
+        scope,
+        scope_name,
+        pending: None,
+        result: None,
+        error: None,
+        selected: 0,
+    }));
+    Vec::new()
+}
+
+fn submit(state: &mut State) -> Vec<Effect> {
+    let store = state.index_dir.clone();
+    let id = state.request_id();
+    let Some(lookup) = state.lookup.as_mut() else {
+        return Vec::new();
+    };
+    let typed = lookup.input.value().trim().to_string();
+    let call = if typed.contains(':') {
+        match parse_address(&typed) {
+            Ok((ip, port)) => Call::Whois { ip, port, store },
+            Err(e) => {
+                lookup.error = Some(e.to_string());
+                return Vec::new();
+            }
+        }
+    } else {
+        match parse_ipv4(&typed) {
+            Ok(ip) => Call::Holders {
+                ip,
+                accelerators: lookup.scope.clone(),
+                store,
+            },
+            Err(_) => {
+                lookup.error = Some(format!(
+                    "{typed:?} is neither IP:PORT (an accelerator address) nor an IPv4 destination"
+                ));
+                return Vec::new();
+            }
+        }
+    };
+    lookup.pending = Some(id);
+    lookup.error = None;
+    lookup.result = None;
+    lookup.selected = 0;
+    vec![Effect::Call { id, call }]
+}
+
+/// The by-destination browser on `subnet` and `ip` within `group`.
+fn browse(state: &mut State, group: &EndpointGroup, subnet: &str, ip: &str) -> Vec<Effect> {
+    let names = match state.screens.first() {
+        Some(Screen::Accelerators(p)) => p
+            .rows()
+            .iter()
+            .map(|a| (a.arn.clone(), a.name.clone()))
+            .collect(),
+        _ => Default::default(),
+    };
+    let mut group = group.clone();
+    if !group.endpoints.iter().any(|e| e == subnet) {
+        group.endpoints.push(subnet.to_string());
+    }
+    let mut browser = Browser::by_destination(&group, Some(subnet), names, state.page_size);
+    if let Some(form) = browser.form.as_mut() {
+        form.address = Input::new(ip.to_string());
+    }
+    browser.submit_form();
+    state.lookup = None;
+    state.push(Screen::Browser(Box::new(browser)))
+}
+
+fn open_result(state: &mut State) -> Vec<Effect> {
+    let Some(lookup) = state.lookup.as_ref() else {
+        return Vec::new();
+    };
+    match lookup.result.clone() {
+        Some(LookupResult::Address(a)) => {
+            let group = EndpointGroup {
+                arn: a.endpoint_group_arn.clone(),
+                region: a.region.clone(),
+                destinations: Vec::new(),
+                endpoints: vec![a.subnet.clone()],
+            };
+            browse(state, &group, &a.subnet, &a.destination.ip)
+        }
+        Some(LookupResult::Holders { ip, found }) => match found.get(lookup.selected) {
+            Some(h) => {
+                let (group, subnet) = (h.group.clone(), h.subnet.clone());
+                browse(state, &group, &subnet, &ip)
+            }
+            None => Vec::new(),
+        },
+        None => submit(state),
+    }
+}
+
+pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(lookup) = state.lookup.as_mut() else {
+        return Vec::new();
+    };
+    let holders = match &lookup.result {
+        Some(LookupResult::Holders { found, .. }) => found.len(),
+        _ => 0,
+    };
+    match key.code {
+        KeyCode::Esc => {
+            state.lookup = None;
+            Vec::new()
+        }
+        KeyCode::Enter => open_result(state),
+        KeyCode::Down if holders > 0 => {
+            lookup.selected = (lookup.selected + 1).min(holders - 1);
+            Vec::new()
+        }
+        KeyCode::Up => {
+            lookup.selected = lookup.selected.saturating_sub(1);
+            Vec::new()
+        }
+        _ => {
+            if lookup.input.handle_event(&Event::Key(key)).is_some() {
+                // What is shown must answer what is typed.
+                lookup.result = None;
+                lookup.error = None;
+            }
+            Vec::new()
+        }
+    }
+}
+
+pub fn answered(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect> {
+    let Some(lookup) = state.lookup.as_mut() else {
+        return Vec::new();
+    };
+    lookup.pending = None;
+    match result {
+        Ok(Reply::Whois(Ok(answer))) => lookup.result = Some(LookupResult::Address(answer)),
+        Ok(Reply::Whois(Err(message))) => lookup.error = Some(message),
+        Ok(Reply::Holders { ip, found }) => {
+            if found.is_empty() {
+                lookup.error = Some(format!(
+                    "no subnet endpoint of {} holds {ip}; Global Accelerator never tells a subnet's CIDR, so every endpoint was asked",
+                    lookup.scope_name
+                ));
+            } else {
+                lookup.result = Some(LookupResult::Holders { ip, found });
+            }
+        }
+        Ok(_) => {}
+        Err(e) => lookup.error = Some(e.to_string()),
+    }
+    Vec::new()
+}
+
+/// Runs a whois for the loop (the index lives in `store`).
+pub async fn run_whois(
+    api: &dyn crate::api::GlobalAccelerator,
+    ip: Ipv4Addr,
+    port: u16,
+    store: Option<PathBuf>,
+) -> Result<Reply, ApiError> {
+    let store = store.map(crate::index::IndexStore::new);
+    match crate::index::whois::whois(api, store.as_ref(), ip, port).await {
+        Ok(answer) => Ok(Reply::Whois(Ok(Box::new(answer)))),
+        Err(crate::index::whois::WhoisError::Api(e)) => Err(e),
+        Err(other) => Ok(Reply::Whois(Err(other.to_string()))),
+    }
+}

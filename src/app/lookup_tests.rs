@@ -1,0 +1,207 @@
+//! `update` tests of the `w` lookup.
+
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::lookup::LookupResult;
+use super::*;
+use crate::index::Holder;
+use crate::index::whois::{Via, WhoisAnswer};
+use crate::model::{
+    Accelerator, AcceleratorStatus, EndpointGroup, Page, ProtocolSet, SocketAddress, TrafficState,
+};
+
+fn accelerator(name: &str) -> Accelerator {
+    Accelerator {
+        arn: format!("arn:aws:globalaccelerator::111122223333:accelerator/{name}"),
+        name: name.into(),
+        ip_address_type: None,
+        enabled: true,
+        status: AcceleratorStatus::Deployed,
+        static_ips: vec!["75.2.0.1".into()],
+        dns_name: String::new(),
+        created: None,
+        last_modified: None,
+        tags: vec![],
+    }
+}
+
+fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn typed(s: &mut State, text: &str) {
+    for c in text.chars() {
+        key(s, KeyCode::Char(c));
+    }
+}
+
+fn state() -> State {
+    let mut s = State::new(Context::default(), (100, 30), Instant::now());
+    s.index_dir = Some("/nowhere".into());
+    let id = match s.start().remove(0) {
+        Effect::Call { id, .. } => id,
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut s,
+        Action::Reply {
+            id,
+            result: Ok(Reply::Accelerators(Page {
+                items: vec![accelerator("a"), accelerator("b")],
+                next_token: None,
+            })),
+        },
+    );
+    s
+}
+
+fn the_call(effects: &[Effect]) -> (RequestId, Call) {
+    match effects {
+        [Effect::Call { id, call }] => (*id, call.clone()),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn group() -> EndpointGroup {
+    EndpointGroup {
+        arn: "arn:aws:globalaccelerator::111122223333:accelerator/a/listener/l/endpoint-group/g"
+            .into(),
+        region: "eu-west-1".into(),
+        destinations: vec![],
+        endpoints: vec!["subnet-0a1b2c3d".into()],
+    }
+}
+
+#[test]
+fn an_address_asks_whois_and_enter_opens_the_browser_on_the_answer() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('w'));
+    typed(&mut s, "75.2.0.1:41872");
+    let (id, call) = the_call(&key(&mut s, KeyCode::Enter));
+    assert_eq!(
+        call,
+        Call::Whois {
+            ip: "75.2.0.1".parse().unwrap(),
+            port: 41872,
+            store: Some("/nowhere".into())
+        }
+    );
+    assert!(s.busy());
+    let g = group();
+    let answer = WhoisAnswer {
+        address: SocketAddress {
+            ip: "75.2.0.1".into(),
+            port: 41872,
+        },
+        accelerator_arn: accelerator("a").arn,
+        accelerator_name: "a".into(),
+        listener_arn: "arn:…/listener/l".into(),
+        endpoint_group_arn: g.arn.clone(),
+        region: g.region.clone(),
+        subnet: "subnet-0a1b2c3d".into(),
+        destination: SocketAddress {
+            ip: "10.0.3.17".into(),
+            port: 7777,
+        },
+        protocols: Some(ProtocolSet::UDP),
+        traffic: TrafficState::Deny,
+        via: Via::Index,
+        index_was_stale: false,
+    };
+    update(
+        &mut s,
+        Action::Reply {
+            id,
+            result: Ok(Reply::Whois(Ok(Box::new(answer)))),
+        },
+    );
+    assert!(matches!(
+        s.lookup.as_ref().unwrap().result,
+        Some(LookupResult::Address(_))
+    ));
+    let effects = key(&mut s, KeyCode::Enter);
+    let (_, call) = the_call(&effects);
+    assert_eq!(
+        call,
+        Call::ListMappingsByDestination {
+            subnet: "subnet-0a1b2c3d".into(),
+            ip: "10.0.3.17".into(),
+            page_size: DEFAULT_PAGE_SIZE,
+            token: None
+        }
+    );
+    assert!(s.lookup.is_none());
+    assert!(matches!(s.top(), Screen::Browser(_)));
+}
+
+#[test]
+fn an_ip_alone_searches_the_accelerators_in_view_and_lists_the_holders() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('w'));
+    typed(&mut s, "10.0.3.17");
+    let (id, call) = the_call(&key(&mut s, KeyCode::Enter));
+    let Call::Holders { accelerators, .. } = call else {
+        panic!("{call:?}")
+    };
+    assert_eq!(accelerators.len(), 2, "every loaded accelerator");
+    let holder = |name: &str, subnet: &str| Holder {
+        accelerator_name: name.into(),
+        group: group(),
+        subnet: subnet.into(),
+    };
+    update(
+        &mut s,
+        Action::Reply {
+            id,
+            result: Ok(Reply::Holders {
+                ip: "10.0.3.17".into(),
+                found: vec![holder("a", "subnet-1"), holder("b", "subnet-2")],
+            }),
+        },
+    );
+    key(&mut s, KeyCode::Down);
+    let (_, call) = the_call(&key(&mut s, KeyCode::Enter));
+    assert!(
+        matches!(call, Call::ListMappingsByDestination { ref subnet, .. } if subnet == "subnet-2")
+    );
+}
+
+#[test]
+fn bad_input_and_empty_answers_say_so_in_place() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('w'));
+    typed(&mut s, "75.2.0.1:99999");
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    assert!(s.lookup.as_ref().unwrap().error.is_some());
+    for _ in 0..14 {
+        key(&mut s, KeyCode::Backspace);
+    }
+    typed(&mut s, "not an ip");
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    let error = s.lookup.as_ref().unwrap().error.clone().unwrap();
+    assert!(error.contains("neither"), "{error}");
+    for _ in 0..9 {
+        key(&mut s, KeyCode::Backspace);
+    }
+    typed(&mut s, "10.9.9.9");
+    let (id, _) = the_call(&key(&mut s, KeyCode::Enter));
+    update(
+        &mut s,
+        Action::Reply {
+            id,
+            result: Ok(Reply::Holders {
+                ip: "10.9.9.9".into(),
+                found: vec![],
+            }),
+        },
+    );
+    let error = s.lookup.as_ref().unwrap().error.clone().unwrap();
+    assert!(error.contains("never tells a subnet's CIDR"), "{error}");
+    // q is text while the lookup is open; Esc closes it.
+    key(&mut s, KeyCode::Char('q'));
+    assert!(!s.quit);
+    key(&mut s, KeyCode::Esc);
+    assert!(s.lookup.is_none());
+}

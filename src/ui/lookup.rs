@@ -1,0 +1,128 @@
+//! The `w` lookup: an address field, then the answer (or the subnets holding an IP).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::list::input_spans;
+use super::theme::theme;
+use crate::app::lookup::{Lookup, LookupResult};
+use crate::index::whois::Via;
+use crate::text::sanitize;
+
+fn field(name: &str, value: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{name:<14} "), theme().field),
+        Span::raw(sanitize(&value).into_owned()),
+    ])
+}
+
+pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup) {
+    let t = theme();
+    let width = 96.min(area.width);
+    let height = 18.min(area.height);
+    let [popup] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.key)
+        .title(Span::styled(" Who is behind it? ", t.title));
+    let inner = block.inner(popup);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block, popup);
+    let [input_line, hint, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let mut spans = vec![Span::styled("Address ", t.field)];
+    spans.extend(input_spans(frame, input_line, 8, &lookup.input, true));
+    frame.render_widget(Paragraph::new(Line::from(spans)), input_line);
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            format!(
+                "IP:PORT of an accelerator, or a destination IP alone (searched in {})",
+                sanitize(&lookup.scope_name)
+            ),
+            t.muted,
+        )),
+        hint,
+    );
+    let mut lines = vec![Line::raw("")];
+    if lookup.pending.is_some() {
+        lines.push(Line::styled("looking up…", t.spinner));
+    }
+    if let Some(e) = &lookup.error {
+        lines.push(Line::styled(format!("✗ {}", sanitize(e)), t.error));
+    }
+    match &lookup.result {
+        Some(LookupResult::Address(a)) => {
+            let traffic = match a.traffic {
+                crate::model::TrafficState::Allow => Span::styled("✓ ALLOW", t.allow),
+                crate::model::TrafficState::Deny => Span::styled("✗ DENY", t.deny),
+            };
+            lines.push(field("destination", a.destination.to_string()));
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<14} ", "traffic"), t.field),
+                traffic,
+            ]));
+            lines.push(field("subnet", a.subnet.clone()));
+            lines.push(field("region", a.region.clone()));
+            lines.push(field(
+                "protocols",
+                a.protocols.map_or_else(|| "-".into(), |p| p.to_string()),
+            ));
+            lines.push(field("accelerator", a.accelerator_name.clone()));
+            lines.push(field(
+                "endpoint group",
+                crate::model::short_id(&a.endpoint_group_arn).to_string(),
+            ));
+            lines.push(field(
+                "listener",
+                crate::model::short_id(&a.listener_arn).to_string(),
+            ));
+            let via = match (a.via, a.index_was_stale) {
+                (Via::Index, _) => "local index, confirmed live",
+                (Via::Listing, true) => "listing (the index was stale and is dropped)",
+                (Via::Listing, false) => "listing (no index: portolan index build)",
+            };
+            lines.push(Line::styled(format!("answered from {via}"), t.muted));
+            lines.push(Line::styled(
+                "Enter opens it in the mapping browser",
+                t.muted,
+            ));
+        }
+        Some(LookupResult::Holders { ip, found }) => {
+            lines.push(Line::styled(format!("{ip} is in:"), t.title));
+            for (i, h) in found.iter().enumerate() {
+                let style = if i == lookup.selected {
+                    t.selected
+                } else {
+                    ratatui::style::Style::new()
+                };
+                lines.push(Line::styled(
+                    format!(
+                        "{} {}  {}  {}",
+                        if i == lookup.selected { "▶" } else { " " },
+                        sanitize(&h.subnet),
+                        sanitize(&h.group.region),
+                        sanitize(&h.accelerator_name)
+                    ),
+                    style,
+                ));
+            }
+            lines.push(Line::styled(
+                "↑↓ pick · Enter browses its mappings",
+                t.muted,
+            ));
+        }
+        None => {}
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+}
