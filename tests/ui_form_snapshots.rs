@@ -5,7 +5,8 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use portolan::api::ApiError;
-use portolan::app::{Action, Context, Effect, GroupsScreen, Screen, State, update};
+use portolan::app::{Action, Context, Effect, GroupsScreen, Reply, Screen, State, update};
+use portolan::model::capacity::ListenerUsage;
 use portolan::model::{Accelerator, AcceleratorStatus, EndpointGroup, Listener, PortRange};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -79,6 +80,28 @@ fn snapshot(s: &mut State, name: &str) {
     }
 }
 
+/// `c`, with the listener's usage answered: 20001 ports held, 1320 used.
+fn open_form(s: &mut State) {
+    let effects = key(s, KeyCode::Char('c'), KeyModifiers::NONE);
+    let Some(Effect::Call { id, .. }) = effects.first().cloned() else {
+        panic!("{effects:?}")
+    };
+    update(
+        s,
+        Action::Reply {
+            id,
+            result: Ok(Reply::Usage(ListenerUsage {
+                total: 20_001,
+                groups: vec![(
+                    "eu-west-1".into(),
+                    "arn:…/endpoint-group/0b2c3d4e5f6a".into(),
+                    1320,
+                )],
+            })),
+        },
+    );
+}
+
 fn tab(s: &mut State) {
     key(s, KeyCode::Tab, KeyModifiers::NONE);
 }
@@ -86,7 +109,7 @@ fn tab(s: &mut State) {
 #[test]
 fn empty_and_suggesting() {
     let mut s = state();
-    key(&mut s, KeyCode::Char('c'), KeyModifiers::NONE);
+    open_form(&mut s);
     snapshot(&mut s, "form_empty");
     typed(&mut s, "eu-west");
     key(&mut s, KeyCode::Down, KeyModifiers::NONE);
@@ -96,7 +119,7 @@ fn empty_and_suggesting() {
 #[test]
 fn filled_submitting_and_failed() {
     let mut s = state();
-    key(&mut s, KeyCode::Char('c'), KeyModifiers::NONE);
+    open_form(&mut s);
     typed(&mut s, "ap-south-1");
     tab(&mut s);
     typed(&mut s, "7000");
@@ -130,7 +153,7 @@ fn filled_submitting_and_failed() {
 #[test]
 fn field_errors() {
     let mut s = state();
-    key(&mut s, KeyCode::Char('c'), KeyModifiers::NONE);
+    open_form(&mut s);
     typed(&mut s, "eu-west-1");
     key(&mut s, KeyCode::Enter, KeyModifiers::NONE);
     typed(&mut s, "7000");

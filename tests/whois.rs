@@ -263,3 +263,57 @@ async fn an_ip_alone_finds_the_subnets_that_hold_it_with_or_without_an_index() {
         assert!(found.is_empty(), "{outside}: {found:?}");
     }
 }
+
+#[tokio::test]
+async fn listener_capacity_matches_what_the_emulator_allocates() {
+    use portolan::index::listener_usage;
+    use portolan::model::capacity::{ports_per_subnet, subnets_that_fit};
+    let env = start().await;
+    let acc = env.accelerator("game-us").await;
+    let listener = env
+        .api
+        .list_listeners(&acc.arn, 100, None)
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let counted = listener_usage(&env.api, None, &listener).await.unwrap();
+    assert_eq!(counted.total, 1000);
+    assert_eq!(counted.used(), 88);
+    env.index(&acc).await;
+    let indexed = listener_usage(&env.api, Some(&env.store), &listener)
+        .await
+        .unwrap();
+    assert_eq!(indexed, counted, "the index counts what the listing counts");
+
+    // The us-east-1 group maps 3 destination ports: a /28 (11 usable addresses) takes 33.
+    let group = env
+        .api
+        .list_endpoint_groups(&listener.arn, 100, None)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|g| g.region == "us-east-1")
+        .unwrap();
+    let ports: u64 = group
+        .destinations
+        .iter()
+        .map(|d| u64::from(d.ports.len()))
+        .sum();
+    assert_eq!(ports, 3);
+    let predicted = ports_per_subnet(28, ports);
+    assert_eq!(subnets_that_fit(28, ports, counted.free()), 912 / 33);
+    env.api
+        .add_endpoints(&group.arn, vec!["subnet-0a0000000000000f1".into()])
+        .await
+        .unwrap();
+    let after = listener_usage(&env.api, Some(&env.store), &listener)
+        .await
+        .unwrap();
+    assert_eq!(
+        after.used() - counted.used(),
+        predicted,
+        "the stale index is not trusted"
+    );
+}

@@ -80,6 +80,11 @@ pub enum Call {
         port: u16,
         store: Option<std::path::PathBuf>,
     },
+    /// Ports a listener holds and its endpoint groups use.
+    ListenerUsage {
+        listener: Listener,
+        store: Option<std::path::PathBuf>,
+    },
     /// The subnet endpoints of `accelerators` that hold destination `ip`.
     Holders {
         ip: std::net::Ipv4Addr,
@@ -107,6 +112,7 @@ pub enum Reply {
     CreatedListener(Listener),
     /// A change without an answer body worked.
     Done,
+    Usage(crate::model::capacity::ListenerUsage),
     /// A reverse lookup's answer, or why there is none (not a static IP, port unused).
     Whois(Result<Box<crate::index::whois::WhoisAnswer>, String>),
     Holders {
@@ -220,6 +226,10 @@ impl Call {
             }
             Call::Whois { ip, port, store } => {
                 return super::lookup::run_whois(api, ip, port, store).await;
+            }
+            Call::ListenerUsage { listener, store } => {
+                let store = store.map(crate::index::IndexStore::new);
+                Reply::Usage(crate::index::listener_usage(api, store.as_ref(), &listener).await?)
             }
             Call::Holders {
                 ip,

@@ -43,7 +43,43 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         state.error(READ_ONLY);
         return Vec::new();
     }
+    let listener = match state.top() {
+        Screen::EndpointGroups(s) => Some(s.listener.clone()),
+        _ => None,
+    };
+    with_usage(state, dialog, listener)
+}
+
+/// Opens `dialog`, asking for the listener's port usage when it shows capacity.
+fn with_usage(
+    state: &mut State,
+    mut dialog: CreateDialog,
+    listener: Option<crate::model::Listener>,
+) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if let Some(listener) = listener {
+        let id = state.request_id();
+        dialog.usage_pending = Some(id);
+        effects.push(Effect::Call {
+            id,
+            call: super::call::Call::ListenerUsage {
+                listener,
+                store: state.index_dir.clone(),
+            },
+        });
+    }
     state.dialog = Some(Box::new(dialog));
+    effects
+}
+
+/// The listener's usage arrived for the open dialog.
+pub fn usage(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect> {
+    if let Some(d) = state.dialog.as_mut() {
+        d.usage_pending = None;
+        if let Ok(Reply::Usage(u)) = result {
+            d.usage = Some(u);
+        }
+    }
     Vec::new()
 }
 
@@ -56,11 +92,11 @@ pub fn open_add_endpoints(state: &mut State) -> Vec<Effect> {
     let Some(group) = d.group.value.clone() else {
         return Vec::new();
     };
+    let listener = d.listener.clone();
     if !super::actions::allowed(state) {
         return Vec::new();
     }
-    state.dialog = Some(Box::new(CreateDialog::add_endpoints(group)));
-    Vec::new()
+    with_usage(state, CreateDialog::add_endpoints(group), Some(listener))
 }
 
 /// Ctrl-C: with typed input the dialog asks first.

@@ -48,6 +48,9 @@ pub struct CreateDialog {
     pub rows_error: Option<String>,
     /// Ctrl-C with typed input: y quits.
     pub quitting: bool,
+    /// The listener's ports, for the capacity lines (endpoint groups, subnets).
+    pub usage: Option<crate::model::capacity::ListenerUsage>,
+    pub usage_pending: Option<super::call::RequestId>,
 }
 
 impl CreateDialog {
@@ -111,6 +114,8 @@ impl CreateDialog {
             suggestion: None,
             rows_error: None,
             quitting: false,
+            usage: None,
+            usage_pending: None,
         }
     }
 
@@ -440,4 +445,65 @@ fn validate_add(form: &mut Form, group: &EndpointGroup) -> Option<Call> {
         subnets,
         allow_all: form.head[1].is_on(),
     })
+}
+
+/// Prefix lengths the capacity lines show, from small subnets to large.
+const SHOWN_PREFIXES: [u8; 6] = [28, 26, 24, 22, 20, 18];
+
+impl CreateDialog {
+    /// Destination ports of the rows typed so far that parse.
+    fn typed_destination_ports(&self) -> u64 {
+        self.form
+            .rows
+            .iter()
+            .filter_map(|row| {
+                let from = parse_port(row.first()?.value()).ok()?;
+                let to = parse_port(row.get(1)?.value()).ok()?;
+                PortRange::new(from, to).map(|r| u64::from(r.len()))
+            })
+            .sum()
+    }
+
+    /// What the listener's free ports allow, as the user types: how many listener ports one
+    /// subnet of each size takes, and how many such subnets still fit.
+    pub fn capacity(&self) -> Vec<String> {
+        use crate::model::capacity::{ports_per_subnet, subnets_that_fit};
+        let ports = match &self.kind {
+            DialogKind::EndpointGroup { .. } => self.typed_destination_ports(),
+            DialogKind::AddEndpoints { group } => group
+                .destinations
+                .iter()
+                .map(|d| u64::from(d.ports.len()))
+                .sum(),
+            _ => return Vec::new(),
+        };
+        let Some(usage) = &self.usage else {
+            return match self.usage_pending {
+                Some(_) => vec!["counting the listener's free ports…".into()],
+                None => Vec::new(),
+            };
+        };
+        let free = usage.free();
+        let mut lines = vec![format!(
+            "Listener ports: {} held, {} used, {free} free; {ports} destination port(s) per address",
+            usage.total,
+            usage.used()
+        )];
+        if ports > 0 {
+            let takes: Vec<String> = SHOWN_PREFIXES
+                .iter()
+                .map(|&p| format!("/{p} {}", ports_per_subnet(p, ports)))
+                .collect();
+            let fits: Vec<String> = SHOWN_PREFIXES
+                .iter()
+                .map(|&p| format!("/{p} ×{}", subnets_that_fit(p, ports, free)))
+                .collect();
+            lines.push(format!("One subnet takes: {}", takes.join(" · ")));
+            lines.push(format!("Still fit: {}", fits.join(" · ")));
+        }
+        lines.push(
+            "(Global Accelerator never tells a subnet's size: pick the row for yours)".into(),
+        );
+        lines
+    }
 }

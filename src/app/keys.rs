@@ -530,6 +530,8 @@ fn info(state: &mut State) -> Vec<Effect> {
                     value: Some(l.clone()),
                     ..Loadable::default()
                 },
+                usage: Loadable::default(),
+                index_dir: state.index_dir.clone(),
                 scroll: 0,
             })
         }),

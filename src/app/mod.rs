@@ -358,6 +358,10 @@ impl State {
     }
 
     fn deliver(&mut self, id: RequestId, result: Result<Reply, ApiError>) -> Vec<Effect> {
+        if self.dialog.as_ref().and_then(|d| d.usage_pending) == Some(id) {
+            self.dirty = true;
+            return dialog_keys::usage(self, result);
+        }
         if self.dialog.as_ref().and_then(|d| d.form.submitting) == Some(id) {
             self.dirty = true;
             return dialog_keys::created(self, result);
@@ -435,6 +439,7 @@ fn first_arn(reply: Option<&Reply>) -> Option<&str> {
         | Reply::Done
         | Reply::EndpointsAdded { .. }
         | Reply::Whois(_)
+        | Reply::Usage(_)
         | Reply::Holders { .. } => None,
     }
 }

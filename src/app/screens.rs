@@ -76,6 +76,10 @@ pub struct AcceleratorInfo {
 pub struct ListenerInfo {
     pub accelerator: Accelerator,
     pub listener: Loadable<Listener>,
+    /// Ports held and used (counted from the index or the mappings).
+    pub usage: Loadable<crate::model::capacity::ListenerUsage>,
+    /// Where a mapping index may be.
+    pub index_dir: Option<std::path::PathBuf>,
     pub scroll: u16,
 }
 
@@ -188,7 +192,12 @@ impl Screen {
                     .flatten()
                     .collect()
             }
-            Screen::ListenerInfo(s) => s.listener.pending.into_iter().collect(),
+            Screen::ListenerInfo(s) => s
+                .listener
+                .pending
+                .into_iter()
+                .chain(s.usage.pending)
+                .collect(),
             Screen::GroupDetail(s) => s.group.pending.into_iter().collect(),
             Screen::Browser(b) => b
                 .pending
@@ -257,12 +266,26 @@ impl Screen {
                 list(ids[2], Call::AcceleratorAttributes { arn });
             }
             Screen::ListenerInfo(s) => {
-                let Some(arn) = s.listener.value.as_ref().map(|l| l.arn.clone()) else {
+                let Some(listener) = s.listener.value.clone() else {
                     return calls;
                 };
                 let id = next_id();
                 s.listener.pending = Some(id);
-                list(id, Call::DescribeListener { arn });
+                list(
+                    id,
+                    Call::DescribeListener {
+                        arn: listener.arn.clone(),
+                    },
+                );
+                let id = next_id();
+                s.usage.pending = Some(id);
+                list(
+                    id,
+                    Call::ListenerUsage {
+                        listener,
+                        store: s.index_dir.clone(),
+                    },
+                );
             }
             Screen::GroupDetail(s) => {
                 let Some(arn) = s.group.value.as_ref().map(|g| g.arn.clone()) else {
@@ -353,6 +376,10 @@ impl Screen {
                 }
                 None
             }
+            (Screen::ListenerInfo(s), Ok(Reply::Usage(u))) => {
+                s.usage.arrived(u, now);
+                None
+            }
             (Screen::ListenerInfo(s), Ok(Reply::Listener(l))) => {
                 s.listener.arrived(l, now);
                 None
@@ -398,7 +425,13 @@ impl Screen {
                     s.attributes.failed(message);
                 }
             }
-            Screen::ListenerInfo(s) => s.listener.failed(message),
+            Screen::ListenerInfo(s) => {
+                if s.usage.pending == Some(id) {
+                    s.usage.failed(message);
+                } else {
+                    s.listener.failed(message);
+                }
+            }
             Screen::GroupDetail(s) => s.group.failed(message),
             Screen::Browser(b) => {
                 if b.regions_pending == Some(id) {
@@ -422,7 +455,10 @@ impl Screen {
                 s.tags.pending = None;
                 s.attributes.pending = None;
             }
-            Screen::ListenerInfo(s) => s.listener.pending = None,
+            Screen::ListenerInfo(s) => {
+                s.listener.pending = None;
+                s.usage.pending = None;
+            }
             Screen::GroupDetail(s) => s.group.pending = None,
             Screen::Browser(b) => {
                 b.pending = None;

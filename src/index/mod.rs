@@ -374,3 +374,61 @@ async fn holds(api: &dyn GlobalAccelerator, subnet: &str, ip: &str) -> Result<bo
         .await?;
     Ok(!page.items.is_empty())
 }
+
+/// What a listener's ports are doing: the ports its ranges hold and how many each of its
+/// endpoint groups uses, counted from a fresh index or else from the mappings themselves.
+pub async fn listener_usage(
+    api: &dyn GlobalAccelerator,
+    store: Option<&IndexStore>,
+    listener: &crate::model::Listener,
+) -> Result<crate::model::capacity::ListenerUsage, ApiError> {
+    let accelerator_arn = crate::model::accelerator_arn_of(&listener.arn);
+    let groups =
+        all_pages(|t| api.list_endpoint_groups(&listener.arn, MAX_RESULTS_RESOURCES, t)).await?;
+    let index = store.and_then(|s| s.load(accelerator_arn).ok().flatten());
+    let all_groups = match &index {
+        Some(_) => groups_of(api, accelerator_arn).await?,
+        None => Vec::new(),
+    };
+    let fresh = index.filter(|i| i.fingerprint == fingerprint(&all_groups));
+    let mut counted = Vec::new();
+    for g in &groups {
+        let used = match &fresh {
+            Some(index) => {
+                let at = index.groups.iter().position(|e| e.arn == g.arn);
+                at.map_or(0, |at| {
+                    index
+                        .records
+                        .iter()
+                        .filter(|r| usize::from(r.group) == at)
+                        .count() as u64
+                })
+            }
+            None => {
+                let mut count = 0u64;
+                let mut token = None;
+                loop {
+                    let page = api
+                        .list_port_mappings(
+                            accelerator_arn,
+                            Some(&g.arn),
+                            MAX_RESULTS_MAPPINGS,
+                            token,
+                        )
+                        .await?;
+                    count += page.items.len() as u64;
+                    match page.next_token {
+                        Some(t) => token = Some(t),
+                        None => break,
+                    }
+                }
+                count
+            }
+        };
+        counted.push((g.region.clone(), g.arn.clone(), used));
+    }
+    Ok(crate::model::capacity::ListenerUsage {
+        total: u64::from(listener.total_ports()),
+        groups: counted,
+    })
+}

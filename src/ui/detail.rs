@@ -162,6 +162,30 @@ pub fn listener(frame: &mut Frame, area: Rect, info: &ListenerInfo) {
         );
         lines.extend(field_lines(&fields, width));
     }
+    lines.push(Line::raw(""));
+    lines.push(section("Ports"));
+    lines.extend(placeholder(&info.usage));
+    if let Some(u) = &info.usage.value {
+        let mut fields = vec![
+            ("Held", format!("{} by the listener's ranges", u.total)),
+            (
+                "Used",
+                format!("{} by {} endpoint group(s)", u.used(), u.groups.len()),
+            ),
+            ("Free", u.free().to_string()),
+        ];
+        fields.extend(u.groups.iter().map(|(region, arn, used)| {
+            (
+                "  group",
+                format!("{region} {}: {used}", crate::model::short_id(arn)),
+            )
+        }));
+        lines.extend(field_lines(&fields, width));
+        lines.push(Line::styled(
+            "A subnet takes (its size − 5) × the group's destination ports; its size is not known here.",
+            theme().muted,
+        ));
+    }
     framed(frame, area, "Listener".into(), lines, info.scroll);
 }
 

@@ -178,6 +178,9 @@ fn lines(
     if let Some(e) = &dialog.rows_error {
         lines.extend(wrapped(&format!("   ✗ {e}"), width, t.error));
     }
+    for line in dialog.capacity() {
+        lines.extend(wrapped(&format!(" {line}"), width, t.muted));
+    }
     lines.push(Line::raw(""));
     let mut button = LineBuilder::new();
     let style = if form.focus == Focus::Submit {
@@ -218,7 +221,7 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &CreateDialog) {
     let width = 78.min(area.width);
     // Lines besides the rows: title row, head fields with suggestions and errors, headings,
     // button, messages, token.
-    let fixed = dialog.form.head.len() * 2 + 9;
+    let fixed = dialog.form.head.len() * 2 + 9 + dialog.capacity().len() * 2;
     let rows_height = usize::from(area.height.saturating_sub(2))
         .saturating_sub(fixed)
         .clamp(1, 12);
