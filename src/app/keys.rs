@@ -94,6 +94,7 @@ pub fn help_sections() -> &'static [(&'static str, &'static [Binding])] {
             "App",
             &[
                 b!("w", "who is behind IP:PORT? which subnet holds an IP?"),
+                b!("I", "index the accelerator's mappings (Esc stops)"),
                 b!("?", "this help (Esc closes)"),
                 b!("q Ctrl-C", "quit"),
             ],
@@ -346,6 +347,9 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         handle_modal(state, modal, key);
         return Vec::new();
     }
+    if key.code == KeyCode::Esc && state.indexing.is_some() {
+        return super::indexing::stop(state);
+    }
     if let Some(effects) = super::browser_keys::handle(state, key) {
         return effects;
     }
@@ -372,6 +376,7 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('c') => return super::dialog_keys::open(state),
         KeyCode::Char('L') => super::live::toggle(state),
         KeyCode::Char('w') => return super::lookup::open(state),
+        KeyCode::Char('I') => return super::indexing::start(state),
         KeyCode::Char('A') => return super::actions::traffic(state, true),
         KeyCode::Char('D') => return super::actions::traffic(state, false),
         KeyCode::Char('x') => return super::actions::remove_endpoint(state),

@@ -205,3 +205,54 @@ fn bad_input_and_empty_answers_say_so_in_place() {
     key(&mut s, KeyCode::Esc);
     assert!(s.lookup.is_none());
 }
+
+#[test]
+fn i_builds_the_index_with_progress_and_esc_stops_it() {
+    let mut s = state();
+    let effects = key(&mut s, KeyCode::Char('I'));
+    let [Effect::BuildIndex { id, accelerator, store }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(accelerator.name, "a", "the selected accelerator");
+    assert_eq!(store, &std::path::PathBuf::from("/nowhere"));
+    let id = *id;
+    assert!(s.busy());
+    update(
+        &mut s,
+        Action::IndexProgress {
+            id,
+            read: 20_000,
+            bound: 45_000,
+        },
+    );
+    assert_eq!(s.indexing.as_ref().unwrap().read, 20_000);
+    assert!(key(&mut s, KeyCode::Char('I')).is_empty(), "one build at a time");
+    let effects = key(&mut s, KeyCode::Esc);
+    assert_eq!(effects, vec![Effect::Cancel(id)]);
+    assert!(s.indexing.is_none());
+    assert!(s.message.as_ref().unwrap().text.contains("nothing was saved"));
+    // A late end of the stopped build changes nothing.
+    update(
+        &mut s,
+        Action::IndexBuilt {
+            id,
+            result: Ok((1, 1)),
+        },
+    );
+    assert!(s.message.as_ref().unwrap().text.contains("nothing was saved"));
+
+    let effects = key(&mut s, KeyCode::Char('I'));
+    let [Effect::BuildIndex { id, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let id = *id;
+    update(
+        &mut s,
+        Action::IndexBuilt {
+            id,
+            result: Ok((41_710, 500_000)),
+        },
+    );
+    assert!(s.indexing.is_none());
+    assert!(s.message.as_ref().unwrap().text.contains("41710 mappings"));
+}

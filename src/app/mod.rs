@@ -10,6 +10,7 @@ mod dialog_keys;
 pub mod dialogs;
 mod export;
 pub mod form;
+mod indexing;
 mod keys;
 pub mod list;
 pub mod live;
@@ -68,6 +69,17 @@ pub enum Action {
         path: PathBuf,
         result: Result<u64, String>,
     },
+    /// An index build read this many mappings (of at most `bound`).
+    IndexProgress {
+        id: RequestId,
+        read: usize,
+        bound: u64,
+    },
+    /// An index build ended: mappings and bytes saved, or why not.
+    IndexBuilt {
+        id: RequestId,
+        result: Result<(usize, u64), String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +94,12 @@ pub enum Effect {
     Copy(String),
     /// Write mappings to a file.
     Export(ExportJob),
+    /// Build and save the mapping index of an accelerator (cancelled with `Cancel(id)`).
+    BuildIndex {
+        id: RequestId,
+        accelerator: crate::model::Accelerator,
+        store: PathBuf,
+    },
 }
 
 /// Mappings to write to a file, in one of the headless formats.
@@ -155,6 +173,8 @@ pub struct State {
     pub lookup: Option<Box<lookup::Lookup>>,
     /// Where mapping indexes live (none: lookups read the service).
     pub index_dir: Option<PathBuf>,
+    /// An index build in progress.
+    pub indexing: Option<indexing::Indexing>,
     /// Started with --read-only: nothing is changed, every mutation is refused before a call.
     pub read_only: bool,
     pub message: Option<Message>,
@@ -184,6 +204,7 @@ impl State {
             live: None,
             lookup: None,
             index_dir: None,
+            indexing: None,
             read_only: false,
             message: None,
             mouse: false,
@@ -219,6 +240,7 @@ impl State {
     /// Any request in flight on any screen.
     pub fn busy(&self) -> bool {
         self.exports > 0
+            || self.indexing.is_some()
             || self
                 .dialog
                 .as_ref()
@@ -488,6 +510,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             effects
         }
         Action::Reply { id, result } => state.deliver(id, result),
+        Action::IndexProgress { id, read, bound } => {
+            indexing::progress(state, id, read, bound);
+            Vec::new()
+        }
+        Action::IndexBuilt { id, result } => {
+            indexing::finished(state, id, result);
+            Vec::new()
+        }
         Action::Exported { path, result } => {
             state.exports = state.exports.saturating_sub(1);
             state.dirty = true;

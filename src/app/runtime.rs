@@ -60,6 +60,18 @@ impl Runtime {
                     let mut out = io::stdout();
                     let _ = write!(out, "{}", osc52(&text)).and_then(|()| out.flush());
                 }
+                Effect::BuildIndex {
+                    id,
+                    accelerator,
+                    store,
+                } => {
+                    let api = Arc::clone(&self.api);
+                    let tx = self.tx.clone();
+                    let task = tokio::spawn(async move {
+                        super::indexing::run(api.as_ref(), id, accelerator, store, tx).await;
+                    });
+                    self.tasks.insert(id, task.abort_handle());
+                }
                 Effect::Export(job) => {
                     let api = Arc::clone(&self.api);
                     let tx = self.tx.clone();
@@ -162,7 +174,7 @@ where
 }
 
 fn handle(state: &mut State, runtime: &mut Runtime, action: Action) {
-    if let Action::Reply { id, .. } = &action {
+    if let Action::Reply { id, .. } | Action::IndexBuilt { id, .. } = &action {
         runtime.finished(*id);
     }
     state.now = std::time::Instant::now();

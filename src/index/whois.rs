@@ -176,52 +176,67 @@ pub async fn whois(
             }
         }
     }
-    if stale && let Some(store) = store {
-        tracing::info!(accelerator = %accelerator.arn, "index stale: dropped");
-        let _ = store.remove(&accelerator.arn);
+    // A stale index is rebuilt from the same read that answers (the whole listing, then).
+    let rebuild = store.filter(|_| stale);
+    let mut answer = stream(api, &accelerator, address, port, rebuild).await;
+    if let Ok(a) = answer.as_mut() {
+        a.index_was_stale = stale;
     }
-    let mut answer = stream(api, &accelerator, address, port).await?;
-    answer.index_was_stale = stale;
-    Ok(answer)
+    answer
 }
 
-/// Reads the accelerator's mappings until `port` turns up.
+/// Reads the accelerator's mappings until `port` turns up; when `rebuild` is given, reads
+/// them all and saves a fresh index there.
 async fn stream(
     api: &dyn GlobalAccelerator,
     accelerator: &Accelerator,
     address: SocketAddress,
     port: u16,
+    rebuild: Option<&IndexStore>,
 ) -> Result<WhoisAnswer, WhoisError> {
+    let groups = groups_of(api, &accelerator.arn).await?;
+    let mut builder = rebuild.map(|_| super::IndexBuilder::new(accelerator, &groups));
     let mut token = None;
+    let mut found = None;
     loop {
         let page = api
             .list_port_mappings(&accelerator.arn, None, MAX_RESULTS_MAPPINGS, token)
             .await?;
-        if let Some(m) = page.items.iter().find(|m| m.accelerator_port == port) {
-            let groups = groups_of(api, &accelerator.arn).await?;
-            return Ok(WhoisAnswer {
-                address,
-                accelerator_arn: accelerator.arn.clone(),
-                accelerator_name: accelerator.name.clone(),
-                listener_arn: listener_arn_of(&m.endpoint_group_arn).to_string(),
-                endpoint_group_arn: m.endpoint_group_arn.clone(),
-                region: region_of(&groups, &m.endpoint_group_arn),
-                subnet: m.endpoint_id.clone(),
-                destination: m.destination.clone(),
-                protocols: Some(m.protocols),
-                traffic: m.traffic,
-                via: Via::Listing,
-                index_was_stale: false,
-            });
+        if let Some(b) = builder.as_mut() {
+            b.add(&page.items);
         }
-        match page.next_token {
-            Some(t) => token = Some(t),
-            None => {
-                return Err(WhoisError::PortUnused {
-                    accelerator: accelerator.name.clone(),
-                    port,
-                });
-            }
+        if found.is_none() {
+            found = page.items.into_iter().find(|m| m.accelerator_port == port);
         }
+        token = page.next_token;
+        if token.is_none() || (found.is_some() && builder.is_none()) {
+            break;
+        }
+    }
+    if let (Some(store), Some(b)) = (rebuild, builder) {
+        tracing::info!(accelerator = %accelerator.arn, "stale index rebuilt");
+        if let Err(e) = store.save(&b.finish()) {
+            tracing::warn!("could not save the rebuilt index: {e}");
+        }
+    }
+    match found {
+        Some(m) => Ok(WhoisAnswer {
+            address,
+            accelerator_arn: accelerator.arn.clone(),
+            accelerator_name: accelerator.name.clone(),
+            listener_arn: listener_arn_of(&m.endpoint_group_arn).to_string(),
+            endpoint_group_arn: m.endpoint_group_arn.clone(),
+            region: region_of(&groups, &m.endpoint_group_arn),
+            subnet: m.endpoint_id.clone(),
+            destination: m.destination.clone(),
+            protocols: Some(m.protocols),
+            traffic: m.traffic,
+            via: Via::Listing,
+            index_was_stale: false,
+        }),
+        None => Err(WhoisError::PortUnused {
+            accelerator: accelerator.name.clone(),
+            port,
+        }),
     }
 }

@@ -156,6 +156,24 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
             t.spinner,
         ));
     }
+    if let Some(i) = &state.indexing {
+        let filled = if i.bound > 0 {
+            (i.read as u64 * 10 / i.bound).min(10) as usize
+        } else {
+            0
+        };
+        spans.push(Span::styled(
+            format!(
+                "⧗ indexing {} [{}{}] {} read (≤ {}) Esc stops ",
+                sanitize(&i.name),
+                "█".repeat(filled),
+                "░".repeat(10 - filled),
+                i.read,
+                i.bound
+            ),
+            t.spinner,
+        ));
+    }
     match &state.live {
         Some(l) if l.paused => spans.push(Span::styled("⏸ paused ", t.muted)),
         Some(l) if l.throttled => spans.push(Span::styled(
