@@ -175,7 +175,11 @@ async fn a_changed_accelerator_makes_the_index_stale_and_answers_stay_right() {
     )
     .await;
     assert!(matches!(r, Err(WhoisError::PortUnused { .. })), "{r:?}");
-    let rebuilt = env.store.load(&acc.arn).unwrap().expect("rebuilt, not left stale");
+    let rebuilt = env
+        .store
+        .load(&acc.arn)
+        .unwrap()
+        .expect("rebuilt, not left stale");
     assert_eq!(rebuilt.len(), 88 - gone.len());
     assert!(rebuilt.lookup(gone[0].accelerator_port).is_none());
 

@@ -210,7 +210,14 @@ fn bad_input_and_empty_answers_say_so_in_place() {
 fn i_builds_the_index_with_progress_and_esc_stops_it() {
     let mut s = state();
     let effects = key(&mut s, KeyCode::Char('I'));
-    let [Effect::BuildIndex { id, accelerator, store }] = effects.as_slice() else {
+    let [
+        Effect::BuildIndex {
+            id,
+            accelerator,
+            store,
+        },
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?}")
     };
     assert_eq!(accelerator.name, "a", "the selected accelerator");
@@ -226,11 +233,20 @@ fn i_builds_the_index_with_progress_and_esc_stops_it() {
         },
     );
     assert_eq!(s.indexing.as_ref().unwrap().read, 20_000);
-    assert!(key(&mut s, KeyCode::Char('I')).is_empty(), "one build at a time");
+    assert!(
+        key(&mut s, KeyCode::Char('I')).is_empty(),
+        "one build at a time"
+    );
     let effects = key(&mut s, KeyCode::Esc);
     assert_eq!(effects, vec![Effect::Cancel(id)]);
     assert!(s.indexing.is_none());
-    assert!(s.message.as_ref().unwrap().text.contains("nothing was saved"));
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("nothing was saved")
+    );
     // A late end of the stopped build changes nothing.
     update(
         &mut s,
@@ -239,7 +255,13 @@ fn i_builds_the_index_with_progress_and_esc_stops_it() {
             result: Ok((1, 1)),
         },
     );
-    assert!(s.message.as_ref().unwrap().text.contains("nothing was saved"));
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("nothing was saved")
+    );
 
     let effects = key(&mut s, KeyCode::Char('I'));
     let [Effect::BuildIndex { id, .. }] = effects.as_slice() else {

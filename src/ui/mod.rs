@@ -157,11 +157,13 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
         ));
     }
     if let Some(i) = &state.indexing {
-        let filled = if i.bound > 0 {
-            (i.read as u64 * 10 / i.bound).min(10) as usize
-        } else {
-            0
-        };
+        let filled = usize::try_from(
+            (i.read as u64 * 10)
+                .checked_div(i.bound)
+                .unwrap_or(0)
+                .min(10),
+        )
+        .unwrap_or(0);
         spans.push(Span::styled(
             format!(
                 "⧗ indexing {} [{}{}] {} read (≤ {}) Esc stops ",
