@@ -161,3 +161,70 @@ fn standalone_emulator_prints_its_url_first() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!doc["Accelerators"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn whois_and_the_index_from_the_command_line() {
+    let cache = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_portolan"))
+            .args(args)
+            .env("XDG_CACHE_HOME", cache.path())
+            .output()
+            .expect("run portolan")
+    };
+    let out = run(&["--demo", "index", "build", "game-us-east"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).contains("game-us-east: 41710 mappings"),
+        "{}",
+        stdout(&out)
+    );
+    let status = stdout(&run(&["--demo", "index", "status"]));
+    assert!(
+        status.contains("game-us-east") && status.contains("41710"),
+        "{status}"
+    );
+
+    // The first mapping of the accelerator, looked up by its second static IP.
+    let listing = stdout(&run(&[
+        "--demo",
+        "mappings",
+        "--accelerator",
+        "game-us-east",
+        "--output",
+        "ndjson",
+    ]));
+    let first: serde_json::Value = serde_json::from_str(listing.lines().next().unwrap()).unwrap();
+    let port = first["AcceleratorPort"].as_u64().unwrap();
+    let out = run(&[
+        "--demo",
+        "whois",
+        &format!("99.83.16.2:{port}"),
+        "--output",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["AnsweredFrom"], "index");
+    assert_eq!(
+        answer["DestinationSocketAddress"],
+        first["DestinationSocketAddress"]
+    );
+    assert_eq!(answer["EndpointId"], first["EndpointId"]);
+
+    let out = run(&["--demo", "whois", "203.0.113.9:80"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a static IP"));
+    let out = run(&["--demo", "whois", "75.2.16.2:70000"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["--demo", "index", "drop", "game-us-east"]);
+    assert!(stdout(&out).contains("dropped"));
+}
