@@ -20,6 +20,10 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str], cols: u16, rows: u16) -> Self {
+        Self::start_program(env!("CARGO_BIN_EXE_portolan"), args, cols, rows)
+    }
+
+    fn start_program(program: &str, args: &[&str], cols: u16, rows: u16) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -29,7 +33,7 @@ impl Session {
             })
             .unwrap();
         let state_dir = tempfile::tempdir().unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_portolan"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("XDG_STATE_HOME", state_dir.path());
@@ -266,5 +270,59 @@ fn deny_a_destination_from_the_browser() {
     assert_eq!(others, 9, "{screen}");
     s.wait_for("DEPLOYED");
     s.send("q");
+    assert!(s.exit_status().success());
+}
+
+fn signal(s: &Session, name: &str) {
+    let pid = s.child.process_id().expect("a pid").to_string();
+    let status = std::process::Command::new("kill")
+        .args([format!("-{name}"), pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn assert_restored(s: &Session) {
+    let parser = s.screen.lock().unwrap();
+    let screen = parser.screen();
+    assert!(!screen.alternate_screen(), "still in the alternate screen");
+    assert!(!screen.hide_cursor(), "the cursor is still hidden");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for name in ["TERM", "HUP"] {
+        let mut s = Session::start(&["--demo"], 80, 24);
+        s.wait_for("Accelerators ─ all 24");
+        signal(&s, name);
+        let status = s.exit_status();
+        assert!(status.success(), "SIG{name}: {status:?}");
+        // The reader thread may still be draining the last bytes.
+        std::thread::sleep(Duration::from_millis(200));
+        assert_restored(&s);
+    }
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_redraws() {
+    // Job control needs a shell: run portolan from an interactive bash, as a user does.
+    let mut s = Session::start_program("bash", &["--norc", "--noprofile", "-i"], 80, 24);
+    s.send("PS1='$ '\r");
+    s.send(&format!("{} --demo\r", env!("CARGO_BIN_EXE_portolan")));
+    s.wait_for("Accelerators ─ all 24");
+    s.send("\x1a");
+    let stopped = s.wait_for("Stopped");
+    assert!(
+        !s.screen.lock().unwrap().screen().alternate_screen(),
+        "{stopped}"
+    );
+    s.send("fg\r");
+    let back = s.wait_for("game-eu-central");
+    assert!(s.screen.lock().unwrap().screen().alternate_screen());
+    assert!(back.contains("Accelerators ─ all 24"), "{back}");
+    s.send("q");
+    s.wait_for("$ ");
+    assert!(!s.screen.lock().unwrap().screen().alternate_screen());
+    s.send("exit\r");
     assert!(s.exit_status().success());
 }

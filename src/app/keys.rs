@@ -334,6 +334,10 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         super::dialog_keys::quit(state);
         return Vec::new();
     }
+    if ctrl && key.code == KeyCode::Char('z') {
+        state.suspend = true;
+        return Vec::new();
+    }
     if state.dialog.is_some() {
         return super::dialog_keys::key(state, key);
     }

@@ -27,7 +27,7 @@ use crossterm::event::{KeyEvent, MouseEvent, MouseEventKind};
 
 pub use call::{Call, Reply, RequestId};
 pub use keys::{Binding, help_sections, hints};
-pub use runtime::{Runtime, run, run_terminal};
+pub use runtime::{Runtime, run, run_terminal, run_with};
 pub use screens::{
     AcceleratorInfo, FIELD_NAME_WIDTH, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen,
     Loadable, Screen, fields_height,
@@ -184,6 +184,8 @@ pub struct State {
     /// Exports still being written.
     pub exports: usize,
     pub quit: bool,
+    /// Ctrl-Z: the loop hands the terminal back to the shell.
+    pub suspend: bool,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     next_request: RequestId,
@@ -211,6 +213,7 @@ impl State {
             page_size: DEFAULT_PAGE_SIZE,
             exports: 0,
             quit: false,
+            suspend: false,
             dirty: true,
             next_request: 1,
         }

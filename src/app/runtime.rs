@@ -119,15 +119,38 @@ fn to_action(event: Event) -> Option<Action> {
 /// Generic over the backend and the event source so tests run the very same loop.
 pub async fn run<B, E>(
     terminal: &mut Terminal<B>,
-    mut events: E,
+    events: E,
     api: Arc<dyn GlobalAccelerator>,
-    mut state: State,
+    state: State,
 ) -> io::Result<State>
 where
     B: Backend,
     B::Error: std::error::Error + Send + Sync + 'static,
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
+    run_with(terminal, events, api, state, std::future::pending(), || {
+        Ok(false)
+    })
+    .await
+}
+
+/// The loop, with what only a real terminal has: a `shutdown` that ends it cleanly (SIGTERM,
+/// SIGHUP), and `suspend`, which hands the terminal back until the shell resumes the
+/// process (Ctrl-Z); it answers whether it suspended.
+pub async fn run_with<B, E>(
+    terminal: &mut Terminal<B>,
+    mut events: E,
+    api: Arc<dyn GlobalAccelerator>,
+    mut state: State,
+    shutdown: impl std::future::Future<Output = ()>,
+    mut suspend: impl FnMut() -> io::Result<bool>,
+) -> io::Result<State>
+where
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    tokio::pin!(shutdown);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut runtime = Runtime::new(api, tx);
     let effects = state.start();
@@ -142,8 +165,27 @@ where
         if state.quit {
             break;
         }
+        if state.suspend {
+            state.suspend = false;
+            match suspend() {
+                Ok(true) => {
+                    // Back from the shell, on a cleared screen: forget the last frame so the
+                    // next draw paints everything (without asking the terminal where its
+                    // cursor is, which `Terminal::clear` would).
+                    terminal.swap_buffers();
+                    state.dirty = true;
+                }
+                Ok(false) => state.info("suspending is not possible here"),
+                Err(e) => state.error(format!("could not suspend: {e}")),
+            }
+            continue;
+        }
         let tick = state.next_tick();
         let action = tokio::select! {
+            () = &mut shutdown => {
+                tracing::info!("terminated by a signal: restoring the terminal");
+                break;
+            }
             event = events.next() => match event {
                 Some(Ok(event)) => match to_action(event) {
                     Some(action) => action,
@@ -209,19 +251,72 @@ pub async fn run_terminal(api: Arc<dyn GlobalAccelerator>, state: State) -> io::
         execute!(io::stdout(), EnableBracketedPaste)
     };
     let result = match setup {
-        Ok(()) => run(&mut terminal, EventStream::new(), api, state)
-            .await
-            .map(drop),
+        Ok(()) => run_with(
+            &mut terminal,
+            EventStream::new(),
+            api,
+            state,
+            terminated(),
+            || suspend(mouse),
+        )
+        .await
+        .map(drop),
         Err(e) => Err(e),
     };
     restore(mouse);
     result
 }
 
+/// Resolves on SIGTERM or SIGHUP (an SSH session dropping), so the terminal is restored
+/// before the process ends.
+#[cfg(unix)]
+async fn terminated() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = hup.recv() => {}
+    }
+}
+
+#[cfg(not(unix))]
+async fn terminated() {
+    std::future::pending().await
+}
+
+/// Ctrl-Z: give the terminal back, stop until `fg`, then take it again.
+#[cfg(unix)]
+fn suspend(mouse: bool) -> io::Result<bool> {
+    restore(mouse);
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    // Running again.
+    crossterm::terminal::enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+        EnableBracketedPaste
+    )?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    Ok(true)
+}
+
+#[cfg(not(unix))]
+fn suspend(_mouse: bool) -> io::Result<bool> {
+    Ok(false)
+}
+
 fn restore(mouse: bool) {
     if mouse {
         let _ = execute!(io::stdout(), DisableMouseCapture);
     }
-    let _ = execute!(io::stdout(), DisableBracketedPaste);
+    let _ = execute!(io::stdout(), DisableBracketedPaste, crossterm::cursor::Show);
     ratatui::restore();
 }
