@@ -16,6 +16,7 @@ pub mod list;
 pub mod live;
 pub mod lookup;
 pub mod mappings;
+pub mod monkey;
 pub mod rows;
 mod runtime;
 mod screens;

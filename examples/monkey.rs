@@ -1,0 +1,38 @@
+//! A long monkey run: `cargo run --release --example monkey -- [EVENTS] [SEED]` feeds random
+//! keys, pastes, resizes and answers to the real `update` and renderer and prints the tally.
+
+use std::time::Instant;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let events: u64 = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
+    let started = Instant::now();
+    let mut monkey = portolan::app::monkey::Monkey::new(seed);
+    match monkey.run(events) {
+        Ok(stats) => {
+            println!(
+                "{} events (seed {seed}) in {:.1} s: {} keys, {} pastes, {} resizes, {} answers ({} failures), {} late answers to abandoned requests, {} restarts after quitting; no invariant broken",
+                stats.events,
+                started.elapsed().as_secs_f64(),
+                stats.keys,
+                stats.pastes,
+                stats.resizes,
+                stats.answers,
+                stats.failures,
+                stats.stale_answers,
+                stats.restarts
+            );
+        }
+        Err(e) => {
+            eprintln!(
+                "invariant broken after {} events (seed {seed}): {e}",
+                monkey.stats.events
+            );
+            std::process::exit(1);
+        }
+    }
+}
