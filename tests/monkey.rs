@@ -8,7 +8,7 @@ fn random_events_break_no_invariant() {
         if let Err(e) = monkey.run(3_000) {
             panic!("seed {seed}, after {} events: {e}", monkey.stats.events);
         }
-        assert!(monkey.stats.answers > 50, "{:?}", monkey.stats);
+        assert!(monkey.stats.answers > 20, "{:?}", monkey.stats);
     }
 }
 
