@@ -26,7 +26,8 @@ async fn main() -> ExitCode {
         Err(e) => {
             let code = e.exit_code();
             if code != ExitCode::SUCCESS {
-                eprintln!("portolan: {e}");
+                // Messages can quote names from the service or a topology file.
+                eprintln!("portolan: {}", portolan::text::sanitize(&e.to_string()));
             }
             code
         }
@@ -44,7 +45,7 @@ async fn run_app(cli: &Cli) -> ExitCode {
     let session = match session::connect(cli).await {
         Ok(session) => session,
         Err(e) => {
-            eprintln!("portolan: {e}");
+            eprintln!("portolan: {}", portolan::text::sanitize(&e.to_string()));
             return ExitCode::FAILURE;
         }
     };

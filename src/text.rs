@@ -8,8 +8,16 @@ use std::fmt::Write;
 
 fn is_unsafe(c: char) -> bool {
     c.is_control()
-        // Bidirectional overrides and isolates can reorder what is shown.
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+        // Bidirectional overrides and isolates can reorder what is shown; zero-width
+        // characters hide in plain sight (two names that look the same are not).
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{feff}'
+        )
 }
 
 /// Replaces control characters (C0, DEL, C1) and bidi controls with a visible escape such as
@@ -47,5 +55,7 @@ mod tests {
         assert_eq!(sanitize("tab\there\r\n"), "tab\\x09here\\x0d\\x0a");
         assert_eq!(sanitize("abc\u{202e}def"), "abc\\u{202e}def");
         assert_eq!(sanitize("ünïcødé ✓"), "ünïcødé ✓");
+        assert_eq!(sanitize("a\u{200b}b\u{feff}"), "a\\u{200b}b\\u{feff}");
+        assert_eq!(sanitize("宽字符🚀"), "宽字符🚀", "wide characters are text");
     }
 }

@@ -1,108 +1,13 @@
 //! The real binary in a pseudo-terminal, as a user meets it: `portolan --demo` at 80×24, keys
 //! in, screen text out (through a VT100 parser).
 
-use std::io::{Read, Write};
+mod common;
+
 use std::num::NonZeroU16;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
-const WAIT: Duration = Duration::from_secs(60);
-
-struct Session {
-    screen: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    master: Box<dyn portable_pty::MasterPty + Send>,
-    _state_dir: tempfile::TempDir,
-}
-
-impl Session {
-    fn start(args: &[&str], cols: u16, rows: u16) -> Self {
-        Self::start_program(env!("CARGO_BIN_EXE_portolan"), args, cols, rows)
-    }
-
-    fn start_program(program: &str, args: &[&str], cols: u16, rows: u16) -> Self {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let state_dir = tempfile::tempdir().unwrap();
-        let mut cmd = CommandBuilder::new(program);
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("XDG_STATE_HOME", state_dir.path());
-        cmd.env("PORTOLAN_LOG", "debug");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            NonZeroU16::new(rows).unwrap(),
-            NonZeroU16::new(cols).unwrap(),
-            0,
-        )));
-        let parser = Arc::clone(&screen);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                parser.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        Session {
-            screen,
-            writer,
-            child,
-            master: pair.master,
-            _state_dir: state_dir,
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, needle: &str) -> String {
-        let started = Instant::now();
-        loop {
-            let text = self.text();
-            if text.contains(needle) {
-                return text;
-            }
-            assert!(
-                started.elapsed() < WAIT,
-                "{needle:?} never appeared; the screen shows:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        // A lone ESC is told apart from an escape sequence by the pause after it.
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    fn exit_status(&mut self) -> portable_pty::ExitStatus {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(started.elapsed() < WAIT, "portolan did not exit");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
+use common::pty::Session;
+use portable_pty::PtySize;
 
 #[test]
 fn demo_from_accelerators_to_an_endpoint_group_and_back() {

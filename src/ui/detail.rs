@@ -24,7 +24,7 @@ fn field_lines(fields: &[(&str, String)], width: u16) -> Vec<Line<'static>> {
         let mut chunks = clean.chunks(value_width);
         let first: String = chunks.next().unwrap_or_default().iter().collect();
         lines.push(Line::from(vec![
-            Span::styled(format!("{name:<name_width$}"), t.field),
+            Span::styled(format!("{:<name_width$}", sanitize(name)), t.field),
             Span::raw(first),
         ]));
         for chunk in chunks {
