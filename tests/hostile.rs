@@ -112,7 +112,7 @@ fn hostile_names_are_shown_not_obeyed_in_the_terminal() {
         for row in 3..8 {
             assert_eq!(
                 vt.cell(row, 99).map(|c| c.contents()),
-                Some("│".into()),
+                Some("│"),
                 "row {row}"
             );
         }
