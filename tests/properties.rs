@@ -49,10 +49,14 @@ proptest! {
 
 /// A random account: one accelerator, one listener, up to three groups in distinct regions,
 /// subnets of /28 to /26 per region (some attached, the rest spare).
+/// One endpoint group: its destination ranges, its subnets' prefix lengths, and how many of
+/// them are attached.
+type GroupShape = (Vec<(u16, u16)>, Vec<u8>, usize);
+
 #[derive(Debug, Clone)]
 struct Shape {
     listener: Vec<(u16, u16)>,
-    groups: Vec<(Vec<(u16, u16)>, Vec<u8>, usize)>,
+    groups: Vec<GroupShape>,
 }
 
 const REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-south-1"];
