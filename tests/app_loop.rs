@@ -188,3 +188,58 @@ async fn export_writes_every_mapping_of_an_accelerator_through_the_loop() {
     );
     assert_eq!(state.exports, 0);
 }
+
+#[tokio::test]
+async fn under_a_fault_mix_rows_stay_marked_stale_and_recover_when_it_stops() {
+    let (server, api) = emulator(&[]).await;
+    let mut state = loaded_state(api.as_ref()).await;
+    state.live = Some(portolan::app::live::Live::new(
+        Duration::from_secs(1),
+        Instant::now(),
+    ));
+    let faults = Arc::clone(&server.faults);
+    let (keys, events) = mpsc::unbounded();
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let driver = async move {
+        // Every call fails for a while: throttled, reset, or cut short.
+        for spec in [
+            "*:throttle@60%",
+            "*:reset@20%",
+            "ListCustomRoutingAccelerators:truncate@20%",
+        ] {
+            faults.add(spec.parse().unwrap());
+        }
+        faults.add(
+            "ListCustomRoutingAccelerators:error=InternalServiceErrorException"
+                .parse()
+                .unwrap(),
+        );
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        keys.unbounded_send(key(KeyCode::Char('j'))).unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        faults.clear();
+        // Live mode re-reads on its own; throttling has stretched its interval (up to 8 s
+        // here), so recovery comes within one stretched interval plus a retry.
+        tokio::time::sleep(Duration::from_millis(11_000)).await;
+        keys.unbounded_send(key(KeyCode::Char('q'))).unwrap();
+        keys
+    };
+    let (state, _keys) = tokio::join!(run(&mut terminal, events, Arc::clone(&api), state), driver);
+    let state = state.unwrap();
+    let Screen::Accelerators(pane) = state.top() else {
+        panic!("{:?}", state.top())
+    };
+    assert_eq!(
+        pane.rows().len(),
+        3,
+        "the rows were kept through the failures"
+    );
+    assert!(!pane.stale, "recovered once the faults stopped");
+    assert_eq!(
+        pane.selected().unwrap().name,
+        "voip-eu",
+        "the selection stayed"
+    );
+    let calls = server.emulator.calls();
+    assert!(calls["ListCustomRoutingAccelerators"] >= 3, "{calls:?}");
+}
