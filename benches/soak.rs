@@ -40,7 +40,9 @@ async fn load(url: &str) {
                     api.list_accelerators(100, None).await.unwrap();
                 } else {
                     let a = &accelerators[(i + n) % accelerators.len()];
-                    api.list_port_mappings(&a.arn, None, 100, None).await.unwrap();
+                    api.list_port_mappings(&a.arn, None, 100, None)
+                        .await
+                        .unwrap();
                 }
                 times.push(t.elapsed());
             }
@@ -94,7 +96,9 @@ async fn soak(api: &dyn GlobalAccelerator) {
         let mut rows = 0;
         loop {
             key(&mut state, api, KeyCode::End).await;
-            let Screen::Browser(b) = state.top() else { unreachable!() };
+            let Screen::Browser(b) = state.top() else {
+                unreachable!()
+            };
             if b.is_complete() {
                 rows = b.table.len().max(rows);
                 break;
@@ -102,7 +106,10 @@ async fn soak(api: &dyn GlobalAccelerator) {
         }
         key(&mut state, api, KeyCode::Home).await;
         key(&mut state, api, KeyCode::Esc).await;
-        println!("  round {round}: {rows} mappings loaded and dropped, RSS {:.1} MB", rss_mb());
+        println!(
+            "  round {round}: {rows} mappings loaded and dropped, RSS {:.1} MB",
+            rss_mb()
+        );
     }
 }
 

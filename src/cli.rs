@@ -33,6 +33,16 @@ pub struct Cli {
     /// $XDG_STATE_HOME/portolan/portolan.log by default).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Give up on one attempt of a call after this long (seconds; default 10).
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub attempt_timeout: Option<u64>,
+    /// Give up on a call, retries included, after this long (seconds; default 30).
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub operation_timeout: Option<u64>,
+    /// Attempts per call, the first included (default 3; throttling and transient errors
+    /// are retried with back-off, a quota error never).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub max_attempts: Option<u32>,
     /// Start in live mode: re-read the visible pane every SECS seconds (`L` toggles).
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub refresh: Option<u64>,

@@ -46,6 +46,20 @@ fn is_loopback(url: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// The retry and timeout settings the command line asks for, over `options`.
+fn tuned(cli: &Cli, mut options: ClientOptions) -> ClientOptions {
+    if let Some(secs) = cli.attempt_timeout {
+        options.attempt_timeout = std::time::Duration::from_secs(secs);
+    }
+    if let Some(secs) = cli.operation_timeout {
+        options.operation_timeout = std::time::Duration::from_secs(secs);
+    }
+    if let Some(n) = cli.max_attempts {
+        options.max_attempts = n;
+    }
+    options
+}
+
 pub async fn connect(cli: &Cli) -> Result<Session, SessionError> {
     if cli.demo {
         // A change keeps the accelerator IN_PROGRESS for a few seconds, as AWS does, so the
@@ -58,7 +72,7 @@ pub async fn connect(cli: &Cli) -> Result<Session, SessionError> {
         let local = LocalEmulator::start(emulator)
             .await
             .map_err(|e| SessionError::Demo(e.to_string()))?;
-        let client = SdkClient::connect(ClientOptions::local(&local.url)).await?;
+        let client = SdkClient::connect(tuned(cli, ClientOptions::local(&local.url))).await?;
         return Ok(Session {
             api: Arc::new(client),
             profile: "demo".into(),
@@ -78,7 +92,7 @@ pub async fn connect(cli: &Cli) -> Result<Session, SessionError> {
             ..ClientOptions::default()
         },
     };
-    let client = SdkClient::connect(options).await?;
+    let client = SdkClient::connect(tuned(cli, options)).await?;
     Ok(Session {
         api: Arc::new(client),
         profile: profile.unwrap_or_else(|| "default".into()),

@@ -231,3 +231,36 @@ fn ctrl_z_suspends_and_fg_redraws() {
     s.send("exit\r");
     assert!(s.exit_status().success());
 }
+
+#[test]
+fn a_panic_restores_the_terminal_before_its_message() {
+    // Debug builds panic on request once the terminal is taken over.
+    let mut s = Session::start_program(
+        "env",
+        &[
+            "PORTOLAN_TEST_PANIC=1",
+            env!("CARGO_BIN_EXE_portolan"),
+            "--demo",
+        ],
+        80,
+        24,
+    );
+    let status = s.exit_status();
+    assert!(!status.success());
+    std::thread::sleep(Duration::from_millis(200));
+    assert_restored(&s);
+    // The message comes after the terminal was handed back, on the normal screen.
+    let raw = s.raw.lock().unwrap().clone();
+    let leave = raw
+        .windows(8)
+        .rposition(|w| w == b"\x1b[?1049l")
+        .expect("left the alternate screen");
+    let message = raw
+        .windows(10)
+        .position(|w| w == b"test panic")
+        .expect("the message");
+    assert!(
+        leave < message,
+        "the message was printed inside the alternate screen"
+    );
+}

@@ -241,6 +241,12 @@ pub async fn run_terminal(api: Arc<dyn GlobalAccelerator>, state: State) -> io::
         previous(info);
     }));
     let mut terminal = ratatui::try_init()?;
+    // A seam for the terminal-hygiene test: debug builds can be asked to panic once the
+    // terminal is taken over.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("PORTOLAN_TEST_PANIC").is_some() {
+        panic!("test panic requested by PORTOLAN_TEST_PANIC");
+    }
     let mut state = state;
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
