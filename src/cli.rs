@@ -94,6 +94,13 @@ pub enum Command {
     Index(IndexCommand),
     /// Run the local Global Accelerator emulator; prints its URL as the first line.
     Emulator(EmulatorArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `portolan man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,9 @@ async fn main() -> ExitCode {
     let _log_guard = log_path.as_deref().and_then(logging::init);
     let result = match &cli.command {
         Some(Command::Emulator(args)) => headless::run_emulator(args).await,
+        Some(command @ (Command::Completions { .. } | Command::Man)) => {
+            headless::run_docs(command, &mut std::io::stdout().lock())
+        }
         None => return run_app(&cli).await,
         Some(_) => match session::connect(&cli).await {
             Ok(session) => headless::run(&cli, session.api.as_ref()).await,

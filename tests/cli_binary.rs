@@ -228,3 +228,26 @@ fn whois_and_the_index_from_the_command_line() {
     let out = run(&["--demo", "index", "drop", "game-us-east"]);
     assert!(stdout(&out).contains("dropped"));
 }
+
+#[test]
+fn completions_and_the_manual_come_from_the_options() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = portolan(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        let script = stdout(&out);
+        assert!(script.contains("portolan"), "{shell}");
+        assert!(
+            script.contains("whois") && script.contains("endpoint-url"),
+            "{shell}"
+        );
+    }
+    let man = stdout(&portolan(&["man"]));
+    assert!(man.contains(".TH portolan 1"), "{man}");
+    assert!(man.contains("demo"), "{man}");
+    let out = portolan(&["completions", "tcsh"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown shell is refused by clap"
+    );
+}

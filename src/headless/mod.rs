@@ -50,6 +50,24 @@ impl HeadlessError {
     }
 }
 
+/// `portolan completions SHELL` and `portolan man`: generated from the clap definitions, so
+/// they always match the options.
+pub fn run_docs(command: &Command, out: &mut dyn Write) -> Result<(), HeadlessError> {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    match command {
+        Command::Completions { shell } => {
+            // Generated into memory first: the generator panics on a write error, and a
+            // closed pipe (`| head`) is not an error worth a panic.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut cli, "portolan", &mut script);
+            Ok(out.write_all(&script)?)
+        }
+        Command::Man => Ok(clap_mangen::Man::new(cli).render(out)?),
+        _ => Err(HeadlessError::Usage("not a documentation command".into())),
+    }
+}
+
 /// Runs a headless command against `api`, writing to stdout.
 pub async fn run(cli: &Cli, api: &dyn GlobalAccelerator) -> Result<(), HeadlessError> {
     let stdout = io::stdout();
@@ -98,6 +116,12 @@ pub async fn run_to<W: Write>(
         }
         Some(Command::Index(command)) => {
             index::run_index(api, command, out.writer(), &mut io::stderr()).await?;
+        }
+        Some(Command::Completions { .. } | Command::Man) => {
+            return Err(HeadlessError::Usage(
+                "completions and the manual page need no account: portolan completions SHELL"
+                    .into(),
+            ));
         }
         Some(Command::Emulator(_)) => {
             return Err(HeadlessError::Usage(
