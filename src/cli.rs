@@ -49,6 +49,12 @@ pub struct Cli {
     /// Change nothing: every create, delete or traffic change is refused before any call.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// Colours: dark (default) or light backgrounds, or none.
+    #[arg(long, value_enum, value_name = "THEME")]
+    pub theme: Option<crate::app::ThemeName>,
+    /// No colour (the NO_COLOR environment variable does the same).
+    #[arg(long)]
+    pub no_color: bool,
     /// Scroll lists with the mouse wheel (off by default, so the terminal's own selection works).
     #[arg(long)]
     pub mouse: bool,

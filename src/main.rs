@@ -64,6 +64,12 @@ async fn run_app(cli: &Cli) -> ExitCode {
     let mut state = state;
     state.mouse = cli.mouse;
     state.read_only = cli.read_only;
+    let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    state.theme = if no_color {
+        portolan::app::ThemeName::NoColor
+    } else {
+        cli.theme.unwrap_or_default()
+    };
     state.index_dir =
         portolan::index::IndexStore::default_location().map(|s| s.root().to_path_buf());
     if let Some(secs) = cli.refresh {

@@ -419,3 +419,50 @@ fn browser_empty_answer_says_why() {
     }));
     h.snapshot("browser_no_mappings");
 }
+
+#[test]
+fn no_colour_theme_uses_no_colour_and_still_marks_every_state() {
+    use ratatui::style::{Color, Modifier};
+    let mut h = Harness::new();
+    h.state.theme = portolan::app::ThemeName::NoColor;
+    h.open_browser("10.0.3.17");
+    h.key(KeyCode::Enter);
+    h.answer(Reply::DestinationMappings(Page {
+        items: destination_rows("10.0.3.17", 8),
+        next_token: None,
+    }));
+    update(&mut h.state, Action::Resize(160, 48));
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    terminal
+        .draw(|f| portolan::ui::render(&h.state, f))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    for cell in buffer.content() {
+        assert_eq!(cell.fg, Color::Reset, "{cell:?}");
+        assert_eq!(cell.bg, Color::Reset, "{cell:?}");
+    }
+    let screen = terminal.backend().to_string();
+    insta::assert_snapshot!("browser_no_colour_160x48", screen);
+    // The selected row is reversed, DENY is bold, and both carry their own markers.
+    let row_of = |needle: &str| {
+        screen
+            .lines()
+            .position(|l| l.contains(needle))
+            .map(|r| u16::try_from(r).unwrap())
+            .unwrap()
+    };
+    let selected = row_of("▶");
+    assert!(buffer[(3, selected)].modifier.contains(Modifier::REVERSED));
+    let deny = row_of("✗ DENY");
+    let x = u16::try_from(
+        screen
+            .lines()
+            .nth(usize::from(deny))
+            .unwrap()
+            .chars()
+            .position(|c| c == '✗')
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(buffer[(x, deny)].modifier.contains(Modifier::BOLD));
+}

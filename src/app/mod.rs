@@ -147,6 +147,15 @@ pub struct Context {
     pub account: Option<String>,
 }
 
+/// Which colours to draw with; `NoColor` when `NO_COLOR` is set or `--no-color` is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ThemeName {
+    #[default]
+    Dark,
+    Light,
+    NoColor,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Modal {
     Help { scroll: u16 },
@@ -180,6 +189,7 @@ pub struct State {
     pub read_only: bool,
     pub message: Option<Message>,
     pub mouse: bool,
+    pub theme: ThemeName,
     /// Mappings per request in the browser.
     pub page_size: i32,
     /// Exports still being written.
@@ -211,6 +221,7 @@ impl State {
             read_only: false,
             message: None,
             mouse: false,
+            theme: ThemeName::Dark,
             page_size: DEFAULT_PAGE_SIZE,
             exports: 0,
             quit: false,

@@ -24,6 +24,7 @@ use theme::theme;
 const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub fn render(state: &State, frame: &mut Frame) {
+    theme::use_theme(state.theme);
     let area = frame.area();
     if state.too_small() {
         too_small(frame, area);

@@ -48,6 +48,71 @@ impl Theme {
     };
 }
 
+const B: Modifier = Modifier::BOLD;
+
+impl Theme {
+    /// For light terminal backgrounds.
+    pub const LIGHT: Theme = Theme {
+        header: Style::new().fg(Color::White).bg(Color::Blue),
+        crumbs: Style::new().fg(Color::Blue).add_modifier(B),
+        title: Style::new().add_modifier(B),
+        column_header: Style::new().fg(Color::Magenta).add_modifier(B),
+        selected: Style::new().bg(Color::Gray).add_modifier(B),
+        muted: Style::new().fg(Color::DarkGray),
+        key: Style::new().fg(Color::Blue).add_modifier(B),
+        error: Style::new().fg(Color::Red).add_modifier(B),
+        info: Style::new().fg(Color::Green),
+        stale: Style::new().fg(Color::Magenta).add_modifier(B),
+        spinner: Style::new().fg(Color::Blue),
+        field: Style::new().fg(Color::Blue),
+        border: Style::new().fg(Color::DarkGray),
+        allow: Style::new().fg(Color::Green),
+        deny: Style::new().fg(Color::Red).add_modifier(B),
+        changed: Style::new()
+            .fg(Color::Magenta)
+            .add_modifier(B.union(Modifier::ITALIC)),
+    };
+
+    /// No colour at all (`NO_COLOR`, `--no-color`): every state is told apart by modifiers
+    /// and by the markers the text carries (▶, ✓/✗, STALE).
+    pub const NO_COLOR: Theme = Theme {
+        header: Style::new().add_modifier(Modifier::REVERSED),
+        crumbs: Style::new().add_modifier(B),
+        title: Style::new().add_modifier(B),
+        column_header: Style::new().add_modifier(B.union(Modifier::UNDERLINED)),
+        selected: Style::new().add_modifier(Modifier::REVERSED),
+        muted: Style::new().add_modifier(Modifier::DIM),
+        key: Style::new().add_modifier(B),
+        error: Style::new().add_modifier(B),
+        info: Style::new(),
+        stale: Style::new().add_modifier(B.union(Modifier::UNDERLINED)),
+        spinner: Style::new(),
+        field: Style::new().add_modifier(Modifier::UNDERLINED),
+        border: Style::new(),
+        allow: Style::new(),
+        deny: Style::new().add_modifier(B),
+        changed: Style::new().add_modifier(B.union(Modifier::ITALIC)),
+    };
+
+    pub fn named(name: crate::app::ThemeName) -> &'static Theme {
+        match name {
+            crate::app::ThemeName::Dark => &Theme::DARK,
+            crate::app::ThemeName::Light => &Theme::LIGHT,
+            crate::app::ThemeName::NoColor => &Theme::NO_COLOR,
+        }
+    }
+}
+
+thread_local! {
+    /// The theme of the frame being drawn, set from the state at the start of each draw, so
+    /// drawing stays a function of the state.
+    static CURRENT: std::cell::Cell<&'static Theme> = const { std::cell::Cell::new(&Theme::DARK) };
+}
+
+pub(super) fn use_theme(name: crate::app::ThemeName) {
+    CURRENT.with(|c| c.set(Theme::named(name)));
+}
+
 pub fn theme() -> &'static Theme {
-    &Theme::DARK
+    CURRENT.with(std::cell::Cell::get)
 }
