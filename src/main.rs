@@ -39,7 +39,8 @@ async fn main() -> ExitCode {
 
 async fn run_app(cli: &Cli) -> ExitCode {
     use std::io::IsTerminal;
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    if dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         eprintln!(
             "portolan: the interactive view needs a terminal; in scripts use a subcommand, e.g. `portolan accelerators` (see --help)"
         );

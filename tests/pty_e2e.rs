@@ -264,3 +264,19 @@ fn a_panic_restores_the_terminal_before_its_message() {
         "the message was printed inside the alternate screen"
     );
 }
+
+#[test]
+fn a_dumb_terminal_is_pointed_at_the_headless_commands() {
+    let mut s = Session::start_program(
+        "env",
+        &["TERM=dumb", env!("CARGO_BIN_EXE_portolan"), "--demo"],
+        80,
+        24,
+    );
+    let status = s.exit_status();
+    assert!(!status.success());
+    std::thread::sleep(Duration::from_millis(200));
+    let text = s.text();
+    assert!(text.contains("portolan accelerators"), "{text}");
+    assert!(!s.screen.lock().unwrap().screen().alternate_screen());
+}
