@@ -12,7 +12,20 @@ fn main() {
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
     let started = Instant::now();
     let mut monkey = portolan::app::monkey::Monkey::new(seed);
-    match monkey.run(events) {
+    // Where the events landed: every screen and modal should show up.
+    let mut seen = std::collections::BTreeMap::<String, u64>::new();
+    let mut result = Ok(monkey.stats);
+    for _ in 0..events {
+        if let Err(e) = monkey.step() {
+            result = Err(e);
+            break;
+        }
+        *seen.entry(monkey.whereabouts()).or_default() += 1;
+    }
+    for (place, n) in &seen {
+        println!("  {place:<28} {n}");
+    }
+    match result.map(|_| monkey.stats) {
         Ok(stats) => {
             println!(
                 "{} events (seed {seed}) in {:.1} s: {} keys, {} pastes, {} resizes, {} answers ({} failures), {} late answers to abandoned requests, {} restarts after quitting; no invariant broken",

@@ -11,15 +11,3 @@ fn random_events_break_no_invariant() {
         assert!(monkey.stats.answers > 20, "{:?}", monkey.stats);
     }
 }
-
-#[test]
-#[ignore]
-fn where_the_monkey_goes() {
-    let mut monkey = portolan::app::monkey::Monkey::new(1);
-    let mut seen = std::collections::BTreeMap::new();
-    for _ in 0..5000 {
-        monkey.step().unwrap();
-        *seen.entry(monkey.whereabouts()).or_insert(0) += 1;
-    }
-    panic!("{seen:?}");
-}

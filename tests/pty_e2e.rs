@@ -80,15 +80,21 @@ fn a_small_terminal_asks_to_be_enlarged_and_a_resize_relays_out() {
     assert!(s.exit_status().success());
 }
 
-#[test]
-fn browser_by_destination_and_lazy_pages_of_a_whole_accelerator() {
-    let mut s = Session::start(&["--demo", "--page-size", "50"], 100, 30);
+/// From the demo's accelerators pane to game-us-east's endpoint groups (3 of them).
+fn open_game_us_east_groups(s: &mut Session) {
     s.wait_for("Accelerators ─ all 24");
     s.send("j");
     s.send("\r");
     s.wait_for("─ all 1");
     s.send("\r");
+    s.wait_for("─ all 3");
     s.wait_for("eu-central-1");
+}
+
+#[test]
+fn browser_by_destination_and_lazy_pages_of_a_whole_accelerator() {
+    let mut s = Session::start(&["--demo", "--page-size", "50"], 100, 30);
+    open_game_us_east_groups(&mut s);
     // By destination: the first subnet of the group is preselected.
     s.send("m");
     s.wait_for("Subnet ‹ subnet-02d1c490fa23a2312");
@@ -114,12 +120,7 @@ fn browser_by_destination_and_lazy_pages_of_a_whole_accelerator() {
 #[test]
 fn create_an_endpoint_group_with_two_ranges() {
     let mut s = Session::start(&["--demo"], 100, 30);
-    s.wait_for("Accelerators ─ all 24");
-    s.send("j");
-    s.send("\r");
-    s.wait_for("─ all 1");
-    s.send("\r");
-    s.wait_for("─ all 3");
+    open_game_us_east_groups(&mut s);
     s.send("c");
     s.wait_for("New endpoint group on listener");
     // Region, then range 1: 7000-7049 TCP; Ctrl-N, range 2: 7100-7149 UDP only.
@@ -143,12 +144,7 @@ fn create_an_endpoint_group_with_two_ranges() {
 #[test]
 fn deny_a_destination_from_the_browser() {
     let mut s = Session::start(&["--demo"], 100, 30);
-    s.wait_for("Accelerators ─ all 24");
-    s.send("j");
-    s.send("\r");
-    s.wait_for("─ all 1");
-    s.send("\r");
-    s.wait_for("eu-central-1");
+    open_game_us_east_groups(&mut s);
     s.send("m");
     s.wait_for("Subnet ‹ subnet-02d1c490fa23a2312");
     s.send("10.48.24.9\r");

@@ -171,7 +171,7 @@ impl Call {
                     .await?,
             ),
             Call::GroupsOfAccelerator { accelerator_arn } => {
-                Reply::Groups(groups_of_accelerator(api, &accelerator_arn).await?)
+                Reply::Groups(crate::index::groups_of(api, &accelerator_arn).await?)
             }
             Call::CreateEndpointGroup(request) => {
                 Reply::CreatedEndpointGroup(api.create_endpoint_group(request).await?)
@@ -257,34 +257,4 @@ impl Call {
             _ => None,
         }
     }
-}
-
-async fn all_pages<T, F, Fut>(mut next: F) -> Result<Vec<T>, ApiError>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<Page<T>, ApiError>>,
-{
-    let mut items = Vec::new();
-    let mut token = None;
-    loop {
-        let page = next(token).await?;
-        items.extend(page.items);
-        match page.next_token {
-            Some(t) => token = Some(t),
-            None => return Ok(items),
-        }
-    }
-}
-
-async fn groups_of_accelerator(
-    api: &dyn GlobalAccelerator,
-    accelerator_arn: &str,
-) -> Result<Vec<EndpointGroup>, ApiError> {
-    let page = MAX_RESULTS_RESOURCES;
-    let listeners = all_pages(|t| api.list_listeners(accelerator_arn, page, t)).await?;
-    let mut groups = Vec::new();
-    for l in listeners {
-        groups.extend(all_pages(|t| api.list_endpoint_groups(&l.arn, page, t)).await?);
-    }
-    Ok(groups)
 }
