@@ -58,6 +58,9 @@ pub struct Cli {
     /// Scroll lists with the mouse wheel (off by default, so the terminal's own selection works).
     #[arg(long)]
     pub mouse: bool,
+    /// Read preferences from this file instead of $XDG_CONFIG_HOME/portolan/config.toml.
+    #[arg(long, global = true, value_name = "FILE", env = "PORTOLAN_CONFIG")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -100,6 +103,9 @@ pub enum Command {
     Index(IndexCommand),
     /// Run the local Global Accelerator emulator; prints its URL as the first line.
     Emulator(EmulatorArgs),
+    /// Where the config file is read from, a commented default, or a check of it.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
         #[arg(value_enum)]
@@ -107,6 +113,16 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `portolan man | man -l -`.
     Man,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the path of the config file (it need not exist).
+    Path,
+    /// Print a config file with every key commented out at its default.
+    Default,
+    /// Check the config file: every problem with its line and key; exit 1 if there is one.
+    Check,
 }
 
 #[derive(Debug, Args)]

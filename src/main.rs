@@ -2,11 +2,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use portolan::cli::{Cli, Command};
-use portolan::{headless, logging, session};
+use portolan::{config, headless, logging, session};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    let problems = load_config(&mut cli);
     let interactive = cli.command.is_none();
     let log_path = cli
         .log_file
@@ -18,7 +19,10 @@ async fn main() -> ExitCode {
         Some(command @ (Command::Completions { .. } | Command::Man)) => {
             headless::run_docs(command, &mut std::io::stdout().lock())
         }
-        None => return run_app(&cli).await,
+        Some(Command::Config(what)) => {
+            headless::run_config(*what, &cli, &mut std::io::stdout().lock())
+        }
+        None => return run_app(&cli, &problems).await,
         Some(_) => match session::connect(&cli).await {
             Ok(session) => headless::run(&cli, session.api.as_ref()).await,
             Err(e) => Err(e.into()),
@@ -37,7 +41,32 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run_app(cli: &Cli) -> ExitCode {
+/// Applies the config file under the command line; what was wrong in it, to be told.
+fn load_config(cli: &mut Cli) -> Vec<String> {
+    if matches!(
+        cli.command,
+        Some(
+            Command::Config(_) | Command::Completions { .. } | Command::Man | Command::Emulator(_)
+        )
+    ) {
+        return Vec::new();
+    }
+    let Some(path) = config::path_for(cli) else {
+        return Vec::new();
+    };
+    let (settings, problems) = config::load(&path);
+    let aws_profile = std::env::var_os("AWS_PROFILE").is_some_and(|p| !p.is_empty());
+    config::apply(&settings, cli, aws_profile);
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    if cli.command.is_some() {
+        for problem in &problems {
+            eprintln!("portolan: config: {}", portolan::text::sanitize(problem));
+        }
+    }
+    problems
+}
+
+async fn run_app(cli: &Cli, config_problems: &[String]) -> ExitCode {
     use std::io::IsTerminal;
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     if dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
@@ -78,6 +107,13 @@ async fn run_app(cli: &Cli) -> ExitCode {
             std::time::Duration::from_secs(secs),
             state.now,
         ));
+    }
+    if let Some(first) = config_problems.first() {
+        let more = match config_problems.len() {
+            1 => String::new(),
+            n => format!(" (and {} more: portolan config check)", n - 1),
+        };
+        state.error(format!("config: {}{more}", portolan::text::sanitize(first)));
     }
     if let Some(size) = cli.page_size {
         state.page_size = size;

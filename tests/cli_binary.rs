@@ -12,6 +12,8 @@ fn portolan(args: &[&str]) -> std::process::Output {
         .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
         .env("AWS_SECRET_ACCESS_KEY", "example")
         .env("AWS_EC2_METADATA_DISABLED", "true")
+        // No config of the machine's own.
+        .env("PORTOLAN_CONFIG", "/nonexistent/portolan/config.toml")
         .output()
         .expect("run portolan")
 }
@@ -249,5 +251,66 @@ fn completions_and_the_manual_come_from_the_options() {
         out.status.code(),
         Some(2),
         "an unknown shell is refused by clap"
+    );
+}
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/config/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn the_config_file_is_found_printed_and_checked() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_portolan"))
+        .args(["config", "path"])
+        .env_remove("PORTOLAN_CONFIG")
+        .env("XDG_CONFIG_HOME", home.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out).trim(),
+        home.path()
+            .join("portolan/config.toml")
+            .display()
+            .to_string()
+    );
+    let default = stdout(&portolan(&["config", "default"]));
+    for key in [
+        "profile",
+        "page_size",
+        "refresh",
+        "read_only",
+        "theme",
+        "mouse",
+    ] {
+        assert!(default.contains(key), "{key} missing from {default}");
+    }
+
+    let good = fixture("valid/full.toml");
+    let out = portolan(&["--config", &good, "config", "check"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout(&out).ends_with(": ok\n"), "{}", stdout(&out));
+
+    let bad = fixture("invalid/mixed.toml");
+    let out = portolan(&["--config", &bad, "config", "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = stdout(&out);
+    assert!(
+        said.contains("mixed.toml:2: page_size: expected a whole number"),
+        "{said}"
+    );
+    assert!(said.contains("mixed.toml:6: colour: unknown key"), "{said}");
+
+    // A headless command still runs on a bad file, and says what was wrong on stderr.
+    let out = portolan(&["--config", &bad, "--demo", "accelerators", "-o", "ndjson"]);
+    assert!(out.status.success());
+    assert_eq!(stdout(&out).lines().count(), 24);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("config: ") && err.contains("mixed.toml:4: theme:"),
+        "{err}"
     );
 }

@@ -276,3 +276,26 @@ fn a_dumb_terminal_is_pointed_at_the_headless_commands() {
     assert!(text.contains("portolan accelerators"), "{text}");
     assert!(!s.screen.lock().unwrap().screen().alternate_screen());
 }
+
+#[test]
+fn the_config_file_makes_the_view_read_only_and_says_what_was_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "read_only = true\ntheme = \"purple\"\n").unwrap();
+    let path = path.display().to_string();
+    let mut s = Session::start_with_env(
+        env!("CARGO_BIN_EXE_portolan"),
+        &["--demo"],
+        &[("PORTOLAN_CONFIG", &path)],
+        100,
+        24,
+    );
+    let first = s.wait_for("Accelerators ─ all 24");
+    assert!(first.contains("READ-ONLY"), "{first}");
+    assert!(first.contains("config.toml:2: theme:"), "{first}");
+    s.send("c");
+    let refused = s.wait_for("read-only");
+    assert!(!refused.contains("Create accelerator"), "{refused}");
+    s.send("q");
+    assert!(s.exit_status().success());
+}

@@ -9,8 +9,7 @@ use super::rows::short_id;
 use super::{Effect, Screen, State};
 use crate::api::ApiError;
 
-pub const READ_ONLY: &str =
-    "read-only: portolan was started with --read-only, so it creates and changes nothing";
+pub const READ_ONLY: &str = "read-only (--read-only, or read_only in the config file): portolan creates and changes nothing";
 
 /// `c`: the create dialog for what the screen on top lists.
 pub fn open(state: &mut State) -> Vec<Effect> {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use thiserror::Error;
 
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_RESOURCES};
-use crate::cli::{Cli, Command, EmulatorArgs, MappingsArgs, OutputFormat};
+use crate::cli::{Cli, Command, ConfigCommand, EmulatorArgs, MappingsArgs, OutputFormat};
 use crate::emulator::{Emulator, EmulatorOptions, Faults, Topology};
 pub use crate::format::Output;
 use crate::format::{AcceleratorPortMapping, Record};
@@ -68,6 +68,45 @@ pub fn run_docs(command: &Command, out: &mut dyn Write) -> Result<(), HeadlessEr
     }
 }
 
+/// `portolan config path|default|check`.
+pub fn run_config(
+    what: ConfigCommand,
+    cli: &Cli,
+    out: &mut dyn Write,
+) -> Result<(), HeadlessError> {
+    let path = crate::config::path_for(cli).ok_or_else(|| {
+        HeadlessError::Usage("no home directory to find the config file in".into())
+    })?;
+    match what {
+        ConfigCommand::Path => writeln!(out, "{}", path.display())?,
+        ConfigCommand::Default => out.write_all(crate::config::DEFAULT.as_bytes())?,
+        ConfigCommand::Check => {
+            if !path.exists() {
+                writeln!(
+                    out,
+                    "{}: no such file; every default applies",
+                    path.display()
+                )?;
+                return Ok(());
+            }
+            let (_, problems) = crate::config::load(&path);
+            if problems.is_empty() {
+                writeln!(out, "{}: ok", path.display())?;
+                return Ok(());
+            }
+            for problem in &problems {
+                writeln!(out, "{}", crate::text::sanitize(&problem.to_string()))?;
+            }
+            return Err(HeadlessError::NotFound(format!(
+                "{} problem(s) in {}",
+                problems.len(),
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Runs a headless command against `api`, writing to stdout.
 pub async fn run(cli: &Cli, api: &dyn GlobalAccelerator) -> Result<(), HeadlessError> {
     let stdout = io::stdout();
@@ -117,10 +156,9 @@ pub async fn run_to<W: Write>(
         Some(Command::Index(command)) => {
             index::run_index(api, command, out.writer(), &mut io::stderr()).await?;
         }
-        Some(Command::Completions { .. } | Command::Man) => {
+        Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => {
             return Err(HeadlessError::Usage(
-                "completions and the manual page need no account: portolan completions SHELL"
-                    .into(),
+                "completions, the manual page and the config file need no account".into(),
             ));
         }
         Some(Command::Emulator(_)) => {

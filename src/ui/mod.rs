@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -107,6 +108,13 @@ fn render_header(state: &State, frame: &mut Frame, area: Rect) {
     if let Some(endpoint) = &context.endpoint {
         spans.push(Span::raw(" │ "));
         spans.push(Span::raw(sanitize(endpoint).into_owned()));
+    }
+    if state.read_only {
+        spans.push(Span::raw(" │ "));
+        spans.push(Span::styled(
+            "READ-ONLY",
+            t.header.add_modifier(Modifier::BOLD),
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(t.header), area);
 }

@@ -27,6 +27,18 @@ impl Session {
     }
 
     pub fn start_program(program: &str, args: &[&str], cols: u16, rows: u16) -> Self {
+        Self::start_with_env(program, args, &[], cols, rows)
+    }
+
+    /// Starts `program` with `env` added; the state and config directories are always fresh
+    /// temporary ones, so nothing of the machine's own set-up leaks in.
+    pub fn start_with_env(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+    ) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -40,6 +52,10 @@ impl Session {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("XDG_STATE_HOME", state_dir.path());
+        cmd.env("XDG_CONFIG_HOME", state_dir.path());
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         cmd.env("PORTOLAN_LOG", "debug");
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);

@@ -1,0 +1,249 @@
+//! The config file, `$XDG_CONFIG_HOME/portolan/config.toml`: preferences the command line can
+//! still override. A bad entry is reported with its file, line and key, and only that entry
+//! falls back to its default; everything else in the file still applies.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use etcetera::BaseStrategy;
+use toml::de::{DeTable, DeValue};
+
+use crate::app::ThemeName;
+
+/// What `portolan config default` prints: every key, commented out at its default.
+pub const DEFAULT: &str = r#"# portolan configuration. Every key is optional; command-line options win.
+
+# AWS profile when neither --profile nor AWS_PROFILE is given.
+# profile = "prod-network"
+
+# Port mappings per request in the browser (1-20000).
+# page_size = 1000
+
+# Start in live mode, re-reading the visible pane every N seconds.
+# refresh = 5
+
+# Refuse every change (creates, deletes, traffic) before any call.
+# read_only = false
+
+# Colours: "dark", "light" or "no-color" (NO_COLOR also turns colour off).
+# theme = "dark"
+
+# Scroll with the mouse wheel.
+# mouse = false
+"#;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub profile: Option<String>,
+    pub page_size: Option<i32>,
+    pub refresh: Option<u64>,
+    pub read_only: bool,
+    pub theme: Option<ThemeName>,
+    pub mouse: bool,
+}
+
+/// One thing wrong in the file, where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub line: usize,
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file.display(),
+            self.line,
+            self.key,
+            self.message
+        )
+    }
+}
+
+/// `$XDG_CONFIG_HOME/portolan/config.toml` (`~/.config/…` when unset).
+pub fn default_path() -> Option<PathBuf> {
+    let dirs = etcetera::choose_base_strategy().ok()?;
+    Some(dirs.config_dir().join("portolan").join("config.toml"))
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The file the command line points at, or the default one.
+pub fn path_for(cli: &crate::cli::Cli) -> Option<PathBuf> {
+    cli.config.clone().or_else(default_path)
+}
+
+/// Fills in what the command line left open. The profile only counts when neither
+/// `--profile` nor `AWS_PROFILE` names one, as with the AWS CLI's own precedence.
+pub fn apply(settings: &Settings, cli: &mut crate::cli::Cli, aws_profile_set: bool) {
+    if cli.profile.is_none() && !aws_profile_set {
+        cli.profile.clone_from(&settings.profile);
+    }
+    cli.page_size = cli.page_size.or(settings.page_size);
+    cli.refresh = cli.refresh.or(settings.refresh);
+    cli.read_only |= settings.read_only;
+    cli.theme = cli.theme.or(settings.theme);
+    cli.mouse |= settings.mouse;
+}
+
+/// Reads the file at `path`; a missing file is no problem.
+pub fn load(path: &Path) -> (Settings, Vec<Problem>) {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(&text, path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Settings::default(), Vec::new()),
+        Err(e) => (
+            Settings::default(),
+            vec![Problem {
+                file: path.to_path_buf(),
+                line: 0,
+                key: "(file)".into(),
+                message: e.to_string(),
+            }],
+        ),
+    }
+}
+
+pub fn parse(text: &str, file: &Path) -> (Settings, Vec<Problem>) {
+    let mut settings = Settings::default();
+    let mut problems = Vec::new();
+    let problem = |line, key: &str, message: String| Problem {
+        file: file.to_path_buf(),
+        line,
+        key: key.to_string(),
+        message,
+    };
+    let table = match DeTable::parse(text) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = e.span().map_or(0, |s| line_of(text, s.start));
+            let message = e.message().to_string();
+            problems.push(problem(line, "(syntax)", message));
+            return (settings, problems);
+        }
+    };
+    for (key, value) in table.get_ref() {
+        let name: &str = key.get_ref();
+        let line = line_of(text, key.span().start);
+        let value = value.get_ref();
+        let wrong = |expected: &str| {
+            problem(
+                line,
+                name,
+                format!("expected {expected}; the default is used"),
+            )
+        };
+        match (name, value) {
+            ("profile", DeValue::String(s)) if !s.trim().is_empty() => {
+                settings.profile = Some(s.to_string());
+            }
+            ("profile", _) => problems.push(wrong("a profile name in quotes")),
+            ("page_size", DeValue::Integer(i)) => match i.as_str().parse::<i32>() {
+                Ok(n) if (1..=20_000).contains(&n) => settings.page_size = Some(n),
+                _ => problems.push(wrong("a whole number from 1 to 20000")),
+            },
+            ("page_size", _) => problems.push(wrong("a whole number from 1 to 20000")),
+            ("refresh", DeValue::Integer(i)) => match i.as_str().parse::<u64>() {
+                Ok(n) if (1..=3600).contains(&n) => settings.refresh = Some(n),
+                _ => problems.push(wrong("seconds from 1 to 3600")),
+            },
+            ("refresh", _) => problems.push(wrong("seconds from 1 to 3600")),
+            ("read_only", DeValue::Boolean(b)) => settings.read_only = *b,
+            ("mouse", DeValue::Boolean(b)) => settings.mouse = *b,
+            ("read_only" | "mouse", _) => problems.push(wrong("true or false")),
+            ("theme", DeValue::String(s)) => match s.as_ref() {
+                "dark" => settings.theme = Some(ThemeName::Dark),
+                "light" => settings.theme = Some(ThemeName::Light),
+                "no-color" => settings.theme = Some(ThemeName::NoColor),
+                _ => problems.push(wrong("\"dark\", \"light\" or \"no-color\"")),
+            },
+            ("theme", _) => problems.push(wrong("\"dark\", \"light\" or \"no-color\"")),
+            ("keymap", _) => problems.push(problem(
+                line,
+                name,
+                "rebinding keys is not supported by this version".into(),
+            )),
+            _ => problems.push(problem(
+                line,
+                name,
+                "unknown key, ignored (known: profile, page_size, refresh, read_only, theme, mouse)"
+                    .into(),
+            )),
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+    (settings, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> (Settings, Vec<Problem>) {
+        parse(text, Path::new("config.toml"))
+    }
+
+    #[test]
+    fn valid_files_apply_every_key() {
+        let (s, problems) = run(include_str!("../tests/fixtures/config/valid/full.toml"));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            s,
+            Settings {
+                profile: Some("prod-network".into()),
+                page_size: Some(500),
+                refresh: Some(10),
+                read_only: true,
+                theme: Some(ThemeName::Light),
+                mouse: true,
+            }
+        );
+        let (s, problems) = run(include_str!("../tests/fixtures/config/valid/empty.toml"));
+        assert!(problems.is_empty());
+        assert_eq!(s, Settings::default());
+        let (s, problems) = run(DEFAULT);
+        assert!(problems.is_empty(), "the printed default is itself valid");
+        assert_eq!(s, Settings::default());
+    }
+
+    #[test]
+    fn invalid_entries_name_file_line_and_key_and_the_rest_still_applies() {
+        let (s, problems) = run(include_str!("../tests/fixtures/config/invalid/mixed.toml"));
+        let said: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(said.len(), 5, "{said:#?}");
+        assert!(
+            said[0].starts_with("config.toml:2: page_size: expected a whole number"),
+            "{said:#?}"
+        );
+        assert!(
+            said[1].starts_with("config.toml:3: refresh: expected seconds"),
+            "{said:#?}"
+        );
+        assert!(
+            said[2].starts_with("config.toml:4: theme: expected"),
+            "{said:#?}"
+        );
+        assert!(
+            said[3].starts_with("config.toml:6: colour: unknown key"),
+            "{said:#?}"
+        );
+        assert!(said[4].starts_with("config.toml:7: keymap:"), "{said:#?}");
+        // The good entries around the bad ones still apply.
+        assert_eq!(s.profile.as_deref(), Some("staging"));
+        assert!(s.read_only);
+        assert_eq!(s.page_size, None);
+    }
+
+    #[test]
+    fn a_broken_file_says_where() {
+        let (s, problems) = run(include_str!("../tests/fixtures/config/invalid/syntax.toml"));
+        assert_eq!(s, Settings::default());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, 3, "{problems:?}");
+    }
+}
