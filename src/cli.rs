@@ -55,7 +55,8 @@ pub struct Cli {
     /// No colour (the NO_COLOR environment variable does the same).
     #[arg(long)]
     pub no_color: bool,
-    /// Scroll lists with the mouse wheel (off by default, so the terminal's own selection works).
+    /// Use the mouse: click selects, the wheel scrolls, a click on the path goes back (off by
+    /// default, so the terminal's own text selection works).
     #[arg(long)]
     pub mouse: bool,
     /// Read preferences from this file instead of $XDG_CONFIG_HOME/portolan/config.toml.

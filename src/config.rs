@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use etcetera::BaseStrategy;
 use toml::de::{DeTable, DeValue};
 
+use crate::app::KeyMap;
 use crate::app::ThemeName;
+use crate::app::keymap::Override;
 
 /// What `portolan config default` prints: every key, commented out at its default.
 pub const DEFAULT: &str = r#"# portolan configuration. Every key is optional; command-line options win.
@@ -28,9 +30,19 @@ pub const DEFAULT: &str = r#"# portolan configuration. Every key is optional; co
 # Colours: "dark", "light" or "no-color" (NO_COLOR also turns colour off).
 # theme = "dark"
 
-# Scroll with the mouse wheel.
+# Mouse: click selects, the wheel scrolls, a click on the path at the top goes back.
 # mouse = false
+
+# Rebind a command: `command = "key"` or `command = ["key", "key"]`. Keys are characters
+# ("x", "G", "?") or names ("Enter", "Esc", "Tab", "Up", "PageDown", "Delete", "F1"), after
+# "Ctrl-" or "Alt-" if wanted. A key two commands claim is reported, and both keep their
+# defaults. Every command, at its default keys:
 "#;
+
+/// The whole commented default file: the settings, then every command's keys.
+pub fn default_text() -> String {
+    format!("{DEFAULT}{}", KeyMap::config_default())
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
@@ -40,6 +52,7 @@ pub struct Settings {
     pub read_only: bool,
     pub theme: Option<ThemeName>,
     pub mouse: bool,
+    pub keymap: KeyMap,
 }
 
 /// One thing wrong in the file, where it is.
@@ -163,15 +176,59 @@ pub fn parse(text: &str, file: &Path) -> (Settings, Vec<Problem>) {
                 _ => problems.push(wrong("\"dark\", \"light\" or \"no-color\"")),
             },
             ("theme", _) => problems.push(wrong("\"dark\", \"light\" or \"no-color\"")),
-            ("keymap", _) => problems.push(problem(
-                line,
-                name,
-                "rebinding keys is not supported by this version".into(),
-            )),
+            ("keymap", DeValue::Table(table)) => {
+                let mut overrides = Vec::new();
+                for (command, keys) in table {
+                    let line = line_of(text, command.span().start);
+                    let keys = match keys.get_ref() {
+                        DeValue::String(k) => vec![k.to_string()],
+                        DeValue::Array(list) => {
+                            let strings: Option<Vec<String>> = list
+                                .iter()
+                                .map(|k| match k.get_ref() {
+                                    DeValue::String(k) => Some(k.to_string()),
+                                    _ => None,
+                                })
+                                .collect();
+                            let Some(strings) = strings else {
+                                problems.push(problem(
+                                    line,
+                                    &format!("keymap.{}", command.get_ref()),
+                                    "expected keys in quotes; its default keys stay".into(),
+                                ));
+                                continue;
+                            };
+                            strings
+                        }
+                        _ => {
+                            problems.push(problem(
+                                line,
+                                &format!("keymap.{}", command.get_ref()),
+                                "expected a key in quotes or a list of them; its default keys stay"
+                                    .into(),
+                            ));
+                            continue;
+                        }
+                    };
+                    overrides.push(Override {
+                        name: command.get_ref().to_string(),
+                        keys,
+                        line,
+                    });
+                }
+                let (keymap, keymap_problems) = KeyMap::with_overrides(&overrides);
+                settings.keymap = keymap;
+                problems.extend(
+                    keymap_problems
+                        .into_iter()
+                        .map(|p| problem(p.line, &p.name, p.message)),
+                );
+            }
+            ("keymap", _) => problems.push(wrong("a [keymap] table")),
             _ => problems.push(problem(
                 line,
                 name,
-                "unknown key, ignored (known: profile, page_size, refresh, read_only, theme, mouse)"
+                "unknown key, ignored (known: profile, page_size, refresh, read_only, theme, mouse, keymap)"
                     .into(),
             )),
         }
@@ -183,6 +240,7 @@ pub fn parse(text: &str, file: &Path) -> (Settings, Vec<Problem>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::keymap::Command;
 
     fn run(text: &str) -> (Settings, Vec<Problem>) {
         parse(text, Path::new("config.toml"))
@@ -192,6 +250,7 @@ mod tests {
     fn valid_files_apply_every_key() {
         let (s, problems) = run(include_str!("../tests/fixtures/config/valid/full.toml"));
         assert!(problems.is_empty(), "{problems:?}");
+        let keymap = s.keymap.clone();
         assert_eq!(
             s,
             Settings {
@@ -201,12 +260,15 @@ mod tests {
                 read_only: true,
                 theme: Some(ThemeName::Light),
                 mouse: true,
+                keymap,
             }
         );
+        assert_eq!(s.keymap.keys(Command::Quit), "x");
+        assert_eq!(s.keymap.keys(Command::RemoveEndpoint), "X Ctrl-X");
         let (s, problems) = run(include_str!("../tests/fixtures/config/valid/empty.toml"));
         assert!(problems.is_empty());
         assert_eq!(s, Settings::default());
-        let (s, problems) = run(DEFAULT);
+        let (s, problems) = run(&default_text());
         assert!(problems.is_empty(), "the printed default is itself valid");
         assert_eq!(s, Settings::default());
     }
@@ -232,11 +294,35 @@ mod tests {
             said[3].starts_with("config.toml:6: colour: unknown key"),
             "{said:#?}"
         );
-        assert!(said[4].starts_with("config.toml:7: keymap:"), "{said:#?}");
+        assert!(
+            said[4].starts_with("config.toml:7: keymap: expected a [keymap] table"),
+            "{said:#?}"
+        );
         // The good entries around the bad ones still apply.
         assert_eq!(s.profile.as_deref(), Some("staging"));
         assert!(s.read_only);
         assert_eq!(s.page_size, None);
+    }
+
+    #[test]
+    fn keymap_problems_name_the_line_and_command_and_the_rest_applies() {
+        let (s, problems) = run(include_str!("../tests/fixtures/config/invalid/keymap.toml"));
+        let said: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(said.len(), 6, "{said:#?}");
+        let expect = [
+            "config.toml:4: keymap.quit: j is also the key of down",
+            "config.toml:5: keymap.teleport: no such command",
+            "config.toml:6: keymap.allow: Z is also the key of deny",
+            "config.toml:7: keymap.deny: Z is also the key of allow",
+            "config.toml:8: keymap.copy: expected a key in quotes",
+            "config.toml:9: keymap.help: Ctrl-C is reserved",
+        ];
+        for (said, expect) in said.iter().zip(expect) {
+            assert!(said.starts_with(expect), "{said} / {expect}");
+        }
+        assert_eq!(s.keymap.keys(Command::Quit), "q");
+        assert_eq!(s.keymap.keys(Command::Export), "E");
+        assert_eq!(s.theme, Some(ThemeName::Dark));
     }
 
     #[test]

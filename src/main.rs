@@ -7,7 +7,7 @@ use portolan::{config, headless, logging, session};
 #[tokio::main]
 async fn main() -> ExitCode {
     let mut cli = Cli::parse();
-    let problems = load_config(&mut cli);
+    let (keymap, problems) = load_config(&mut cli);
     let interactive = cli.command.is_none();
     let log_path = cli
         .log_file
@@ -22,7 +22,7 @@ async fn main() -> ExitCode {
         Some(Command::Config(what)) => {
             headless::run_config(*what, &cli, &mut std::io::stdout().lock())
         }
-        None => return run_app(&cli, &problems).await,
+        None => return run_app(&cli, keymap, &problems).await,
         Some(_) => match session::connect(&cli).await {
             Ok(session) => headless::run(&cli, session.api.as_ref()).await,
             Err(e) => Err(e.into()),
@@ -42,17 +42,17 @@ async fn main() -> ExitCode {
 }
 
 /// Applies the config file under the command line; what was wrong in it, to be told.
-fn load_config(cli: &mut Cli) -> Vec<String> {
+fn load_config(cli: &mut Cli) -> (portolan::app::KeyMap, Vec<String>) {
     if matches!(
         cli.command,
         Some(
             Command::Config(_) | Command::Completions { .. } | Command::Man | Command::Emulator(_)
         )
     ) {
-        return Vec::new();
+        return Default::default();
     }
     let Some(path) = config::path_for(cli) else {
-        return Vec::new();
+        return Default::default();
     };
     let (settings, problems) = config::load(&path);
     let aws_profile = std::env::var_os("AWS_PROFILE").is_some_and(|p| !p.is_empty());
@@ -63,10 +63,10 @@ fn load_config(cli: &mut Cli) -> Vec<String> {
             eprintln!("portolan: config: {}", portolan::text::sanitize(problem));
         }
     }
-    problems
+    (settings.keymap, problems)
 }
 
-async fn run_app(cli: &Cli, config_problems: &[String]) -> ExitCode {
+async fn run_app(cli: &Cli, keymap: portolan::app::KeyMap, config_problems: &[String]) -> ExitCode {
     use std::io::IsTerminal;
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     if dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
@@ -93,6 +93,7 @@ async fn run_app(cli: &Cli, config_problems: &[String]) -> ExitCode {
     );
     let mut state = state;
     state.mouse = cli.mouse;
+    state.keymap = std::sync::Arc::new(keymap);
     state.read_only = cli.read_only;
     let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     state.theme = if no_color {

@@ -9,6 +9,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::browser::{Browser, ExportScope, FormField, Prompt, Source};
+use super::keymap::Command;
 use super::{Effect, ExportJob, ExportRows, Screen, State};
 use crate::cli::OutputFormat;
 use crate::model::{Accelerator, EndpointGroup};
@@ -55,6 +56,7 @@ fn browser(state: &mut State) -> Option<&mut Browser> {
 /// Handles `key` if the browser is on top and the key is its own; `None` leaves the key to
 /// the keys every screen shares (movement, help, quit).
 pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
+    let command = state.keymap.command(&key);
     let b = browser(state)?;
     if b.prompt.is_some() {
         return Some(prompt_key(state, key));
@@ -78,16 +80,16 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
         }
         return Some(Vec::new());
     }
-    match key.code {
-        KeyCode::Char('/') => b.filter.editing = true,
-        KeyCode::Tab | KeyCode::Char('f') if b.form.is_some() => b.editing = true,
-        KeyCode::Char(':') => {
+    match command {
+        Some(Command::Filter) => b.filter.editing = true,
+        Some(Command::DestinationForm) if b.form.is_some() => b.editing = true,
+        Some(Command::FindPort) => {
             b.prompt = Some(Prompt::Jump {
                 input: Input::default(),
                 error: None,
             });
         }
-        KeyCode::Char('e') => {
+        Some(Command::Export) => {
             let path = default_export_path(b);
             b.prompt = Some(Prompt::Export {
                 path: Input::new(path),
@@ -95,8 +97,8 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
                 error: None,
             });
         }
-        KeyCode::Char('y') => return Some(copy(b)),
-        KeyCode::Esc | KeyCode::Backspace | KeyCode::Char('h') | KeyCode::Left => {
+        Some(Command::Copy) => return Some(copy(b)),
+        Some(Command::Back) => {
             if state.message.take().is_some() {
                 return Some(Vec::new());
             }

@@ -1,221 +1,14 @@
 //! Keys, in layers: an open modal takes every key, then a text field with focus, then the
-//! screen on top, then the keys that work everywhere. The help overlay and the hint bar are
-//! drawn from the same table, so they cannot disagree with what the keys do.
+//! screen on top, then the keys that work everywhere. Screen keys go through the keymap, and
+//! the help overlay and the hint bar are drawn from it, so they cannot disagree.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
+use super::keymap::Command;
 use super::list::{ListPane, Row};
 use super::screens::{AcceleratorInfo, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen};
 use super::{Effect, Loadable, Modal, Screen, State};
-
-/// One line of help: the keys and what they do.
-#[derive(Debug, Clone, Copy)]
-pub struct Binding {
-    pub keys: &'static str,
-    pub action: &'static str,
-}
-
-/// A binding as a struct literal, so tables of them are promoted to statics.
-macro_rules! b {
-    ($keys:expr, $action:expr) => {
-        Binding {
-            keys: $keys,
-            action: $action,
-        }
-    };
-}
-
-/// Every key, grouped as the help overlay shows them.
-pub fn help_sections() -> &'static [(&'static str, &'static [Binding])] {
-    &[
-        (
-            "Move",
-            &[
-                b!("j k ↓ ↑", "next / previous row"),
-                b!("g G Home End", "first / last row"),
-                b!("PgDn PgUp", "a screen down / up"),
-                b!("Enter l →", "open the selected item"),
-                b!(
-                    "Esc Backspace h ←",
-                    "back (clears a filter or message first)"
-                ),
-            ],
-        ),
-        (
-            "Lists",
-            &[
-                b!("/", "filter the loaded rows (Enter keeps, Esc clears)"),
-                b!("s", "sort by the next column"),
-                b!("S", "reverse the sort"),
-                b!("i", "details of the selected accelerator or listener"),
-                b!("r", "refresh this pane"),
-                b!(
-                    "L",
-                    "live: re-read this pane every few seconds (again: pause)"
-                ),
-                b!("c", "create an accelerator, listener or endpoint group"),
-            ],
-        ),
-        (
-            "Port mappings",
-            &[
-                b!("m", "by destination (from an endpoint group)"),
-                b!("M", "all mappings of an accelerator or endpoint group"),
-                b!("Tab", "back to the destination form (Tab moves in it)"),
-                b!(":", "find the destination of an accelerator port"),
-                b!("y", "copy the selected row (OSC 52)"),
-                b!("e", "export loaded rows, or all (Tab), to CSV/JSON"),
-            ],
-        ),
-        (
-            "Changes (each asks y/n first)",
-            &[
-                b!(
-                    "A D",
-                    "allow / deny traffic (browser row; subnet in a group)"
-                ),
-                b!("a", "add subnet endpoints to the group"),
-                b!("x", "remove the selected subnet endpoint"),
-                b!("Delete", "delete the selected endpoint group"),
-            ],
-        ),
-        (
-            "Create forms",
-            &[
-                b!("Tab Shift-Tab", "next / previous field"),
-                b!("Space", "toggle TCP, UDP, Enabled"),
-                b!("Ctrl-N Ctrl-D", "add a row / remove the focused row"),
-                b!("Ctrl-S", "create (Enter on the Create button too)"),
-                b!("Esc", "close (asks first if anything was typed)"),
-            ],
-        ),
-        (
-            "App",
-            &[
-                b!("w", "who is behind IP:PORT? which subnet holds an IP?"),
-                b!("I", "index the accelerator's mappings (Esc stops)"),
-                b!("?", "this help (Esc closes)"),
-                b!("q Ctrl-C", "quit"),
-            ],
-        ),
-    ]
-}
-
-/// The one-line hint for the screen on top.
-pub fn hints(state: &State) -> &'static [Binding] {
-    if state.modal.is_some() {
-        return &[b!("j k", "scroll"), b!("Esc", "close")];
-    }
-    if state.lookup.is_some() {
-        return &[
-            b!("⏎", "look up / open in the browser"),
-            b!("↑↓", "pick"),
-            b!("Esc", "close"),
-        ];
-    }
-    if state.confirm.is_some() {
-        return &[
-            b!("y", "apply"),
-            b!("Tab", "wider"),
-            b!("Shift-Tab", "narrower"),
-            b!("n Esc", "cancel"),
-        ];
-    }
-    if let Some(dialog) = &state.dialog {
-        if dialog.form.confirm_discard {
-            return &[b!("y", "discard what was typed"), b!("n", "keep editing")];
-        }
-        return &[
-            b!("Tab", "next field"),
-            b!("Space", "toggle"),
-            b!("Ctrl-N/D", "add/remove row"),
-            b!("Ctrl-S", "create"),
-            b!("Esc", "close"),
-        ];
-    }
-    if filter_editing(state) {
-        return &[
-            b!("type", "filter loaded rows"),
-            b!("Enter", "keep"),
-            b!("Esc", "clear"),
-        ];
-    }
-    match state.top() {
-        Screen::Browser(b) if b.prompt.is_some() => {
-            &[b!("⏎", "go"), b!("Tab", "loaded/all"), b!("Esc", "cancel")]
-        }
-        Screen::Browser(b) if b.editing => &[
-            b!("Tab", "field"),
-            b!("↑↓", "subnet"),
-            b!("⏎", "look up"),
-            b!("Esc", "rows/back"),
-        ],
-        Screen::Browser(b) if b.seek.is_some() => &[b!("Esc", "stop searching")],
-        Screen::Browser(_) => &[
-            b!("A/D", "allow/deny"),
-            b!("/", "filter"),
-            b!(":", "port"),
-            b!("y", "copy"),
-            b!("e", "export"),
-            b!("esc", "back"),
-            b!("?", "help"),
-        ],
-        Screen::Accelerators(_) => &[
-            b!("⏎", "listeners"),
-            b!("M", "mappings"),
-            b!("i", "info"),
-            b!("c", "create"),
-            b!("/", "filter"),
-            b!("?", "help"),
-            b!("q", "quit"),
-        ],
-        Screen::Listeners(_) => &[
-            b!("⏎", "endpoint groups"),
-            b!("i", "info"),
-            b!("c", "create"),
-            b!("/", "filter"),
-            b!("s", "sort"),
-            b!("esc", "back"),
-            b!("?", "help"),
-        ],
-        Screen::EndpointGroups(_) => &[
-            b!("⏎", "details"),
-            b!("m", "by destination"),
-            b!("M", "all mappings"),
-            b!("c", "create"),
-            b!("Del", "delete"),
-            b!("esc", "back"),
-            b!("?", "help"),
-        ],
-        Screen::GroupDetail(_) => &[
-            b!("m", "by destination"),
-            b!("M", "all"),
-            b!("A/D", "allow/deny"),
-            b!("a", "add"),
-            b!("x", "remove"),
-            b!("esc", "back"),
-            b!("?", "help"),
-        ],
-        Screen::AcceleratorInfo(_) | Screen::ListenerInfo(_) => &[
-            b!("j k", "scroll"),
-            b!("r", "refresh"),
-            b!("esc", "back"),
-            b!("?", "help"),
-        ],
-    }
-}
-
-fn filter_editing(state: &State) -> bool {
-    match state.top() {
-        Screen::Accelerators(p) => p.filter.editing,
-        Screen::Listeners(s) => s.pane.filter.editing,
-        Screen::EndpointGroups(s) => s.pane.filter.editing,
-        Screen::GroupDetail(s) => s.endpoints.filter.editing,
-        Screen::Browser(b) => b.filter.editing,
-        _ => false,
-    }
-}
 
 /// Runs `$body` with `$pane` bound to the list of the top screen, if it has one; the body is
 /// compiled once per row type.
@@ -361,36 +154,41 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     let page = isize::try_from(state.list_rows()).unwrap_or(1).max(1);
-    match key.code {
-        KeyCode::Char('q') => state.quit = true,
-        KeyCode::Char('?') => state.modal = Some(Modal::Help { scroll: 0 }),
-        KeyCode::Char('j') | KeyCode::Down => move_selection(state, 1),
-        KeyCode::Char('k') | KeyCode::Up => move_selection(state, -1),
-        KeyCode::PageDown => move_selection(state, page),
-        KeyCode::PageUp => move_selection(state, -page),
-        KeyCode::Char('g') | KeyCode::Home => jump(state, false),
-        KeyCode::Char('G') | KeyCode::End => jump(state, true),
-        KeyCode::Char('s') => drop(with_list!(state, |pane| pane.cycle_sort())),
-        KeyCode::Char('S') => drop(with_list!(state, |pane| pane.reverse_sort())),
-        KeyCode::Char('/') => drop(with_list!(state, |pane| pane.filter.editing = true)),
-        KeyCode::Char('r') => return state.reload_top(),
-        KeyCode::Enter | KeyCode::Char('l') | KeyCode::Right => return open(state),
-        KeyCode::Char('i') => return info(state),
-        KeyCode::Char('m') => return open_mappings(state, false),
-        KeyCode::Char('c') => return super::dialog_keys::open(state),
-        KeyCode::Char('L') => super::live::toggle(state),
-        KeyCode::Char('w') => return super::lookup::open(state),
-        KeyCode::Char('I') => return super::indexing::start(state),
-        KeyCode::Char('A') => return super::actions::traffic(state, true),
-        KeyCode::Char('D') => return super::actions::traffic(state, false),
-        KeyCode::Char('x') => return super::actions::remove_endpoint(state),
-        KeyCode::Char('a') => return super::dialog_keys::open_add_endpoints(state),
-        KeyCode::Delete => return super::actions::delete_group(state),
-        KeyCode::Char('M') => return open_mappings(state, true),
-        KeyCode::Esc | KeyCode::Backspace | KeyCode::Char('h') | KeyCode::Left => {
-            return back(state);
+    let Some(command) = state.keymap.command(&key) else {
+        state.dirty = false;
+        return Vec::new();
+    };
+    match command {
+        Command::Quit => state.quit = true,
+        Command::Help => state.modal = Some(Modal::Help { scroll: 0 }),
+        Command::Down => move_selection(state, 1),
+        Command::Up => move_selection(state, -1),
+        Command::PageDown => move_selection(state, page),
+        Command::PageUp => move_selection(state, -page),
+        Command::First => jump(state, false),
+        Command::Last => jump(state, true),
+        Command::Sort => drop(with_list!(state, |pane| pane.cycle_sort())),
+        Command::ReverseSort => drop(with_list!(state, |pane| pane.reverse_sort())),
+        Command::Filter => drop(with_list!(state, |pane| pane.filter.editing = true)),
+        Command::Refresh => return state.reload_top(),
+        Command::Open => return open(state),
+        Command::Info => return info(state),
+        Command::ByDestination => return open_mappings(state, false),
+        Command::Create => return super::dialog_keys::open(state),
+        Command::Live => super::live::toggle(state),
+        Command::Whois => return super::lookup::open(state),
+        Command::Index => return super::indexing::start(state),
+        Command::Allow => return super::actions::traffic(state, true),
+        Command::Deny => return super::actions::traffic(state, false),
+        Command::RemoveEndpoint => return super::actions::remove_endpoint(state),
+        Command::AddEndpoints => return super::dialog_keys::open_add_endpoints(state),
+        Command::DeleteGroup => return super::actions::delete_group(state),
+        Command::AllMappings => return open_mappings(state, true),
+        Command::Back => return back(state),
+        // Browser commands, handled there; elsewhere they do nothing.
+        Command::DestinationForm | Command::FindPort | Command::Copy | Command::Export => {
+            state.dirty = false;
         }
-        _ => state.dirty = false,
     }
     Vec::new()
 }
@@ -423,14 +221,20 @@ fn jump(state: &mut State, last: bool) {
 fn handle_modal(state: &mut State, modal: Modal, key: KeyEvent) {
     match modal {
         Modal::Help { scroll } => {
-            let scroll = match key.code {
-                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => {
+            let scroll = match state.keymap.command(&key) {
+                Some(Command::Back | Command::Help | Command::Quit | Command::Open) => {
                     state.modal = None;
                     return;
                 }
-                KeyCode::Char('j') | KeyCode::Down => scroll.saturating_add(1),
-                KeyCode::Char('k') | KeyCode::Up => scroll.saturating_sub(1),
-                KeyCode::Char('g') | KeyCode::Home => 0,
+                Some(Command::Down) => scroll.saturating_add(1),
+                Some(Command::Up) => scroll.saturating_sub(1),
+                Some(Command::PageDown) => scroll.saturating_add(10),
+                Some(Command::PageUp) => scroll.saturating_sub(10),
+                Some(Command::First) => 0,
+                _ if key.code == KeyCode::Esc => {
+                    state.modal = None;
+                    return;
+                }
                 _ => scroll,
             };
             state.modal = Some(Modal::Help { scroll });

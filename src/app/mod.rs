@@ -10,13 +10,17 @@ mod dialog_keys;
 pub mod dialogs;
 mod export;
 pub mod form;
+mod hints;
 mod indexing;
+mod key;
+pub mod keymap;
 mod keys;
 pub mod list;
 pub mod live;
 pub mod lookup;
 pub mod mappings;
 pub mod monkey;
+mod mouse;
 pub mod rows;
 mod runtime;
 mod screens;
@@ -24,10 +28,11 @@ mod screens;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyEvent, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, MouseEvent};
 
 pub use call::{Call, Reply, RequestId};
-pub use keys::{Binding, help_sections, hints};
+pub use hints::{Hint, hints};
+pub use keymap::KeyMap;
 pub use runtime::{Runtime, run, run_terminal, run_with};
 pub use screens::{
     AcceleratorInfo, FIELD_NAME_WIDTH, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen,
@@ -190,6 +195,8 @@ pub struct State {
     pub message: Option<Message>,
     pub mouse: bool,
     pub theme: ThemeName,
+    /// Which key runs which command on the screens (the config can rebind them).
+    pub keymap: std::sync::Arc<KeyMap>,
     /// Mappings per request in the browser.
     pub page_size: i32,
     /// Exports still being written.
@@ -222,6 +229,7 @@ impl State {
             message: None,
             mouse: false,
             theme: ThemeName::Dark,
+            keymap: std::sync::Arc::default(),
             page_size: DEFAULT_PAGE_SIZE,
             exports: 0,
             quit: false,
@@ -493,18 +501,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             keys::paste(state, &text);
             Vec::new()
         }
-        Action::Mouse(mouse) => {
-            let delta = match mouse.kind {
-                MouseEventKind::ScrollDown => 3,
-                MouseEventKind::ScrollUp => -3,
-                _ => 0,
-            };
-            if state.mouse && delta != 0 && state.modal.is_none() {
-                state.dirty = true;
-                keys::move_selection(state, delta);
-            }
-            Vec::new()
-        }
+        Action::Mouse(mouse) => mouse::handle(state, mouse),
         Action::Resize(width, height) => {
             state.size = (width, height);
             state.dirty = true;

@@ -659,3 +659,6 @@ fn m_on_a_subnet_of_a_group_opens_the_browser_on_that_subnet() {
     let (_, call) = calls(&effects)[0].clone();
     assert!(matches!(call, Call::ListMappings { group: Some(_), .. }));
 }
+
+#[path = "mouse_tests.rs"]
+mod mouse_clicks;

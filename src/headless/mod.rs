@@ -79,7 +79,7 @@ pub fn run_config(
     })?;
     match what {
         ConfigCommand::Path => writeln!(out, "{}", path.display())?,
-        ConfigCommand::Default => out.write_all(crate::config::DEFAULT.as_bytes())?,
+        ConfigCommand::Default => out.write_all(crate::config::default_text().as_bytes())?,
         ConfigCommand::Check => {
             if !path.exists() {
                 writeln!(

@@ -1,4 +1,4 @@
-//! The `?` overlay: every key, from the same table the hint bar uses.
+//! The `?` overlay: every key, from the effective keymap the hint bar uses too.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -6,20 +6,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::theme;
-use crate::app::help_sections;
+use crate::app::State;
 
-pub fn render(frame: &mut Frame, area: Rect, scroll: u16) {
+pub fn render(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
     let t = theme();
     let mut lines = Vec::new();
-    for (i, (section, bindings)) in help_sections().iter().enumerate() {
+    for (i, (section, bindings)) in state.keymap.help().into_iter().enumerate() {
         if i > 0 {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::styled(*section, t.title));
-        for b in *bindings {
+        lines.push(Line::styled(section, t.title));
+        for (keys, action) in bindings {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<20}", b.keys), t.key),
-                Span::raw(b.action),
+                Span::styled(format!("  {keys:<20}"), t.key),
+                Span::raw(action),
             ]));
         }
     }
@@ -36,7 +36,8 @@ pub fn render(frame: &mut Frame, area: Rect, scroll: u16) {
         .title(Span::styled(" Keys (Esc closes) ", t.title));
     let max_scroll = height.saturating_sub(popup.height);
     let block = if scroll < max_scroll {
-        block.title_bottom(Span::styled(" ↓ more: j scrolls ", t.muted))
+        let down = state.keymap.key(crate::app::keymap::Command::Down);
+        block.title_bottom(Span::styled(format!(" ↓ more: {down} scrolls "), t.muted))
     } else {
         block
     };

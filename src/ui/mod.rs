@@ -75,7 +75,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         lookup::render(frame, area, l);
     }
     if let Some(Modal::Help { scroll }) = state.modal {
-        help::render(frame, area, scroll);
+        help::render(state, frame, area, scroll);
     }
 }
 

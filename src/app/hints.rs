@@ -1,0 +1,161 @@
+//! The hint bar: the few keys that matter on the screen on top, their keys taken from the
+//! effective keymap.
+
+use super::keymap::Command;
+use super::{Screen, State};
+
+/// One entry of the hint bar: the keys and what they do.
+#[derive(Debug, Clone)]
+pub struct Hint {
+    pub keys: String,
+    pub action: &'static str,
+}
+
+/// A hint for fixed keys.
+fn fixed(keys: &str, action: &'static str) -> Hint {
+    Hint {
+        keys: keys.to_string(),
+        action,
+    }
+}
+
+/// The one-line hint for the screen on top; keys of commands come from the keymap.
+pub fn hints(state: &State) -> Vec<Hint> {
+    if state.modal.is_some() {
+        let keys = format!(
+            "{} {}",
+            state.keymap.key(Command::Down),
+            state.keymap.key(Command::Up)
+        );
+        return vec![fixed(&keys, "scroll"), fixed("Esc", "close")];
+    }
+    if state.lookup.is_some() {
+        return vec![
+            fixed("⏎", "look up / open in the browser"),
+            fixed("↑↓", "pick"),
+            fixed("Esc", "close"),
+        ];
+    }
+    if state.confirm.is_some() {
+        return vec![
+            fixed("y", "apply"),
+            fixed("Tab", "wider"),
+            fixed("Shift-Tab", "narrower"),
+            fixed("n Esc", "cancel"),
+        ];
+    }
+    if let Some(dialog) = &state.dialog {
+        if dialog.form.confirm_discard {
+            return vec![
+                fixed("y", "discard what was typed"),
+                fixed("n", "keep editing"),
+            ];
+        }
+        return vec![
+            fixed("Tab", "next field"),
+            fixed("Space", "toggle"),
+            fixed("Ctrl-N/D", "add/remove row"),
+            fixed("Ctrl-S", "create"),
+            fixed("Esc", "close"),
+        ];
+    }
+    if filter_editing(state) {
+        return vec![
+            fixed("type", "filter loaded rows"),
+            fixed("Enter", "keep"),
+            fixed("Esc", "clear"),
+        ];
+    }
+    use Command as C;
+    let table: &[(&[Command], &'static str)] = match state.top() {
+        Screen::Browser(b) if b.prompt.is_some() => {
+            return vec![
+                fixed("⏎", "go"),
+                fixed("Tab", "loaded/all"),
+                fixed("Esc", "cancel"),
+            ];
+        }
+        Screen::Browser(b) if b.editing => {
+            return vec![
+                fixed("Tab", "field"),
+                fixed("↑↓", "subnet"),
+                fixed("⏎", "look up"),
+                fixed("Esc", "rows/back"),
+            ];
+        }
+        Screen::Browser(b) if b.seek.is_some() => return vec![fixed("Esc", "stop searching")],
+        Screen::Browser(_) => &[
+            (&[C::Allow, C::Deny], "allow/deny"),
+            (&[C::Filter], "filter"),
+            (&[C::FindPort], "port"),
+            (&[C::Copy], "copy"),
+            (&[C::Export], "export"),
+            (&[C::Back], "back"),
+            (&[C::Help], "help"),
+        ],
+        Screen::Accelerators(_) => &[
+            (&[C::Open], "listeners"),
+            (&[C::AllMappings], "mappings"),
+            (&[C::Info], "info"),
+            (&[C::Create], "create"),
+            (&[C::Filter], "filter"),
+            (&[C::Help], "help"),
+            (&[C::Quit], "quit"),
+        ],
+        Screen::Listeners(_) => &[
+            (&[C::Open], "endpoint groups"),
+            (&[C::Info], "info"),
+            (&[C::Create], "create"),
+            (&[C::Filter], "filter"),
+            (&[C::Sort], "sort"),
+            (&[C::Back], "back"),
+            (&[C::Help], "help"),
+        ],
+        Screen::EndpointGroups(_) => &[
+            (&[C::Open], "details"),
+            (&[C::ByDestination], "by destination"),
+            (&[C::AllMappings], "all mappings"),
+            (&[C::Create], "create"),
+            (&[C::DeleteGroup], "delete"),
+            (&[C::Back], "back"),
+            (&[C::Help], "help"),
+        ],
+        Screen::GroupDetail(_) => &[
+            (&[C::ByDestination], "by destination"),
+            (&[C::AllMappings], "all"),
+            (&[C::Allow, C::Deny], "allow/deny"),
+            (&[C::AddEndpoints], "add"),
+            (&[C::RemoveEndpoint], "remove"),
+            (&[C::Back], "back"),
+            (&[C::Help], "help"),
+        ],
+        Screen::AcceleratorInfo(_) | Screen::ListenerInfo(_) => &[
+            (&[C::Down, C::Up], "scroll"),
+            (&[C::Refresh], "refresh"),
+            (&[C::Back], "back"),
+            (&[C::Help], "help"),
+        ],
+    };
+    table
+        .iter()
+        .map(|(commands, action)| Hint {
+            keys: commands
+                .iter()
+                .map(|c| state.keymap.key(*c))
+                .collect::<Vec<_>>()
+                .join("/"),
+            action,
+        })
+        .collect()
+}
+
+fn filter_editing(state: &State) -> bool {
+    match state.top() {
+        Screen::Accelerators(p) => p.filter.editing,
+        Screen::Listeners(s) => s.pane.filter.editing,
+        Screen::EndpointGroups(s) => s.pane.filter.editing,
+        Screen::GroupDetail(s) => s.endpoints.filter.editing,
+        Screen::Browser(b) => b.filter.editing,
+        _ => false,
+    }
+}
