@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::api::{ApiError, ClientOptions, GlobalAccelerator, SdkClient};
+use crate::api::{ApiError, ClientOptions, GlobalAccelerator, SdkClient, is_loopback};
 use crate::cli::Cli;
 use crate::emulator::{Emulator, EmulatorOptions, LocalEmulator, Topology};
 
@@ -26,24 +26,6 @@ pub enum SessionError {
     Api(#[from] ApiError),
     #[error("the demo emulator did not start: {0}")]
     Demo(String),
-}
-
-/// An endpoint on this machine is an emulator or a test double: it needs no real credentials,
-/// and asking the credential chain (instance metadata included) would only cost time.
-fn is_loopback(url: &str) -> bool {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = rest.split(['/', '?']).next().unwrap_or_default();
-    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
-        if port.bytes().all(|b| b.is_ascii_digit()) {
-            h
-        } else {
-            host
-        }
-    });
-    matches!(host, "localhost" | "[::1]")
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The retry and timeout settings the command line asks for, over `options`.
@@ -93,10 +75,11 @@ pub async fn connect(cli: &Cli) -> Result<Session, SessionError> {
         },
     };
     let client = SdkClient::connect(tuned(cli, options)).await?;
+    let endpoint = client.endpoint().map(str::to_string);
     Ok(Session {
         api: Arc::new(client),
         profile: profile.unwrap_or_else(|| "default".into()),
-        endpoint: cli.endpoint_url.clone(),
+        endpoint,
         local: None,
     })
 }

@@ -101,7 +101,12 @@ where
         SdkError::DispatchFailure(d) if d.is_timeout() => ApiError::Timeout(root_cause(&e)),
         other => {
             let chain = DisplayErrorContext(other).to_string().to_lowercase();
-            if ["credential", "sso", "profile", "identity"]
+            if chain.contains("sso") && chain.contains("expired") {
+                let profile = profile.unwrap_or("NAME");
+                ApiError::Credentials(format!(
+                    "the SSO session of profile {profile} has expired: run `aws sso login --profile {profile}`, or try portolan --demo"
+                ))
+            } else if ["credential", "sso", "profile", "identity"]
                 .iter()
                 .any(|w| chain.contains(w))
             {

@@ -76,6 +76,51 @@ impl ClientOptions {
 pub struct SdkClient {
     client: Client,
     profile: Option<String>,
+    endpoint: Option<String>,
+}
+
+fn dummy_credentials() -> Credentials {
+    Credentials::new(
+        "AKIDPORTOLANLOCAL",
+        "portolan-local",
+        None,
+        None,
+        "portolan",
+    )
+}
+
+/// The endpoint the SDK will call when it is not AWS's own, resolved as the SDK and the AWS
+/// CLI resolve it: `AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR`, then `AWS_ENDPOINT_URL`, then the
+/// profile's `endpoint_url` (its `[services]` section included).
+fn configured_endpoint(shared: &aws_types::SdkConfig) -> Option<String> {
+    let key = aws_types::service_config::ServiceConfigKey::builder()
+        .service_id("Global Accelerator")
+        .env("AWS_ENDPOINT_URL")
+        .profile("endpoint_url")
+        .build()
+        .ok()?;
+    shared
+        .service_config()
+        .and_then(|c| c.load_config(key))
+        .or_else(|| shared.endpoint_url().map(str::to_string))
+}
+
+/// An endpoint on this machine is an emulator or a test double: it needs no real
+/// credentials.
+pub fn is_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    matches!(host, "localhost" | "[::1]")
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl SdkClient {
@@ -98,28 +143,47 @@ impl SdkClient {
         }
         if options.dummy_credentials {
             loader = loader
-                .credentials_provider(Credentials::new(
-                    "AKIDPORTOLANLOCAL",
-                    "portolan-local",
-                    None,
-                    None,
-                    "portolan",
-                ))
+                .credentials_provider(dummy_credentials())
                 .region(Region::new(CONTROL_PLANE_REGION));
         }
         if let Some(url) = &options.endpoint_url {
             loader = loader.endpoint_url(url);
         }
         let shared = loader.load().await;
+        let endpoint = options
+            .endpoint_url
+            .clone()
+            .or_else(|| configured_endpoint(&shared));
         let mut config = aws_sdk_globalaccelerator::config::Builder::from(&shared)
             .retry_classifier(QuotaIsNotThrottling);
         if options.endpoint_url.is_none() || shared.region().is_none() {
             config = config.region(Region::new(CONTROL_PLANE_REGION));
         }
+        // A profile or variable pointing at an emulator on this machine works without
+        // credentials, as `--endpoint-url` does; real ones are used when there are some.
+        if !options.dummy_credentials && endpoint.as_deref().is_some_and(is_loopback) {
+            use aws_credential_types::provider::ProvideCredentials;
+            let usable = match shared.credentials_provider() {
+                Some(provider) => provider.provide_credentials().await.is_ok(),
+                None => false,
+            };
+            if !usable {
+                config = config.credentials_provider(dummy_credentials());
+            }
+        }
+        let profile = options
+            .profile
+            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
         Ok(Self {
             client: Client::from_conf(config.build()),
-            profile: options.profile,
+            profile,
+            endpoint,
         })
+    }
+
+    /// The endpoint in use when it is not AWS's own (a flag, a variable or the profile).
+    pub fn endpoint(&self) -> Option<&str> {
+        self.endpoint.as_deref()
     }
 
     fn err<E>(
