@@ -26,6 +26,9 @@ pub enum SessionError {
     Api(#[from] ApiError),
     #[error("the demo emulator did not start: {0}")]
     Demo(String),
+    /// The set-up around the client is unusable (a CA bundle that cannot be read).
+    #[error("{0}")]
+    Setup(String),
 }
 
 /// The retry and timeout settings the command line asks for, over `options`.
@@ -74,7 +77,16 @@ pub async fn connect(cli: &Cli) -> Result<Session, SessionError> {
             ..ClientOptions::default()
         },
     };
-    let client = SdkClient::connect(tuned(cli, options)).await?;
+    let mut options = tuned(cli, options);
+    if let Some(path) = std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) {
+        let shown = std::path::Path::new(&path).display().to_string();
+        let pem = std::fs::read(&path)
+            .map_err(|e| SessionError::Setup(format!("AWS_CA_BUNDLE={shown}: {e}")))?;
+        let client = crate::api::client_trusting(&pem)
+            .map_err(|e| SessionError::Setup(format!("AWS_CA_BUNDLE={shown} {e}")))?;
+        options.http_client = Some(client);
+    }
+    let client = SdkClient::connect(options).await?;
     let endpoint = client.endpoint().map(str::to_string);
     Ok(Session {
         api: Arc::new(client),

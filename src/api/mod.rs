@@ -7,7 +7,7 @@ mod retry;
 mod sdk;
 
 pub use error::ApiError;
-pub use sdk::{ClientOptions, SdkClient, is_loopback};
+pub use sdk::{ClientOptions, SdkClient, client_trusting, is_loopback};
 
 use async_trait::async_trait;
 

@@ -112,7 +112,15 @@ where
             {
                 ApiError::Credentials(credentials_message(profile))
             } else {
-                ApiError::Transport(root_cause(&e))
+                let cause = root_cause(&e);
+                if cause.to_lowercase().contains("certificate") {
+                    // A TLS proxy in between: its CA is what the user has to hand over.
+                    ApiError::Transport(format!(
+                        "{cause} (behind a TLS-inspecting proxy, point AWS_CA_BUNDLE at its CA certificate)"
+                    ))
+                } else {
+                    ApiError::Transport(cause)
+                }
             }
         }
     }

@@ -40,6 +40,9 @@ pub struct ClientOptions {
     pub connect_timeout: Duration,
     pub attempt_timeout: Duration,
     pub operation_timeout: Duration,
+    /// The HTTP client to use instead of the SDK's default (one that also trusts the
+    /// certificates of `AWS_CA_BUNDLE`).
+    pub http_client: Option<aws_smithy_runtime_api::client::http::SharedHttpClient>,
 }
 
 impl Default for ClientOptions {
@@ -56,6 +59,7 @@ impl Default for ClientOptions {
             connect_timeout: Duration::from_secs(3),
             attempt_timeout: Duration::from_secs(10),
             operation_timeout: Duration::from_secs(30),
+            http_client: None,
         }
     }
 }
@@ -105,6 +109,37 @@ fn configured_endpoint(shared: &aws_types::SdkConfig) -> Option<String> {
         .or_else(|| shared.endpoint_url().map(str::to_string))
 }
 
+/// An HTTPS client that trusts the system's roots and every certificate in `pem` (a
+/// corporate proxy's CA, as `AWS_CA_BUNDLE` names it). The bundle is checked here: the SDK's
+/// TLS set-up would panic on one it cannot read.
+pub fn client_trusting(
+    pem: &[u8],
+) -> Result<aws_smithy_runtime_api::client::http::SharedHttpClient, String> {
+    use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let certs = CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("not a PEM certificate bundle ({e})"))?;
+    if certs.is_empty() {
+        return Err("holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into());
+    }
+    let mut roots = rustls::RootCertStore::empty();
+    for (i, cert) in certs.into_iter().enumerate() {
+        roots
+            .add(cert)
+            .map_err(|e| format!("certificate {} is not usable as a root ({e})", i + 1))?;
+    }
+    let context = TlsContext::builder()
+        .with_trust_store(TrustStore::default().with_pem_certificate(pem))
+        .build()
+        .map_err(|e| e.to_string())?;
+    Ok(aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+        .tls_context(context)
+        .build_https())
+}
+
 /// An endpoint on this machine is an emulator or a test double: it needs no real
 /// credentials.
 pub fn is_loopback(url: &str) -> bool {
@@ -148,6 +183,9 @@ impl SdkClient {
         }
         if let Some(url) = &options.endpoint_url {
             loader = loader.endpoint_url(url);
+        }
+        if let Some(http) = &options.http_client {
+            loader = loader.http_client(http.clone());
         }
         let shared = loader.load().await;
         let endpoint = options

@@ -35,7 +35,7 @@ impl From<SessionError> for HeadlessError {
     fn from(e: SessionError) -> Self {
         match e {
             SessionError::Api(e) => HeadlessError::Api(e),
-            SessionError::Demo(e) => HeadlessError::Usage(e),
+            SessionError::Demo(e) | SessionError::Setup(e) => HeadlessError::Usage(e),
         }
     }
 }
