@@ -11,55 +11,87 @@ use crate::emulator::FaultSpec;
 #[command(
     name = "portolan",
     version,
-    about = "Explore AWS Global Accelerator custom routing: accelerators, listeners, endpoint groups and port mappings"
+    about = "Explore AWS Global Accelerator custom routing: accelerators, listeners, endpoint groups and port mappings",
+    after_help = "Start here (--help shows an example for every option):\n  portolan --demo                       the interactive view on a demo account, no AWS needed\n  portolan --profile prod               the interactive view on your account\n  portolan whois 75.2.10.20:41872       which destination is behind an accelerator address",
+    after_long_help = "Start here:\n  portolan --demo\n      The interactive view on a built-in demo account: no AWS account needed. Press ? for keys.\n  portolan --profile prod\n      The same on your account (AWS_PROFILE works too; --read-only to look without risk).\n  portolan whois 75.2.10.20:41872\n      Which destination is behind an accelerator address, and is traffic allowed there?\n      (`portolan index build --all` first makes it instant.)\n\nScripts: portolan accelerators | listeners ACCEL | endpoint-groups ARN | mappings ... with -o json|ndjson|csv.\nPoint the AWS CLI at a local emulator: portolan emulator, then aws --endpoint-url URL globalaccelerator ..."
 )]
 pub struct Cli {
     /// Run against a built-in emulator holding a demo account (no AWS account needed).
+    ///
+    /// e.g. `portolan --demo`, or `portolan --demo mappings --all -o csv`.
     #[arg(long, global = true)]
     pub demo: bool,
     /// Send requests to this endpoint instead of AWS (an emulator, a proxy).
+    ///
+    /// e.g. `--endpoint-url http://127.0.0.1:4000` (what `portolan emulator` printed).
     #[arg(long, global = true, value_name = "URL", conflicts_with = "demo")]
     pub endpoint_url: Option<String>,
     /// Use this profile from the AWS config files (AWS_PROFILE works too).
+    ///
+    /// e.g. `--profile prod-network`.
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
     /// Output format: a table on a terminal, ndjson when piped.
+    ///
+    /// e.g. `-o csv`, or `-o json | jq '.Accelerators[].Name'`.
     #[arg(long, short = 'o', global = true, value_enum)]
     pub output: Option<OutputFormat>,
     /// Port mappings per request (1-20000); 20000 for headless listings, 1000 in the browser.
+    ///
+    /// e.g. `--page-size 5000`.
     #[arg(long, global = true, value_parser = clap::value_parser!(i32).range(1..=20_000))]
     pub page_size: Option<i32>,
     /// Write logs to this file (the interactive view logs to
     /// $XDG_STATE_HOME/portolan/portolan.log by default).
+    ///
+    /// e.g. `--log-file /tmp/portolan.log` (PORTOLAN_LOG=debug logs more).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
     /// Give up on one attempt of a call after this long (seconds; default 10).
+    ///
+    /// e.g. `--attempt-timeout 5` on a fast link.
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
     pub attempt_timeout: Option<u64>,
     /// Give up on a call, retries included, after this long (seconds; default 30).
+    ///
+    /// e.g. `--operation-timeout 120` for huge pages over a slow link.
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub operation_timeout: Option<u64>,
     /// Attempts per call, the first included (default 3; throttling and transient errors
     /// are retried with back-off, a quota error never).
+    ///
+    /// e.g. `--max-attempts 5` while AWS throttles.
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10))]
     pub max_attempts: Option<u32>,
     /// Start in live mode: re-read the visible pane every SECS seconds (`L` toggles).
+    ///
+    /// e.g. `--refresh 5` during an incident.
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub refresh: Option<u64>,
     /// Change nothing: every create, delete or traffic change is refused before any call.
+    ///
+    /// e.g. `portolan --read-only --profile prod` to look without risk.
     #[arg(long, global = true)]
     pub read_only: bool,
     /// Colours: dark (default) or light backgrounds, or none.
+    ///
+    /// e.g. `--theme light`.
     #[arg(long, value_enum, value_name = "THEME")]
     pub theme: Option<crate::app::ThemeName>,
     /// No colour (the NO_COLOR environment variable does the same).
+    ///
+    /// e.g. `--no-color`, or `NO_COLOR=1 portolan`.
     #[arg(long)]
     pub no_color: bool,
     /// Use the mouse: click selects, the wheel scrolls, a click on the path goes back (off by
     /// default, so the terminal's own text selection works).
+    ///
+    /// e.g. `--mouse` (or `mouse = true` in the config).
     #[arg(long)]
     pub mouse: bool,
     /// Read preferences from this file instead of $XDG_CONFIG_HOME/portolan/config.toml.
+    ///
+    /// e.g. `--config ./team.toml`; `portolan config default` prints one.
     #[arg(long, global = true, value_name = "FILE", env = "PORTOLAN_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -130,18 +162,28 @@ pub enum ConfigCommand {
 #[command(group(ArgGroup::new("scope").required(true).args(["endpoint", "accelerator", "all"])))]
 pub struct MappingsArgs {
     /// The subnet id holding the destination (with --ip).
+    ///
+    /// e.g. `--endpoint subnet-02d1c490fa23a2312 --ip 10.48.24.9`.
     #[arg(long, value_name = "SUBNET", requires = "ip")]
     pub endpoint: Option<String>,
     /// The destination IPv4 address (with --endpoint).
+    ///
+    /// e.g. `--ip 10.0.3.17`.
     #[arg(long, value_name = "ADDR", requires = "endpoint")]
     pub ip: Option<String>,
     /// Every mapping of this accelerator (an ARN or a unique name).
+    ///
+    /// e.g. `--accelerator game-us-east`.
     #[arg(long, value_name = "ACCEL")]
     pub accelerator: Option<String>,
     /// Only the mappings of this endpoint group (with --accelerator).
+    ///
+    /// e.g. `--accelerator game-us-east --endpoint-group arn:aws:globalaccelerator::…/endpoint-group/…`.
     #[arg(long, value_name = "ARN", requires = "accelerator")]
     pub endpoint_group: Option<String>,
     /// Every mapping of every accelerator.
+    ///
+    /// e.g. `portolan mappings --all -o csv > mappings.csv`.
     #[arg(long)]
     pub all: bool,
 }
@@ -163,6 +205,8 @@ pub struct IndexTarget {
     #[arg(value_name = "ACCEL")]
     pub accelerator: Option<String>,
     /// Every accelerator of the account.
+    ///
+    /// e.g. `portolan index build --all`, `portolan index drop --all`.
     #[arg(long)]
     pub all: bool,
 }
@@ -170,18 +214,28 @@ pub struct IndexTarget {
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
     /// Address to listen on; port 0 picks a free one.
+    ///
+    /// e.g. `--listen 127.0.0.1:4000`.
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
     pub listen: String,
     /// Topology file (TOML); the demo account when absent.
+    ///
+    /// e.g. `--topology tests/fixtures/small.toml`.
     #[arg(long, value_name = "FILE")]
     pub topology: Option<PathBuf>,
     /// Inject faults: OP:KIND[@RATE][#COUNT] (repeatable).
+    ///
+    /// e.g. `--fault '*:throttle@30%' --fault ListCustomRoutingPortMappings:reset@5%`.
     #[arg(long = "fault", value_name = "SPEC")]
     pub faults: Vec<FaultSpec>,
     /// Seed for fault rates, to replay a run.
+    ///
+    /// e.g. `--fault-seed 7`.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub fault_seed: u64,
     /// Seconds an accelerator reports IN_PROGRESS after a change.
+    ///
+    /// e.g. `--settle 3`.
     #[arg(long, default_value_t = 0.0, value_name = "SECS")]
     pub settle: f64,
 }
@@ -213,6 +267,39 @@ mod tests {
             Cli::try_parse_from(["portolan", "--demo", "mappings", "--all", "-o", "csv"]).is_ok()
         );
         assert!(Cli::try_parse_from(["portolan", "accelerators", "--page-size", "0"]).is_err());
+    }
+
+    #[test]
+    fn help_teaches_every_option_by_example_and_the_first_steps() {
+        use clap::CommandFactory;
+        fn check(command: &clap::Command, missing: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let Some(long) = arg.get_long() else { continue };
+                if matches!(long, "help" | "version") {
+                    continue;
+                }
+                let help = arg.get_long_help().map(ToString::to_string);
+                if !help.unwrap_or_default().contains("e.g. `") {
+                    missing.push(format!("{} --{long}", command.get_name()));
+                }
+            }
+            for sub in command.get_subcommands() {
+                check(sub, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        check(&Cli::command(), &mut missing);
+        assert!(missing.is_empty(), "no example in --help: {missing:?}");
+        let long = Cli::command().render_long_help().to_string();
+        for first in [
+            "portolan --demo",
+            "portolan --profile prod",
+            "portolan whois",
+        ] {
+            assert!(long.contains(first), "{first} missing from --help");
+        }
+        let short = Cli::command().render_help().to_string();
+        assert!(short.contains("Start here"), "{short}");
     }
 
     #[test]
