@@ -7,7 +7,7 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use crate::emulator::FaultSpec;
 
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "portolan",
     version,
@@ -108,7 +108,7 @@ pub enum OutputFormat {
     Csv,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// List custom routing accelerators.
     Accelerators,
@@ -158,7 +158,7 @@ pub enum ConfigCommand {
     Check,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(group(ArgGroup::new("scope").required(true).args(["endpoint", "accelerator", "all"])))]
 pub struct MappingsArgs {
     /// The subnet id holding the destination (with --ip).
@@ -188,7 +188,7 @@ pub struct MappingsArgs {
     pub all: bool,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum IndexCommand {
     /// Read every mapping of an accelerator (or of all, with --all) into the index.
     Build(IndexTarget),
@@ -198,7 +198,7 @@ pub enum IndexCommand {
     Drop(IndexTarget),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(group(ArgGroup::new("target").required(true).args(["accelerator", "all"])))]
 pub struct IndexTarget {
     /// An accelerator ARN, or a name exactly one accelerator has.
@@ -211,7 +211,7 @@ pub struct IndexTarget {
     pub all: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct EmulatorArgs {
     /// Address to listen on; port 0 picks a free one.
     ///

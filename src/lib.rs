@@ -11,6 +11,7 @@ pub mod headless;
 pub mod index;
 pub mod logging;
 pub mod model;
+pub mod profiles;
 pub mod session;
 pub mod text;
 pub mod ui;

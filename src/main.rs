@@ -119,11 +119,31 @@ async fn run_app(cli: &Cli, keymap: portolan::app::KeyMap, config_problems: &[St
     if let Some(size) = cli.page_size {
         state.page_size = size;
     }
-    match portolan::app::run_terminal(session.api, state).await {
+    match portolan::app::run_terminal(session.api, Some(connector(cli)), state).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("portolan: the terminal failed: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// How the profile switcher (`P`) connects: the same options, another profile, never the
+/// demo account.
+fn connector(cli: &Cli) -> portolan::app::Connector {
+    let base = cli.clone();
+    std::sync::Arc::new(move |profile: String| {
+        let mut cli = base.clone();
+        cli.demo = false;
+        cli.profile = Some(profile);
+        Box::pin(async move {
+            session::connect(&cli)
+                .await
+                .map(|s| portolan::app::profiles::Connected {
+                    api: s.api,
+                    endpoint: s.endpoint,
+                })
+                .map_err(|e| e.to_string())
+        })
+    })
 }

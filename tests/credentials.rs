@@ -18,8 +18,12 @@ struct Emulator {
 
 impl Emulator {
     fn start() -> Self {
+        Self::with_topology("tests/fixtures/small.toml")
+    }
+
+    fn with_topology(topology: &str) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_portolan"))
-            .args(["emulator", "--topology", "tests/fixtures/small.toml"])
+            .args(["emulator", "--topology", topology])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -289,6 +293,52 @@ fn a_new_user_with_only_aws_profile_set_reaches_the_accelerators_pane() {
         "the endpoint in use is shown: {screen}"
     );
     s.wait_for("account ");
+    s.send("q");
+    assert!(s.exit_status().success());
+}
+
+#[test]
+fn p_switches_to_another_profile_and_reloads_everything() {
+    let small = Emulator::start();
+    let crowded = Emulator::with_topology("tests/fixtures/full-listener.toml");
+    let home = tempfile::tempdir().unwrap();
+    aws_file(
+        home.path(),
+        "config",
+        &format!(
+            "[profile games]\nendpoint_url = {}\n\n[profile lab]\nendpoint_url = {}\n",
+            small.url, crowded.url
+        ),
+    );
+    let home_dir = home.path().display().to_string();
+    let mut s = common::pty::Session::start_with_env(
+        env!("CARGO_BIN_EXE_portolan"),
+        &[],
+        &[
+            ("HOME", &home_dir),
+            ("AWS_PROFILE", "games"),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9"),
+        ],
+        100,
+        24,
+    );
+    let first = s.wait_for("voip-eu");
+    assert!(first.contains("profile games"), "{first}");
+    s.send("P");
+    let picker = s.wait_for("AWS profiles");
+    assert!(
+        picker.contains("games  (current)") && picker.contains("lab"),
+        "{picker}"
+    );
+    s.send("j");
+    s.send("\r");
+    let switched = s.wait_for("crowded");
+    assert!(switched.contains("profile lab"), "{switched}");
+    assert!(switched.contains(&crowded.url), "{switched}");
+    assert!(
+        !switched.contains("voip-eu"),
+        "nothing of the old account stays: {switched}"
+    );
     s.send("q");
     assert!(s.exit_status().success());
 }

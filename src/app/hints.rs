@@ -36,6 +36,13 @@ pub fn hints(state: &State) -> Vec<Hint> {
             fixed("Esc", "close"),
         ];
     }
+    if state.profiles.is_some() {
+        return vec![
+            fixed("⏎", "switch to it"),
+            fixed("↑↓", "pick"),
+            fixed("Esc", "close"),
+        ];
+    }
     if state.confirm.is_some() {
         return vec![
             fixed("y", "apply"),

@@ -40,6 +40,7 @@ pub enum Command {
     DeleteGroup,
     Whois,
     Index,
+    Profiles,
     Help,
     Quit,
 }
@@ -195,6 +196,12 @@ const SECTIONS: &[(&str, &[Spec])] = &[
                 "index",
                 ["I"],
                 "index the accelerator's mappings (Esc stops)"
+            ),
+            spec!(
+                Profiles,
+                "profiles",
+                ["P"],
+                "switch to another profile of your AWS config"
             ),
             spec!(Help, "help", ["?"], "this help"),
             spec!(Quit, "quit", ["q"], "quit (Ctrl-C always quits)"),

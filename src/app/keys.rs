@@ -140,6 +140,9 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.lookup.is_some() {
         return super::lookup::key(state, key);
     }
+    if state.profiles.is_some() {
+        return super::profiles::key(state, key);
+    }
     if let Some(modal) = state.modal {
         handle_modal(state, modal, key);
         return Vec::new();
@@ -177,6 +180,7 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Command::Create => return super::dialog_keys::open(state),
         Command::Live => super::live::toggle(state),
         Command::Whois => return super::lookup::open(state),
+        Command::Profiles => return super::profiles::open(state),
         Command::Index => return super::indexing::start(state),
         Command::Allow => return super::actions::traffic(state, true),
         Command::Deny => return super::actions::traffic(state, false),

@@ -21,6 +21,7 @@ pub mod lookup;
 pub mod mappings;
 pub mod monkey;
 mod mouse;
+pub mod profiles;
 pub mod rows;
 mod runtime;
 mod screens;
@@ -33,7 +34,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 pub use call::{Call, Reply, RequestId};
 pub use hints::{Hint, hints};
 pub use keymap::KeyMap;
-pub use runtime::{Runtime, run, run_terminal, run_with};
+pub use runtime::{Connector, Runtime, run, run_terminal, run_with};
 pub use screens::{
     AcceleratorInfo, FIELD_NAME_WIDTH, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen,
     Loadable, Screen, fields_height,
@@ -81,6 +82,17 @@ pub enum Action {
         read: usize,
         bound: u64,
     },
+    /// The profile names of the AWS config files, or why they could not be read.
+    Profiles {
+        id: RequestId,
+        result: Result<Vec<String>, String>,
+    },
+    /// A session for `profile` is ready, or why not.
+    Switched {
+        id: RequestId,
+        profile: String,
+        result: Result<profiles::Connected, String>,
+    },
     /// An index build ended: mappings and bytes saved, or why not.
     IndexBuilt {
         id: RequestId,
@@ -105,6 +117,15 @@ pub enum Effect {
         id: RequestId,
         accelerator: crate::model::Accelerator,
         store: PathBuf,
+    },
+    /// Read the profile names of the AWS config files.
+    ListProfiles {
+        id: RequestId,
+    },
+    /// Connect anew with this profile (cancelled with `Cancel(id)`).
+    SwitchProfile {
+        id: RequestId,
+        profile: String,
     },
 }
 
@@ -188,6 +209,8 @@ pub struct State {
     pub lookup: Option<Box<lookup::Lookup>>,
     /// Where mapping indexes live (none: lookups read the service).
     pub index_dir: Option<PathBuf>,
+    /// The `P` profile switcher; it takes every key.
+    pub profiles: Option<profiles::Picker>,
     /// An index build in progress.
     pub indexing: Option<indexing::Indexing>,
     /// Started with --read-only: nothing is changed, every mutation is refused before a call.
@@ -225,6 +248,7 @@ impl State {
             lookup: None,
             index_dir: None,
             indexing: None,
+            profiles: None,
             read_only: false,
             message: None,
             mouse: false,
@@ -529,6 +553,19 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::IndexBuilt { id, result } => {
             indexing::finished(state, id, result);
             Vec::new()
+        }
+        Action::Profiles { id, result } => {
+            state.dirty = true;
+            profiles::listed(state, id, result);
+            Vec::new()
+        }
+        Action::Switched {
+            id,
+            profile,
+            result,
+        } => {
+            state.dirty = true;
+            profiles::switched(state, id, profile, result)
         }
         Action::Exported { path, result } => {
             state.exports = state.exports.saturating_sub(1);

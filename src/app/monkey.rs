@@ -338,6 +338,28 @@ impl Monkey {
                     self.absorb(more);
                 }
                 Effect::Copy(_) => {}
+                Effect::ListProfiles { id } => {
+                    let names = vec!["default".into(), "prod".into(), "staging".into()];
+                    let more = update(
+                        &mut self.state,
+                        Action::Profiles {
+                            id,
+                            result: Ok(names),
+                        },
+                    );
+                    self.absorb(more);
+                }
+                Effect::SwitchProfile { id, profile } => {
+                    let more = update(
+                        &mut self.state,
+                        Action::Switched {
+                            id,
+                            profile,
+                            result: Err("not in the monkey".into()),
+                        },
+                    );
+                    self.absorb(more);
+                }
             }
         }
     }

@@ -17,12 +17,19 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
+use super::profiles::Connected;
 use super::{Action, Effect, RequestId, State, update};
 use crate::api::GlobalAccelerator;
+
+/// Connects anew with a profile, for the profile switcher.
+pub type Connector = Arc<
+    dyn Fn(String) -> futures::future::BoxFuture<'static, Result<Connected, String>> + Send + Sync,
+>;
 
 /// Runs effects as tasks against the API and remembers how to abort them.
 pub struct Runtime {
     api: Arc<dyn GlobalAccelerator>,
+    connector: Option<Connector>,
     tx: mpsc::UnboundedSender<Action>,
     tasks: HashMap<RequestId, AbortHandle>,
 }
@@ -31,9 +38,16 @@ impl Runtime {
     pub fn new(api: Arc<dyn GlobalAccelerator>, tx: mpsc::UnboundedSender<Action>) -> Self {
         Self {
             api,
+            connector: None,
             tx,
             tasks: HashMap::new(),
         }
+    }
+
+    /// How the profile switcher connects; without one it says switching is not possible.
+    pub fn with_connector(mut self, connector: Option<Connector>) -> Self {
+        self.connector = connector;
+        self
     }
 
     pub fn apply(&mut self, effects: Vec<Effect>) {
@@ -69,6 +83,30 @@ impl Runtime {
                     let tx = self.tx.clone();
                     let task = tokio::spawn(async move {
                         super::indexing::run(api.as_ref(), id, accelerator, store, tx).await;
+                    });
+                    self.tasks.insert(id, task.abort_handle());
+                }
+                Effect::ListProfiles { id } => {
+                    let tx = self.tx.clone();
+                    let task = tokio::spawn(async move {
+                        let result = crate::profiles::names().await;
+                        let _ = tx.send(Action::Profiles { id, result });
+                    });
+                    self.tasks.insert(id, task.abort_handle());
+                }
+                Effect::SwitchProfile { id, profile } => {
+                    let tx = self.tx.clone();
+                    let connect = self.connector.clone();
+                    let task = tokio::spawn(async move {
+                        let result = match connect {
+                            Some(connect) => connect(profile.clone()).await,
+                            None => Err("switching profiles is not possible here".into()),
+                        };
+                        let _ = tx.send(Action::Switched {
+                            id,
+                            profile,
+                            result,
+                        });
                     });
                     self.tasks.insert(id, task.abort_handle());
                 }
@@ -128,19 +166,27 @@ where
     B::Error: std::error::Error + Send + Sync + 'static,
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
-    run_with(terminal, events, api, state, std::future::pending(), || {
-        Ok(false)
-    })
+    run_with(
+        terminal,
+        events,
+        api,
+        None,
+        state,
+        std::future::pending(),
+        || Ok(false),
+    )
     .await
 }
 
-/// The loop, with what only a real terminal has: a `shutdown` that ends it cleanly (SIGTERM,
-/// SIGHUP), and `suspend`, which hands the terminal back until the shell resumes the
-/// process (Ctrl-Z); it answers whether it suspended.
+/// The loop, with what only a real terminal has: a `connector` for the profile switcher, a
+/// `shutdown` that ends it cleanly (SIGTERM, SIGHUP), and `suspend`, which hands the
+/// terminal back until the shell resumes the process (Ctrl-Z); it answers whether it
+/// suspended.
 pub async fn run_with<B, E>(
     terminal: &mut Terminal<B>,
     mut events: E,
     api: Arc<dyn GlobalAccelerator>,
+    connector: Option<Connector>,
     mut state: State,
     shutdown: impl std::future::Future<Output = ()>,
     mut suspend: impl FnMut() -> io::Result<bool>,
@@ -152,7 +198,7 @@ where
 {
     tokio::pin!(shutdown);
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut runtime = Runtime::new(api, tx);
+    let mut runtime = Runtime::new(api, tx).with_connector(connector);
     let effects = state.start();
     runtime.apply(effects);
     loop {
@@ -216,8 +262,19 @@ where
 }
 
 fn handle(state: &mut State, runtime: &mut Runtime, action: Action) {
-    if let Action::Reply { id, .. } | Action::IndexBuilt { id, .. } = &action {
+    if let Action::Reply { id, .. } | Action::IndexBuilt { id, .. } | Action::Profiles { id, .. } =
+        &action
+    {
         runtime.finished(*id);
+    }
+    if let Action::Switched { id, result, .. } = &action {
+        runtime.finished(*id);
+        // Only a switch the state still waits for replaces the client.
+        if let (Ok(connected), Some(picker)) = (result, &state.profiles)
+            && picker.id == *id
+        {
+            runtime.api = Arc::clone(&connected.api);
+        }
     }
     state.now = std::time::Instant::now();
     let effects = update(state, action);
@@ -233,7 +290,11 @@ async fn sleep_or_never(tick: Option<std::time::Duration>) {
 
 /// Takes over the real terminal, runs the loop, and gives the terminal back however the loop
 /// ends. A panic restores the terminal before its message is printed.
-pub async fn run_terminal(api: Arc<dyn GlobalAccelerator>, state: State) -> io::Result<()> {
+pub async fn run_terminal(
+    api: Arc<dyn GlobalAccelerator>,
+    connector: Option<Connector>,
+    state: State,
+) -> io::Result<()> {
     let mouse = state.mouse;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -261,6 +322,7 @@ pub async fn run_terminal(api: Arc<dyn GlobalAccelerator>, state: State) -> io::
             &mut terminal,
             EventStream::new(),
             api,
+            connector,
             state,
             terminated(),
             || suspend(mouse),

@@ -662,3 +662,6 @@ fn m_on_a_subnet_of_a_group_opens_the_browser_on_that_subnet() {
 
 #[path = "mouse_tests.rs"]
 mod mouse_clicks;
+
+#[path = "profiles_tests.rs"]
+mod profile_switch;

@@ -8,6 +8,7 @@ mod form;
 mod help;
 mod list;
 mod lookup;
+mod profiles;
 pub mod theme;
 
 use std::time::Duration;
@@ -73,6 +74,9 @@ pub fn render(state: &State, frame: &mut Frame) {
     }
     if let Some(l) = &state.lookup {
         lookup::render(frame, area, l);
+    }
+    if let Some(p) = &state.profiles {
+        profiles::render(frame, area, p, &state.context.profile);
     }
     if let Some(Modal::Help { scroll }) = state.modal {
         help::render(state, frame, area, scroll);

@@ -1,0 +1,69 @@
+//! The `P` profile switcher: the profiles of the user's AWS config, the current one marked.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::theme::theme;
+use crate::app::profiles::Picker;
+use crate::text::sanitize;
+
+pub fn render(frame: &mut Frame, area: Rect, picker: &Picker, current: &str) {
+    let t = theme();
+    let mut lines = Vec::new();
+    match &picker.names {
+        None => lines.push(Line::styled("reading the AWS config files…", t.muted)),
+        Some(Err(e)) => lines.push(Line::styled(format!("✗ {}", sanitize(e)), t.error)),
+        Some(Ok(names)) => {
+            for (i, name) in names.iter().enumerate() {
+                let selected = i == picker.selected;
+                let marker = if selected { "▶ " } else { "  " };
+                let mut spans = vec![Span::raw(marker), Span::raw(sanitize(name).into_owned())];
+                if name == current {
+                    spans.push(Span::styled("  (current)", t.muted));
+                }
+                let line = Line::from(spans);
+                lines.push(if selected {
+                    line.style(t.selected)
+                } else {
+                    line
+                });
+            }
+        }
+    }
+    lines.push(Line::raw(""));
+    if let Some(profile) = &picker.switching {
+        lines.push(Line::styled(
+            format!("connecting with profile {}…", sanitize(profile)),
+            t.spinner,
+        ));
+    }
+    if let Some(e) = &picker.error {
+        lines.push(Line::styled(format!("✗ {}", sanitize(e)), t.error));
+    }
+    let height = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let [popup] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(64.min(area.width))])
+        .flex(Flex::Center)
+        .areas(popup);
+    // Keep the selected profile in view in a long list.
+    let visible = usize::from(height.saturating_sub(2));
+    let scroll = picker.selected.saturating_sub(visible.saturating_sub(3));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.key)
+        .title(Span::styled(" AWS profiles ", t.title));
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((u16::try_from(scroll).unwrap_or(0), 0)),
+        popup,
+    );
+}
