@@ -3,11 +3,13 @@
 
 mod convert;
 mod error;
+mod options;
 mod retry;
 mod sdk;
 
 pub use error::ApiError;
-pub use sdk::{ClientOptions, SdkClient, client_trusting, is_loopback};
+pub use options::{CONTROL_PLANE_REGION, ClientOptions, client_trusting, is_loopback};
+pub use sdk::SdkClient;
 
 use async_trait::async_trait;
 

@@ -2,10 +2,10 @@
 //! on screen, whether ten or a million are loaded.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, Borders, Cell, Clear, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
+    Block, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
 };
 
 use super::list::{
@@ -231,13 +231,7 @@ fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) {
 
 fn render_prompt(frame: &mut Frame, area: Rect, b: &Browser, prompt: &Prompt) {
     let t = theme();
-    let [popup] = Layout::vertical([Constraint::Length(6)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(70.min(area.width))])
-        .flex(Flex::Center)
-        .areas(popup);
-    frame.render_widget(Clear, popup);
+    let popup = super::popup(frame, area, 70, 6);
     let (name, label, input, error, extra) = match prompt {
         Prompt::Jump { input, error } => (
             " Find an accelerator port ",

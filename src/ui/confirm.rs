@@ -2,9 +2,9 @@
 //! and the answer once sent.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::theme::theme;
 use crate::app::actions::{Confirm, Mutation};
@@ -66,17 +66,11 @@ pub fn render(frame: &mut Frame, area: Rect, confirm: &Confirm) {
     }
     let width = 76.min(area.width);
     let height = 12.min(area.height);
-    let [popup] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(popup);
+    let popup = super::popup(frame, area, width, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.stale)
         .title(Span::styled(" Confirm the change ", t.title));
-    frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

@@ -2,10 +2,10 @@
 //! focused one when there are many), the Create button, progress and errors in place.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::theme::theme;
 use crate::app::dialogs::CreateDialog;
@@ -229,12 +229,7 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &CreateDialog) {
     let height = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
-    let [popup] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(popup);
+    let popup = super::popup(frame, area, width, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.key)
@@ -243,7 +238,6 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &CreateDialog) {
             t.title,
         ));
     let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
     if let Some((line, column)) = cursor
         && !dialog.form.confirm_discard

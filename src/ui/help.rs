@@ -1,9 +1,9 @@
 //! The `?` overlay: every key, from the effective keymap the hint bar uses too.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::theme::theme;
 use crate::app::State;
@@ -24,12 +24,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
         }
     }
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let [popup] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(72.min(area.width))])
-        .flex(Flex::Center)
-        .areas(popup);
+    let popup = super::popup(frame, area, 72, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.key)
@@ -41,7 +36,6 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
     } else {
         block
     };
-    frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

@@ -1,9 +1,9 @@
 //! The `w` lookup: an address field, then the answer (or the subnets holding an IP).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::list::input_spans;
 use super::theme::theme;
@@ -22,18 +22,12 @@ pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup) {
     let t = theme();
     let width = 96.min(area.width);
     let height = 18.min(area.height);
-    let [popup] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(popup);
+    let popup = super::popup(frame, area, width, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.key)
         .title(Span::styled(" Who is behind it? ", t.title));
     let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
     let [input_line, hint, body] = Layout::vertical([
         Constraint::Length(1),

@@ -99,6 +99,19 @@ fn too_small(frame: &mut Frame, area: Rect) {
     );
 }
 
+/// A box of `width`×`height` cells in the middle of `area`, cut to fit it, cleared.
+pub(crate) fn popup(frame: &mut Frame, area: Rect, width: u16, height: u16) -> Rect {
+    use ratatui::layout::Flex;
+    let [popup] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(popup);
+    frame.render_widget(ratatui::widgets::Clear, popup);
+    popup
+}
+
 fn render_header(state: &State, frame: &mut Frame, area: Rect) {
     let t = theme();
     let context = &state.context;

@@ -1,9 +1,9 @@
 //! The `P` profile switcher: the profiles of the user's AWS config, the current one marked.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::theme::theme;
 use crate::app::profiles::Picker;
@@ -45,12 +45,7 @@ pub fn render(frame: &mut Frame, area: Rect, picker: &Picker, current: &str) {
     let height = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
-    let [popup] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(64.min(area.width))])
-        .flex(Flex::Center)
-        .areas(popup);
+    let popup = super::popup(frame, area, 64, height);
     // Keep the selected profile in view in a long list.
     let visible = usize::from(height.saturating_sub(2));
     let scroll = picker.selected.saturating_sub(visible.saturating_sub(3));
@@ -58,7 +53,6 @@ pub fn render(frame: &mut Frame, area: Rect, picker: &Picker, current: &str) {
         .borders(Borders::ALL)
         .border_style(t.key)
         .title(Span::styled(" AWS profiles ", t.title));
-    frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
