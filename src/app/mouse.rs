@@ -36,9 +36,10 @@ pub fn handle(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
             let Some(line) = mouse.row.checked_sub(first) else {
                 return Vec::new();
             };
-            let last_row = state.size.1.saturating_sub(3);
+            // The frame's bottom border, the status bar and the hints are below the rows.
+            let below_rows = state.size.1.saturating_sub(3);
             let target = offset + usize::from(line);
-            if mouse.row > last_row || target >= len {
+            if mouse.row >= below_rows || target >= len {
                 return Vec::new();
             }
             let current = match state.top() {

@@ -65,6 +65,18 @@ fn a_click_selects_the_row_under_it_and_the_wheel_scrolls() {
 }
 
 #[test]
+fn a_click_on_the_frame_below_the_rows_selects_nothing() {
+    let mut s = loaded(40);
+    s.mouse = true;
+    // 30 rows: rows on lines 4 to 26, the frame's bottom border on 27.
+    click(&mut s, 10, 26);
+    assert_eq!(accelerator_pane(&s).selected_index(), 22);
+    click(&mut s, 10, 27);
+    assert_eq!(accelerator_pane(&s).selected_index(), 22);
+    assert_eq!(accelerator_pane(&s).offset(), 0, "nothing scrolled");
+}
+
+#[test]
 fn a_click_on_the_path_goes_back_to_that_step() {
     let mut s = loaded(5);
     s.mouse = true;
