@@ -129,7 +129,7 @@ async fn run_app(cli: &Cli, keymap: portolan::app::KeyMap, config_problems: &[St
 }
 
 /// How the profile switcher (`P`) connects: the same options, another profile, never the
-/// demo account.
+/// demo account; a profile that cannot read is refused, so the current session stays.
 fn connector(cli: &Cli) -> portolan::app::Connector {
     let base = cli.clone();
     std::sync::Arc::new(move |profile: String| {
@@ -137,13 +137,18 @@ fn connector(cli: &Cli) -> portolan::app::Connector {
         cli.demo = false;
         cli.profile = Some(profile);
         Box::pin(async move {
-            session::connect(&cli)
+            let session = session::connect(&cli).await.map_err(|e| e.to_string())?;
+            // Credentials load lazily: one small read proves the profile works before the
+            // current session is given up.
+            session
+                .api
+                .list_accelerators(1, None)
                 .await
-                .map(|s| portolan::app::profiles::Connected {
-                    api: s.api,
-                    endpoint: s.endpoint,
-                })
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.to_string())?;
+            Ok(portolan::app::profiles::Connected {
+                api: session.api,
+                endpoint: session.endpoint,
+            })
         })
     })
 }

@@ -227,16 +227,7 @@ fn an_expired_sso_session_says_which_command_to_run() {
         "config",
         "[profile sre]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = NetOps\nregion = us-east-1\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n",
     );
-    // The token cache file `aws sso login` writes, named by the SHA-1 of the session name,
-    // with a token that expired yesterday.
-    let cache = home.path().join(".aws/sso/cache");
-    std::fs::create_dir_all(&cache).unwrap();
-    let name = sha1_smol::Sha1::from("corp").digest().to_string();
-    std::fs::write(
-        cache.join(format!("{name}.json")),
-        r#"{"startUrl":"https://corp.awsapps.com/start","region":"us-east-1","accessToken":"expired","expiresAt":"2020-01-01T00:00:00Z"}"#,
-    )
-    .unwrap();
+    expired_sso_token(home.path());
     let out = run(
         home.path(),
         &["accelerators"],
@@ -306,10 +297,11 @@ fn p_switches_to_another_profile_and_reloads_everything() {
         home.path(),
         "config",
         &format!(
-            "[profile games]\nendpoint_url = {}\n\n[profile lab]\nendpoint_url = {}\n",
+            "[profile expired]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = NetOps\nregion = us-east-1\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n\n[profile games]\nendpoint_url = {}\n\n[profile lab]\nendpoint_url = {}\n",
             small.url, crowded.url
         ),
     );
+    expired_sso_token(home.path());
     let home_dir = home.path().display().to_string();
     let mut s = common::pty::Session::start_with_env(
         env!("CARGO_BIN_EXE_portolan"),
@@ -330,6 +322,13 @@ fn p_switches_to_another_profile_and_reloads_everything() {
         picker.contains("games  (current)") && picker.contains("lab"),
         "{picker}"
     );
+    // A profile that cannot read is refused and the current session stays.
+    s.send("k");
+    s.send("\r");
+    let refused = s.wait_for("the SSO session of profile expired has expired");
+    assert!(refused.contains("profile games"), "{refused}");
+    assert!(refused.contains("voip-eu"), "{refused}");
+    s.send("j");
     s.send("j");
     s.send("\r");
     let switched = s.wait_for("crowded");
@@ -341,4 +340,17 @@ fn p_switches_to_another_profile_and_reloads_everything() {
     );
     s.send("q");
     assert!(s.exit_status().success());
+}
+
+/// The token cache file `aws sso login` writes for the session `corp`, named by the SHA-1 of
+/// the session name, holding a token that expired long ago.
+fn expired_sso_token(home: &Path) {
+    let cache = home.join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let name = sha1_smol::Sha1::from("corp").digest().to_string();
+    std::fs::write(
+        cache.join(format!("{name}.json")),
+        r#"{"startUrl":"https://corp.awsapps.com/start","region":"us-east-1","accessToken":"expired","expiresAt":"2020-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
 }

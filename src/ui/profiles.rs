@@ -42,10 +42,12 @@ pub fn render(frame: &mut Frame, area: Rect, picker: &Picker, current: &str) {
     if let Some(e) = &picker.error {
         lines.push(Line::styled(format!("✗ {}", sanitize(e)), t.error));
     }
-    let height = u16::try_from(lines.len() + 2)
-        .unwrap_or(u16::MAX)
-        .min(area.height);
-    let popup = super::popup(frame, area, 64, height);
+    // Long messages wrap: count the rows they take at this width.
+    let width = 96.min(area.width.saturating_sub(4)).max(20);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
+    let popup = super::popup(frame, area, width, height);
     // Keep the selected profile in view in a long list.
     let visible = usize::from(height.saturating_sub(2));
     let scroll = picker.selected.saturating_sub(visible.saturating_sub(3));
