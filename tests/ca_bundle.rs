@@ -3,11 +3,13 @@
 //! with it the real binary lists accelerators through the proxy; an unreadable bundle gets one
 //! clear sentence, not a panic.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::Arc;
 
+use common::emulator::Emulator;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
@@ -90,17 +92,8 @@ fn portolan(home: &Path, endpoint: &str, bundle: Option<&Path>) -> Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ca_bundle_is_trusted_and_a_bad_one_is_explained() {
-    let mut emulator = Command::new(env!("CARGO_BIN_EXE_portolan"))
-        .args(["emulator", "--topology", "tests/fixtures/small.toml"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(emulator.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let upstream = first.trim().trim_start_matches("http://").to_string();
+    let emulator = Emulator::start("tests/fixtures/small.toml");
+    let upstream = emulator.url.trim_start_matches("http://").to_string();
     let (ca_pem, cert, key) = certificates();
     let endpoint = tls_proxy(upstream, cert, key).await;
 
@@ -131,8 +124,7 @@ async fn a_ca_bundle_is_trusted_and_a_bad_one_is_explained() {
     })
     .await
     .unwrap();
-    let _ = emulator.kill();
-    let _ = emulator.wait();
+    drop(emulator);
 
     let err = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(trusted.status.success(), "{}", err(&trusted));

@@ -1,8 +1,11 @@
 //! The real `portolan` binary, run as a user runs it: headless commands on the demo account and
 //! the standalone emulator.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod common;
+
+use std::process::Command;
+
+use common::emulator::Emulator;
 
 fn portolan(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_portolan"))
@@ -133,28 +136,12 @@ fn bad_input_is_refused_before_any_call_with_a_clear_message() {
 
 #[test]
 fn standalone_emulator_prints_its_url_first() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portolan"))
-        .args([
-            "emulator",
-            "--listen",
-            "127.0.0.1:0",
-            "--topology",
-            "tests/fixtures/small.toml",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first.trim().to_string();
+    let emulator = Emulator::start("tests/fixtures/small.toml");
+    let url = emulator.url.clone();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
 
     let out = portolan(&["--endpoint-url", &url, "accelerators", "--output", "json"]);
-    child.kill().unwrap();
-    let _ = child.wait();
+    drop(emulator);
     assert!(
         out.status.success(),
         "{}",

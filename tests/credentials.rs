@@ -5,46 +5,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 
+use common::emulator::Emulator;
 use common::stand_in::StandIn;
-
-struct Emulator {
-    child: Child,
-    url: String,
-}
-
-impl Emulator {
-    fn start() -> Self {
-        Self::with_topology("tests/fixtures/small.toml")
-    }
-
-    fn with_topology(topology: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_portolan"))
-            .args(["emulator", "--topology", topology])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        Emulator {
-            child,
-            url: first.trim().to_string(),
-        }
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// `portolan ARGS` in a home of its own: the AWS files are the ones written there, and no
 /// variable of the machine's own reaches it.
@@ -87,7 +52,7 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn a_profile_with_endpoint_url_reaches_the_emulator_with_no_flags() {
-    let emulator = Emulator::start();
+    let emulator = Emulator::start("tests/fixtures/small.toml");
     let home = tempfile::tempdir().unwrap();
     // Credentials in the shared file, as `aws configure` writes them.
     aws_file(
@@ -123,7 +88,7 @@ fn a_profile_with_endpoint_url_reaches_the_emulator_with_no_flags() {
 
 #[test]
 fn the_endpoint_variables_are_honoured_as_the_aws_cli_does() {
-    let emulator = Emulator::start();
+    let emulator = Emulator::start("tests/fixtures/small.toml");
     let home = tempfile::tempdir().unwrap();
     let creds = [
         ("AWS_ACCESS_KEY_ID", "AKIDENV"),
@@ -145,7 +110,7 @@ fn the_endpoint_variables_are_honoured_as_the_aws_cli_does() {
 
 #[test]
 fn credentials_from_instance_metadata() {
-    let emulator = Emulator::start();
+    let emulator = Emulator::start("tests/fixtures/small.toml");
     let imds = StandIn::start(|r| {
         match (r.method.as_str(), r.path.as_str()) {
         ("PUT", "/latest/api/token") => (200, "text/plain", "token-1".into()),
@@ -180,7 +145,7 @@ fn credentials_from_instance_metadata() {
 
 #[test]
 fn a_role_is_assumed_through_sts() {
-    let emulator = Emulator::start();
+    let emulator = Emulator::start("tests/fixtures/small.toml");
     let sts = StandIn::start(|r| {
         if r.body.contains("Action=AssumeRole") {
             (
@@ -258,7 +223,7 @@ fn no_credentials_at_all_says_what_to_do() {
 
 #[test]
 fn a_new_user_with_only_aws_profile_set_reaches_the_accelerators_pane() {
-    let emulator = Emulator::start();
+    let emulator = Emulator::start("tests/fixtures/small.toml");
     let home = tempfile::tempdir().unwrap();
     aws_file(
         home.path(),
@@ -290,8 +255,8 @@ fn a_new_user_with_only_aws_profile_set_reaches_the_accelerators_pane() {
 
 #[test]
 fn p_switches_to_another_profile_and_reloads_everything() {
-    let small = Emulator::start();
-    let crowded = Emulator::with_topology("tests/fixtures/full-listener.toml");
+    let small = Emulator::start("tests/fixtures/small.toml");
+    let crowded = Emulator::start("tests/fixtures/full-listener.toml");
     let home = tempfile::tempdir().unwrap();
     aws_file(
         home.path(),

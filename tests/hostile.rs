@@ -6,9 +6,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
+use common::emulator::Emulator;
 use common::pty::Session;
 
 const TOPOLOGY: &str = r#"
@@ -52,39 +52,12 @@ const FORBIDDEN: &[(&str, &[u8])] = &[
     ("zero-width space", "\u{200b}".as_bytes()),
 ];
 
-struct Emulator {
-    child: Child,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn emulator() -> Emulator {
+/// The emulator serving the hostile topology, and the folder its file is in.
+fn emulator() -> (Emulator, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hostile.toml");
     std::fs::write(&path, TOPOLOGY).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portolan"))
-        .args(["emulator", "--topology"])
-        .arg(&path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    Emulator {
-        child,
-        url: line.trim().to_string(),
-        _dir: dir,
-    }
+    (Emulator::start(&path), dir)
 }
 
 fn assert_clean(bytes: &[u8], context: &str) {
@@ -98,7 +71,7 @@ fn assert_clean(bytes: &[u8], context: &str) {
 
 #[test]
 fn hostile_names_are_shown_not_obeyed_in_the_terminal() {
-    let emulator = emulator();
+    let (emulator, _dir) = emulator();
     let mut s = Session::start(&["--endpoint-url", &emulator.url], 100, 30);
     let screen = s.wait_for("Accelerators ─ all 3");
     assert!(
@@ -136,7 +109,7 @@ fn hostile_names_are_shown_not_obeyed_in_the_terminal() {
 
 #[test]
 fn the_headless_table_escapes_them_too() {
-    let emulator = emulator();
+    let (emulator, _dir) = emulator();
     let out = Command::new(env!("CARGO_BIN_EXE_portolan"))
         .args([
             "--endpoint-url",

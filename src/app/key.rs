@@ -35,29 +35,25 @@ impl Key {
     /// `PageDown`, `Up`, `Down`, `Left`, `Right`, `Space`, `F1`-`F12`), optionally after
     /// `Ctrl-` or `Alt-`.
     pub fn parse(text: &str) -> Result<Key, String> {
+        const PREFIXES: [(&str, KeyModifiers); 6] = [
+            ("ctrl-", KeyModifiers::CONTROL),
+            ("ctrl+", KeyModifiers::CONTROL),
+            ("c-", KeyModifiers::CONTROL),
+            ("alt-", KeyModifiers::ALT),
+            ("alt+", KeyModifiers::ALT),
+            ("m-", KeyModifiers::ALT),
+        ];
         let mut rest = text;
         let mut modifiers = KeyModifiers::NONE;
-        loop {
-            let lower = rest.to_ascii_lowercase();
-            if let Some(tail) = ["ctrl-", "ctrl+", "c-"].iter().find_map(|p| {
-                lower
-                    .starts_with(p)
-                    .then(|| &rest[p.len()..])
-                    .filter(|t| !t.is_empty())
-            }) {
-                modifiers |= KeyModifiers::CONTROL;
-                rest = tail;
-            } else if let Some(tail) = ["alt-", "alt+", "m-"].iter().find_map(|p| {
-                lower
-                    .starts_with(p)
-                    .then(|| &rest[p.len()..])
-                    .filter(|t| !t.is_empty())
-            }) {
-                modifiers |= KeyModifiers::ALT;
-                rest = tail;
-            } else {
-                break;
-            }
+        // Modifier prefixes, in any order, each followed by more text ("c-" alone is no key).
+        while let Some((prefix, modifier)) = PREFIXES.iter().find(|(p, _)| {
+            rest.len() > p.len()
+                && rest
+                    .get(..p.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(p))
+        }) {
+            modifiers |= *modifier;
+            rest = &rest[prefix.len()..];
         }
         let mut chars = rest.chars();
         let code = match (chars.next(), chars.next()) {

@@ -1,2 +1,3 @@
+pub mod emulator;
 pub mod pty;
 pub mod stand_in;
