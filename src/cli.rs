@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 
 use crate::emulator::FaultSpec;
+pub use crate::format::OutputFormat;
 
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -77,7 +78,7 @@ pub struct Cli {
     ///
     /// e.g. `--theme light`.
     #[arg(long, value_enum, value_name = "THEME")]
-    pub theme: Option<crate::app::ThemeName>,
+    pub theme: Option<crate::model::ThemeName>,
     /// No colour (the NO_COLOR environment variable does the same).
     ///
     /// e.g. `--no-color`, or `NO_COLOR=1 portolan`.
@@ -98,15 +99,6 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Table,
-    /// The AWS CLI's document for the same list, pages merged.
-    Json,
-    /// One item per line.
-    Ndjson,
-    Csv,
-}
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {

@@ -9,7 +9,7 @@ use etcetera::BaseStrategy;
 use toml::de::{DeTable, DeValue};
 
 use crate::app::KeyMap;
-use crate::app::ThemeName;
+use crate::model::ThemeName;
 use crate::app::keymap::Override;
 
 /// What `portolan config default` prints: every key, commented out at its default.

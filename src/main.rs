@@ -97,7 +97,7 @@ async fn run_app(cli: &Cli, keymap: portolan::app::KeyMap, config_problems: &[St
     state.read_only = cli.read_only;
     let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     state.theme = if no_color {
-        portolan::app::ThemeName::NoColor
+        portolan::model::ThemeName::NoColor
     } else {
         cli.theme.unwrap_or_default()
     };

@@ -424,7 +424,7 @@ fn browser_empty_answer_says_why() {
 fn no_colour_theme_uses_no_colour_and_still_marks_every_state() {
     use ratatui::style::{Color, Modifier};
     let mut h = Harness::new();
-    h.state.theme = portolan::app::ThemeName::NoColor;
+    h.state.theme = portolan::model::ThemeName::NoColor;
     h.open_browser("10.0.3.17");
     h.key(KeyCode::Enter);
     h.answer(Reply::DestinationMappings(Page {

@@ -11,7 +11,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::browser::{Browser, ExportScope, FormField, Prompt, Source};
 use super::keymap::Command;
 use super::{Effect, ExportJob, ExportRows, Screen, State};
-use crate::cli::OutputFormat;
+use crate::format::OutputFormat;
 use crate::model::{Accelerator, EndpointGroup};
 
 /// Accelerator names the accelerators pane knows, by ARN.

@@ -412,7 +412,7 @@ fn filter_copy_and_export() {
         panic!("{effects:?}")
     };
     assert_eq!(job.path, std::path::PathBuf::from("out.json"));
-    assert_eq!(job.format, crate::cli::OutputFormat::Json);
+    assert_eq!(job.format, crate::format::OutputFormat::Json);
     assert!(matches!(
         job.rows,
         ExportRows::All(Source::Accelerator { .. })

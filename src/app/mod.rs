@@ -41,7 +41,8 @@ pub use screens::{
 };
 
 use crate::api::ApiError;
-use crate::cli::OutputFormat;
+pub use crate::model::ThemeName;
+use crate::format::OutputFormat;
 use list::ListPane;
 
 /// Rows of chrome around a list: header, breadcrumbs, the list's frame and column header,
@@ -171,15 +172,6 @@ pub struct Context {
     pub endpoint: Option<String>,
     /// Taken from the first ARN loaded; no extra call.
     pub account: Option<String>,
-}
-
-/// Which colours to draw with; `NoColor` when `NO_COLOR` is set or `--no-color` is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum ThemeName {
-    #[default]
-    Dark,
-    Light,
-    NoColor,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

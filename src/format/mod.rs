@@ -6,3 +6,14 @@ mod records;
 
 pub use output::Output;
 pub use records::{AcceleratorPortMapping, Record};
+
+/// How a headless command writes its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    /// The AWS CLI's document for the same list, pages merged.
+    Json,
+    /// One item per line.
+    Ndjson,
+    Csv,
+}

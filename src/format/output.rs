@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::ser::PrettyFormatter;
 
 use super::records::Record;
-use crate::cli::OutputFormat;
+use crate::format::OutputFormat;
 use crate::text::sanitize;
 
 /// Widest a table column grows; longer values are cut with an ellipsis.

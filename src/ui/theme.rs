@@ -94,11 +94,11 @@ impl Theme {
         changed: Style::new().add_modifier(B.union(Modifier::ITALIC)),
     };
 
-    pub fn named(name: crate::app::ThemeName) -> &'static Theme {
+    pub fn named(name: crate::model::ThemeName) -> &'static Theme {
         match name {
-            crate::app::ThemeName::Dark => &Theme::DARK,
-            crate::app::ThemeName::Light => &Theme::LIGHT,
-            crate::app::ThemeName::NoColor => &Theme::NO_COLOR,
+            crate::model::ThemeName::Dark => &Theme::DARK,
+            crate::model::ThemeName::Light => &Theme::LIGHT,
+            crate::model::ThemeName::NoColor => &Theme::NO_COLOR,
         }
     }
 }
@@ -109,7 +109,7 @@ thread_local! {
     static CURRENT: std::cell::Cell<&'static Theme> = const { std::cell::Cell::new(&Theme::DARK) };
 }
 
-pub(super) fn use_theme(name: crate::app::ThemeName) {
+pub(super) fn use_theme(name: crate::model::ThemeName) {
     CURRENT.with(|c| c.set(Theme::named(name)));
 }
 
