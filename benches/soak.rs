@@ -67,7 +67,7 @@ async fn load(url: &str) {
 async fn settle(state: &mut State, api: &dyn GlobalAccelerator, mut effects: Vec<Effect>) {
     while let Some(effect) = effects.pop() {
         if let Effect::Call { id, call } = effect {
-            let result = call.run(api).await;
+            let result = portolan::tui::run_call(call, api).await;
             effects.extend(update(state, Action::Reply { id, result }));
         }
     }

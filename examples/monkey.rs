@@ -3,6 +3,9 @@
 
 use std::time::Instant;
 
+#[path = "../tests/monkey_engine/mod.rs"]
+mod monkey_engine;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let events: u64 = args
@@ -11,7 +14,7 @@ fn main() {
         .unwrap_or(1_000_000);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
     let started = Instant::now();
-    let mut monkey = portolan::app::monkey::Monkey::new(seed);
+    let mut monkey = monkey_engine::Monkey::new(seed);
     // Where the events landed: every screen and modal should show up.
     let mut seen = std::collections::BTreeMap::<String, u64>::new();
     let mut result = Ok(monkey.stats);

@@ -99,7 +99,6 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// List custom routing accelerators.

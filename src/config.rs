@@ -9,8 +9,8 @@ use etcetera::BaseStrategy;
 use toml::de::{DeTable, DeValue};
 
 use crate::app::KeyMap;
-use crate::model::ThemeName;
 use crate::app::keymap::Override;
+use crate::model::ThemeName;
 
 /// What `portolan config default` prints: every key, commented out at its default.
 pub const DEFAULT: &str = r#"# portolan configuration. Every key is optional; command-line options win.

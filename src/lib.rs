@@ -14,4 +14,5 @@ pub mod model;
 pub mod profiles;
 pub mod session;
 pub mod text;
+pub mod tui;
 pub mod ui;

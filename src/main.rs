@@ -119,7 +119,7 @@ async fn run_app(cli: &Cli, keymap: portolan::app::KeyMap, config_problems: &[St
     if let Some(size) = cli.page_size {
         state.page_size = size;
     }
-    match portolan::app::run_terminal(session.api, Some(connector(cli)), state).await {
+    match portolan::tui::run_terminal(session.api, Some(connector(cli)), state).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("portolan: the terminal failed: {e}");
@@ -130,7 +130,7 @@ async fn run_app(cli: &Cli, keymap: portolan::app::KeyMap, config_problems: &[St
 
 /// How the profile switcher (`P`) connects: the same options, another profile, never the
 /// demo account; a profile that cannot read is refused, so the current session stays.
-fn connector(cli: &Cli) -> portolan::app::Connector {
+fn connector(cli: &Cli) -> portolan::tui::Connector {
     let base = cli.clone();
     std::sync::Arc::new(move |profile: String| {
         let mut cli = base.clone();

@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use futures::channel::mpsc;
 use portolan::api::{ClientOptions, GlobalAccelerator, SdkClient};
-use portolan::app::{Action, Context, Reply, Screen, State, run, update};
+use portolan::app::{Action, Context, Reply, Screen, State, update};
 use portolan::emulator::{Emulator, EmulatorOptions, Faults, LocalEmulator, Topology};
+use portolan::tui::run;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

@@ -51,7 +51,7 @@ impl Env {
     async fn run(&mut self, mut effects: Vec<Effect>) {
         while let Some(effect) = effects.pop() {
             if let Effect::Call { id, call } = effect {
-                let result = call.run(&self.api).await;
+                let result = portolan::tui::run_call(call, &self.api).await;
                 effects.extend(update(&mut self.state, Action::Reply { id, result }));
             }
         }

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::call::{Call, Reply, RequestId};
-use super::dialog_keys::READ_ONLY;
 use super::rows::{accelerator_arn_of, short_id};
 use super::{Effect, Screen, State};
 use crate::api::ApiError;
@@ -132,20 +131,10 @@ pub struct Follow {
 
 const FOLLOW_EVERY: Duration = Duration::from_secs(2);
 
-/// Refuses in read-only mode; true when the change may go ahead.
-pub fn allowed(state: &mut State) -> bool {
-    if state.read_only {
-        tracing::info!("mutation refused: read-only");
-        state.error(READ_ONLY);
-        return false;
-    }
-    true
-}
-
 fn open(state: &mut State, options: Vec<Mutation>) -> Vec<Effect> {
     if options.is_empty() {
         state.dirty = false;
-    } else if allowed(state) {
+    } else if state.may_change() {
         state.confirm = Some(Confirm::new(options));
     }
     Vec::new()
@@ -243,7 +232,7 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     match key.code {
         KeyCode::Char('y' | 'Y') => {
-            if !allowed(state) {
+            if !state.may_change() {
                 state.confirm = None;
                 return Vec::new();
             }

@@ -9,8 +9,6 @@ use super::rows::short_id;
 use super::{Effect, Screen, State};
 use crate::api::ApiError;
 
-pub const READ_ONLY: &str = "read-only (--read-only, or read_only in the config file): portolan creates and changes nothing";
-
 /// `c`: the create dialog for what the screen on top lists.
 pub fn open(state: &mut State) -> Vec<Effect> {
     let dialog = match state.top() {
@@ -38,8 +36,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         state.dirty = false;
         return Vec::new();
     };
-    if state.read_only {
-        state.error(READ_ONLY);
+    if !state.may_change() {
         return Vec::new();
     }
     let listener = match state.top() {
@@ -92,7 +89,7 @@ pub fn open_add_endpoints(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let listener = d.listener.clone();
-    if !super::actions::allowed(state) {
+    if !state.may_change() {
         return Vec::new();
     }
     with_usage(state, CreateDialog::add_endpoints(group), Some(listener))
@@ -135,8 +132,7 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 fn submit(state: &mut State) -> Vec<Effect> {
-    if state.read_only {
-        state.error(READ_ONLY);
+    if !state.may_change() {
         return Vec::new();
     }
     let id = state.request_id();

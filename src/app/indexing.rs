@@ -1,11 +1,7 @@
 //! `I`: build the mapping index of an accelerator from the UI, with progress, and Esc to stop
 //! (nothing is saved then). The build runs as a task that reports the count as pages arrive.
 
-use std::path::PathBuf;
-
-use super::{Action, Effect, Screen, State};
-use crate::api::GlobalAccelerator;
-use crate::index::{IndexStore, build};
+use super::{Effect, Screen, State};
 use crate::model::Accelerator;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,37 +82,4 @@ pub fn finished(state: &mut State, id: super::RequestId, result: Result<(usize, 
         )),
         Err(e) => state.error(format!("indexing {} failed: {e}", i.name)),
     }
-}
-
-/// The task: read every mapping, reporting progress, then save.
-pub async fn run(
-    api: &dyn GlobalAccelerator,
-    id: super::RequestId,
-    accelerator: Accelerator,
-    store: PathBuf,
-    tx: tokio::sync::mpsc::UnboundedSender<Action>,
-) {
-    let bound = match api
-        .list_listeners(&accelerator.arn, crate::api::MAX_RESULTS_RESOURCES, None)
-        .await
-    {
-        Ok(page) => page.items.iter().map(|l| u64::from(l.total_ports())).sum(),
-        Err(_) => 0,
-    };
-    let _ = tx.send(Action::IndexProgress { id, read: 0, bound });
-    let result = build(api, &accelerator, |read| {
-        let _ = tx.send(Action::IndexProgress { id, read, bound });
-        true
-    })
-    .await
-    .map_err(|e| e.to_string())
-    .and_then(|index| {
-        let index = index.ok_or("stopped")?;
-        let bytes = IndexStore::new(&store)
-            .save(&index)
-            .map_err(|e| e.to_string())?;
-        Ok((index.len(), bytes))
-    });
-    tracing::info!(accelerator = %accelerator.arn, ?result, "index built");
-    let _ = tx.send(Action::IndexBuilt { id, result });
 }

@@ -2,9 +2,6 @@
 //! is behind it (and whether traffic is allowed); a destination IP alone finds the subnet
 //! endpoints that hold it. Enter on an answer opens the by-destination browser on it.
 
-use std::net::Ipv4Addr;
-use std::path::PathBuf;
-
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
@@ -209,19 +206,4 @@ pub fn answered(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effec
         Err(e) => lookup.error = Some(e.to_string()),
     }
     Vec::new()
-}
-
-/// Runs a whois for the loop (the index lives in `store`).
-pub async fn run_whois(
-    api: &dyn crate::api::GlobalAccelerator,
-    ip: Ipv4Addr,
-    port: u16,
-    store: Option<PathBuf>,
-) -> Result<Reply, ApiError> {
-    let store = store.map(crate::index::IndexStore::new);
-    match crate::index::whois::whois(api, store.as_ref(), ip, port).await {
-        Ok(answer) => Ok(Reply::Whois(Ok(Box::new(answer)))),
-        Err(crate::index::whois::WhoisError::Api(e)) => Err(e),
-        Err(other) => Ok(Reply::Whois(Err(other.to_string()))),
-    }
 }

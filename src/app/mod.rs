@@ -8,7 +8,6 @@ mod browser_keys;
 mod call;
 mod dialog_keys;
 pub mod dialogs;
-mod export;
 pub mod form;
 mod hints;
 mod indexing;
@@ -19,11 +18,9 @@ pub mod list;
 pub mod live;
 pub mod lookup;
 pub mod mappings;
-pub mod monkey;
 mod mouse;
 pub mod profiles;
 pub mod rows;
-mod runtime;
 mod screens;
 
 use std::path::PathBuf;
@@ -34,15 +31,14 @@ use crossterm::event::{KeyEvent, MouseEvent};
 pub use call::{Call, Reply, RequestId};
 pub use hints::{Hint, hints};
 pub use keymap::KeyMap;
-pub use runtime::{Connector, Runtime, run, run_terminal, run_with};
 pub use screens::{
     AcceleratorInfo, FIELD_NAME_WIDTH, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen,
     Loadable, Screen, fields_height,
 };
 
 use crate::api::ApiError;
-pub use crate::model::ThemeName;
 use crate::format::OutputFormat;
+pub use crate::model::ThemeName;
 use list::ListPane;
 
 /// Rows of chrome around a list: header, breadcrumbs, the list's frame and column header,
@@ -56,6 +52,7 @@ pub const MIN_HEIGHT: u16 = 16;
 /// mappings per second and a first page in about 12 ms; 20000 took 0.3 s for the first page
 /// and was slower overall.
 pub const DEFAULT_PAGE_SIZE: i32 = 1000;
+pub const READ_ONLY: &str = "read-only (--read-only, or read_only in the config file): portolan creates and changes nothing";
 /// Information messages fade after this long; errors stay until dismissed.
 const INFO_TTL: Duration = Duration::from_secs(5);
 
@@ -360,6 +357,16 @@ impl State {
             .into_iter()
             .map(Effect::Cancel)
             .collect()
+    }
+
+    /// Whether a change may be made; says why not when the session is read-only.
+    pub fn may_change(&mut self) -> bool {
+        if self.read_only {
+            tracing::info!("mutation refused: read-only");
+            self.error(READ_ONLY);
+            return false;
+        }
+        true
     }
 
     pub fn info(&mut self, text: impl Into<String>) {

@@ -1,4 +1,7 @@
-//! The event loop: one task owns the state and waits on terminal events, answers from
+//! The event loop and the effect runners: the only interactive code that touches the terminal,
+//! tasks, files, the clipboard and the clients.
+//!
+//! One task owns the state and waits on terminal events, answers from
 //! finished calls, and a timer that runs only while something on screen moves. Calls run as
 //! spawned tasks; an abandoned one is aborted and its late answer, if any, is dropped by id.
 
@@ -17,9 +20,15 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
-use super::profiles::Connected;
-use super::{Action, Effect, RequestId, State, update};
+mod calls;
+mod export;
+mod indexing;
+
+pub use calls::run as run_call;
+
 use crate::api::GlobalAccelerator;
+use crate::app::profiles::Connected;
+use crate::app::{Action, Effect, RequestId, State, update};
 
 /// Connects anew with a profile, for the profile switcher.
 pub type Connector = Arc<
@@ -58,7 +67,7 @@ impl Runtime {
                     let api = Arc::clone(&self.api);
                     let tx = self.tx.clone();
                     let task = tokio::spawn(async move {
-                        let result = call.run(api.as_ref()).await;
+                        let result = calls::run(call, api.as_ref()).await;
                         let _ = tx.send(Action::Reply { id, result });
                     });
                     self.tasks.insert(id, task.abort_handle());
@@ -82,7 +91,7 @@ impl Runtime {
                     let api = Arc::clone(&self.api);
                     let tx = self.tx.clone();
                     let task = tokio::spawn(async move {
-                        super::indexing::run(api.as_ref(), id, accelerator, store, tx).await;
+                        indexing::run(api.as_ref(), id, accelerator, store, tx).await;
                     });
                     self.tasks.insert(id, task.abort_handle());
                 }
@@ -115,7 +124,7 @@ impl Runtime {
                     let tx = self.tx.clone();
                     tokio::spawn(async move {
                         let path = job.path.clone();
-                        let result = super::export::run(job, api.as_ref()).await;
+                        let result = export::run(job, api.as_ref()).await;
                         tracing::info!(path = %path.display(), ?result, "export");
                         let _ = tx.send(Action::Exported { path, result });
                     });
@@ -254,7 +263,7 @@ where
         state
             .screens
             .iter()
-            .flat_map(super::Screen::pending)
+            .flat_map(crate::app::Screen::pending)
             .map(Effect::Cancel)
             .collect(),
     );

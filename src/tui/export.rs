@@ -4,9 +4,9 @@
 use std::fs::File;
 use std::io::{self, BufWriter};
 
-use super::browser::Source;
-use super::{ExportJob, ExportRows};
 use crate::api::{GlobalAccelerator, MAX_RESULTS_MAPPINGS};
+use crate::app::browser::Source;
+use crate::app::{ExportJob, ExportRows};
 use crate::format::{AcceleratorPortMapping, Output, Record};
 
 /// Rows converted and written at a time.

@@ -4,9 +4,9 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::api::ApiError;
-use crate::app::{Call, Reply};
-use crate::model::{
+use portolan::api::ApiError;
+use portolan::app::{Call, Reply};
+use portolan::model::{
     Accelerator, AcceleratorAttributes, AcceleratorStatus, DestinationConfig,
     DestinationPortMapping, EndpointGroup, Listener, Page, PortMapping, PortRange, ProtocolSet,
     SocketAddress, Tag, TrafficState,
@@ -177,7 +177,7 @@ pub fn answer(rng: &mut StdRng, call: &Call) -> Result<Reply, ApiError> {
             added: subnets.clone(),
             allowed: None,
         },
-        Call::ListenerUsage { .. } => Reply::Usage(crate::model::capacity::ListenerUsage {
+        Call::ListenerUsage { .. } => Reply::Usage(portolan::model::capacity::ListenerUsage {
             total: 10_001,
             groups: vec![("eu-west-1".into(), "arn:g".into(), n as u64 * 11)],
         }),

@@ -3,6 +3,9 @@
 //! renderer on a `TestBackend`, with invariants checked after every step. A short run is a
 //! test; `cargo run --release --example monkey -- EVENTS SEED` runs a long one.
 
+// The short test run and the long example use different parts of it.
+#![allow(dead_code)]
+
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -11,9 +14,8 @@ use rand::{Rng, SeedableRng};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::{Action, Call, Context, Effect, RequestId, Screen, State, update};
+use portolan::app::{Action, Call, Context, Effect, RequestId, Screen, State, update};
 
-#[path = "monkey_service.rs"]
 mod service;
 use service::answer;
 
@@ -312,7 +314,7 @@ impl Monkey {
         let (w, h) = self.state.size;
         self.terminal.backend_mut().resize(w, h);
         self.terminal
-            .draw(|f| crate::ui::render(&self.state, f))
+            .draw(|f| portolan::ui::render(&self.state, f))
             .map_err(|e| e.to_string())?;
         if self.state.quit {
             self.stats.restarts += 1;
