@@ -87,7 +87,7 @@ async fn keys_are_handled_while_a_list_call_hangs() {
     // Every key was handled, and the quit came while the listeners call was still out: had
     // the loop waited on the network, the answer would have landed first.
     assert!(state.quit);
-    assert!(state.modal.is_none());
+    assert!(state.overlay.is_none());
     let Screen::Listeners(listeners) = state.top() else {
         panic!("expected the listeners pane, got {:?}", state.top());
     };

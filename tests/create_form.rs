@@ -110,7 +110,7 @@ impl Env {
     }
 
     fn assert_kept(&self, region: &str, from: &str, to: &str) {
-        let d = self.state.dialog.as_ref().expect("the form stays open");
+        let d = self.state.form().expect("the form stays open");
         assert_eq!(d.form.head[0].value(), region);
         assert_eq!(d.form.rows[0][0].value(), from);
         assert_eq!(d.form.rows[0][1].value(), to);
@@ -123,7 +123,7 @@ async fn a_created_group_is_listed_and_selected() {
     let mut env = Env::start().await;
     env.fill("ap-south-1", "6000", "6010").await;
     env.submit().await;
-    assert!(env.state.dialog.is_none(), "{:?}", env.state.dialog);
+    assert!(env.state.form().is_none(), "{:?}", env.state.overlay);
     let Screen::EndpointGroups(s) = env.state.top() else {
         panic!()
     };
@@ -159,7 +159,7 @@ async fn another_client_winning_the_region_is_reported_on_the_region_field() {
         .unwrap();
     env.submit().await;
     env.assert_kept("ap-northeast-1", "6000", "6010");
-    let d = env.state.dialog.as_ref().unwrap();
+    let d = env.state.form().unwrap();
     let error = d.form.head[0].error.as_deref().unwrap();
     assert!(error.to_lowercase().contains("already"), "{error}");
     assert_eq!(env.groups_in("ap-northeast-1").await, 1);
@@ -180,7 +180,7 @@ async fn injected_service_errors_are_shown_in_place_with_nothing_lost() {
         ));
         env.submit().await;
         env.assert_kept("ca-central-1", "6000", "6010");
-        let d = env.state.dialog.as_ref().unwrap();
+        let d = env.state.form().unwrap();
         let shown = match place {
             "rows" => d.rows_error.clone(),
             _ => d.form.error.clone(),
@@ -192,7 +192,7 @@ async fn injected_service_errors_are_shown_in_place_with_nothing_lost() {
     // With the faults gone the same form goes through.
     env.faults.clear();
     env.submit().await;
-    assert!(env.state.dialog.is_none());
+    assert!(env.state.form().is_none());
     assert_eq!(env.groups_in("ca-central-1").await, 1);
 }
 
@@ -202,14 +202,14 @@ async fn a_lost_answer_retried_creates_exactly_one_group() {
     env.fill("sa-east-1", "6000", "6010").await;
     env.fault("CreateCustomRoutingEndpointGroup:apply-then-drop#1");
     env.submit().await;
-    if env.state.dialog.is_some() {
+    if env.state.form().is_some() {
         // The answer was lost after the group was made: retrying with the same token is
         // allowed even though the region now has a group, and succeeds.
         env.assert_kept("sa-east-1", "6000", "6010");
         env.faults.clear();
         env.key(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
     }
-    assert!(env.state.dialog.is_none(), "{:?}", env.state.dialog);
+    assert!(env.state.form().is_none(), "{:?}", env.state.overlay);
     assert!(
         env.state
             .message
@@ -234,7 +234,7 @@ async fn the_same_form_creates_an_accelerator_and_a_listener() {
     env.key(KeyCode::Tab, KeyModifiers::NONE).await;
     env.typed("sre").await;
     env.key(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
-    assert!(env.state.dialog.is_none(), "{:?}", env.state.dialog);
+    assert!(env.state.form().is_none(), "{:?}", env.state.overlay);
     let Screen::Accelerators(pane) = env.state.top() else {
         panic!()
     };
@@ -254,13 +254,13 @@ async fn the_same_form_creates_an_accelerator_and_a_listener() {
     env.key(KeyCode::Tab, KeyModifiers::NONE).await;
     env.typed("40009").await;
     env.key(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
-    let d = env.state.dialog.as_ref().expect("10 ports is too few");
+    let d = env.state.form().expect("10 ports is too few");
     assert!(d.form.rows[0][1].error.is_some());
     env.key(KeyCode::Backspace, KeyModifiers::NONE).await;
     env.key(KeyCode::Backspace, KeyModifiers::NONE).await;
     env.typed("99").await;
     env.key(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
-    assert!(env.state.dialog.is_none(), "{:?}", env.state.dialog);
+    assert!(env.state.form().is_none(), "{:?}", env.state.overlay);
     let listeners = env
         .api
         .list_listeners(&created.arn, 100, None)

@@ -178,7 +178,7 @@ async fn add_a_subnet_denied_then_allowed_and_remove_it() {
         Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
     );
     env.run(effects).await;
-    assert!(env.state.dialog.is_none(), "{:?}", env.state.dialog);
+    assert!(env.state.form().is_none(), "{:?}", env.state.overlay);
     assert!(
         env.subnets()
             .contains(&"subnet-0a0000000000000f1".to_string())
@@ -207,7 +207,7 @@ async fn add_a_subnet_denied_then_allowed_and_remove_it() {
         .await;
     assert!(states.iter().all(|s| *s == TrafficState::Allow));
     env.press(KeyCode::Char('x')).await;
-    let confirm = env.state.confirm.as_ref().unwrap();
+    let confirm = env.state.confirm().unwrap();
     assert!(
         confirm
             .chosen()
@@ -231,7 +231,7 @@ async fn adding_with_allow_all_makes_two_calls() {
     env.press(KeyCode::Char(' ')).await;
     env.press(KeyCode::Tab).await;
     env.press(KeyCode::Enter).await;
-    assert!(env.state.dialog.is_none(), "{:?}", env.state.dialog);
+    assert!(env.state.form().is_none(), "{:?}", env.state.overlay);
     let states = env
         .traffic_of("subnet-0a0000000000000f1", "10.0.15.5")
         .await;
@@ -250,7 +250,7 @@ async fn delete_an_endpoint_group() {
     let listener = s.listener.arn.clone();
     let victim = s.pane.selected().unwrap().arn.clone();
     env.press(KeyCode::Delete).await;
-    let describe = env.state.confirm.as_ref().unwrap().chosen().describe();
+    let describe = env.state.confirm().unwrap().chosen().describe();
     assert!(describe.contains(&victim), "{describe}");
     env.press(KeyCode::Char('y')).await;
     let Screen::EndpointGroups(s) = env.state.top() else {

@@ -49,12 +49,12 @@ fn a_rebound_key_changes_what_it_does_and_what_help_and_hints_show() {
     press(&mut state, 'q');
     assert!(!state.quit, "q no longer quits");
     press(&mut state, '?');
-    assert!(state.modal.is_none(), "? no longer opens the help");
+    assert!(state.overlay.is_none(), "? no longer opens the help");
     update(
         &mut state,
         Action::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)),
     );
-    assert!(state.modal.is_some(), "F1 opens the help");
+    assert!(state.overlay.is_some(), "F1 opens the help");
     let help = screen(&state);
     let quit_line = help.lines().find(|l| l.contains("quit (Ctrl-C")).unwrap();
     assert!(quit_line.contains("  Q  "), "{quit_line}");
@@ -66,7 +66,7 @@ fn a_rebound_key_changes_what_it_does_and_what_help_and_hints_show() {
         &mut state,
         Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
     );
-    assert!(state.modal.is_none());
+    assert!(state.overlay.is_none());
     press(&mut state, 'Q');
     assert!(state.quit, "Q quits");
 }

@@ -69,7 +69,7 @@ fn typed(s: &mut State, text: &str) {
 }
 
 fn snapshot(s: &mut State, name: &str) {
-    if let Some(d) = s.dialog.as_mut() {
+    if let Some(d) = s.form_mut() {
         d.form.token = "00000000-0000-4000-8000-000000000000".into();
     }
     for (w, h) in [(80, 24), (160, 48)] {

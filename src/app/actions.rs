@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::call::{Call, Reply, RequestId};
 use super::rows::{accelerator_arn_of, short_id};
-use super::{Effect, Screen, State};
+use super::{Effect, Overlay, Screen, State};
 use crate::api::ApiError;
 use crate::model::{TrafficChange, TrafficScope};
 
@@ -135,7 +135,7 @@ fn open(state: &mut State, options: Vec<Mutation>) -> Vec<Effect> {
     if options.is_empty() {
         state.dirty = false;
     } else if state.may_change() {
-        state.confirm = Some(Confirm::new(options));
+        state.overlay = Some(Overlay::Confirm(Confirm::new(options)));
     }
     Vec::new()
 }
@@ -222,7 +222,7 @@ pub fn delete_group(state: &mut State) -> Vec<Effect> {
 
 /// Keys while the confirmation is open: it owns them all.
 pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Some(confirm) = state.confirm.as_mut() else {
+    let Some(confirm) = state.confirm_mut() else {
         return Vec::new();
     };
     if confirm.pending.is_some() {
@@ -233,11 +233,11 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match key.code {
         KeyCode::Char('y' | 'Y') => {
             if !state.may_change() {
-                state.confirm = None;
+                state.overlay = None;
                 return Vec::new();
             }
             let id = state.request_id();
-            let Some(confirm) = state.confirm.as_mut() else {
+            let Some(confirm) = state.confirm_mut() else {
                 return Vec::new();
             };
             let mutation = confirm.chosen().clone();
@@ -258,7 +258,7 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => {
-            state.confirm = None;
+            state.overlay = None;
             Vec::new()
         }
         _ => {
@@ -270,7 +270,7 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 /// The answer to a confirmed change: re-read what it touched and follow the accelerator.
 pub fn applied(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect> {
-    let Some(confirm) = state.confirm.as_mut() else {
+    let Some(confirm) = state.confirm_mut() else {
         return Vec::new();
     };
     let mutation = confirm.chosen().clone();
@@ -281,7 +281,7 @@ pub fn applied(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect
         return Vec::new();
     }
     tracing::info!(target: "mutation", what = %mutation.describe(), "applied");
-    state.confirm = None;
+    state.overlay = None;
     let done = match &mutation {
         Mutation::Traffic { allow: true, .. } => "allowed",
         Mutation::Traffic { allow: false, .. } => "denied",

@@ -6,7 +6,7 @@ use super::call::Reply;
 use super::dialogs::CreateDialog;
 use super::form::Outcome;
 use super::rows::short_id;
-use super::{Effect, Screen, State};
+use super::{Effect, Overlay, Screen, State};
 use crate::api::ApiError;
 
 /// `c`: the create dialog for what the screen on top lists.
@@ -64,13 +64,13 @@ fn with_usage(
             },
         });
     }
-    state.dialog = Some(Box::new(dialog));
+    state.overlay = Some(Overlay::Form(Box::new(dialog)));
     effects
 }
 
 /// The listener's usage arrived for the open dialog.
 pub fn usage(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect> {
-    if let Some(d) = state.dialog.as_mut() {
+    if let Some(d) = state.form_mut() {
         d.usage_pending = None;
         if let Ok(Reply::Usage(u)) = result {
             d.usage = Some(u);
@@ -97,7 +97,7 @@ pub fn open_add_endpoints(state: &mut State) -> Vec<Effect> {
 
 /// Ctrl-C: with typed input the dialog asks first.
 pub fn quit(state: &mut State) {
-    match state.dialog.as_mut() {
+    match state.form_mut() {
         Some(d) if d.form.is_dirty() => {
             d.quitting = true;
             d.form.confirm_discard = true;
@@ -107,7 +107,7 @@ pub fn quit(state: &mut State) {
 }
 
 pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Some(dialog) = state.dialog.as_mut() else {
+    let Some(dialog) = state.form_mut() else {
         return Vec::new();
     };
     let confirming = dialog.form.confirm_discard;
@@ -121,7 +121,7 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 dialog.form.error =
                     Some("a create is in flight: wait for its answer before closing".into());
             } else {
-                state.dialog = None;
+                state.overlay = None;
             }
         }
         Outcome::Changed if confirming => dialog.quitting = false,
@@ -136,7 +136,7 @@ fn submit(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     let id = state.request_id();
-    let Some(dialog) = state.dialog.as_mut() else {
+    let Some(dialog) = state.form_mut() else {
         return Vec::new();
     };
     if dialog.form.submitting.is_some() {
@@ -155,7 +155,7 @@ fn submit(state: &mut State) -> Vec<Effect> {
 /// The answer to a submit: on success the dialog closes and the new item is selected in its
 /// pane; on failure the dialog stays with everything as typed and the message in place.
 pub fn created(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect> {
-    let Some(dialog) = state.dialog.as_mut() else {
+    let Some(dialog) = state.form_mut() else {
         return Vec::new();
     };
     tracing::info!(?result, "create answered");
@@ -167,10 +167,10 @@ pub fn created(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect
         }
     };
     if let Reply::EndpointsAdded { added, allowed } = reply {
-        state.dialog = None;
+        state.overlay = None;
         return added_endpoints(state, &added, allowed);
     }
-    state.dialog = None;
+    state.overlay = None;
     let changed = match &reply {
         Reply::CreatedEndpointGroup(g) => Some(super::rows::accelerator_arn_of(&g.arn).to_string()),
         Reply::CreatedListener(l) => Some(super::rows::accelerator_arn_of(&l.arn).to_string()),

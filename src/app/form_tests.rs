@@ -305,24 +305,24 @@ fn esc_asks_before_discarding_and_ctrl_c_asks_before_quitting() {
     let mut s = groups_state();
     key(&mut s, KeyCode::Char('c'), KeyModifiers::NONE);
     key(&mut s, KeyCode::Esc, KeyModifiers::NONE);
-    assert!(s.dialog.is_none(), "nothing typed: Esc closes at once");
+    assert!(s.form().is_none(), "nothing typed: Esc closes at once");
 
     key(&mut s, KeyCode::Char('c'), KeyModifiers::NONE);
     key(&mut s, KeyCode::Char('e'), KeyModifiers::NONE);
     key(&mut s, KeyCode::Esc, KeyModifiers::NONE);
-    assert!(s.dialog.as_ref().unwrap().form.confirm_discard);
+    assert!(s.form().unwrap().form.confirm_discard);
     key(&mut s, KeyCode::Char('n'), KeyModifiers::NONE);
-    let d = s.dialog.as_ref().unwrap();
+    let d = s.form().unwrap();
     assert!(!d.form.confirm_discard);
     assert_eq!(d.form.head[0].value(), "e", "n kept what was typed");
 
     key(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(!s.quit, "Ctrl-C asks first");
     key(&mut s, KeyCode::Esc, KeyModifiers::NONE);
-    assert!(!s.quit && s.dialog.is_some());
+    assert!(!s.quit && s.form().is_some());
     key(&mut s, KeyCode::Esc, KeyModifiers::NONE);
     key(&mut s, KeyCode::Char('y'), KeyModifiers::NONE);
-    assert!(s.dialog.is_none() && !s.quit, "y discarded");
+    assert!(s.form().is_none() && !s.quit, "y discarded");
 
     key(&mut s, KeyCode::Char('c'), KeyModifiers::NONE);
     key(&mut s, KeyCode::Char('e'), KeyModifiers::NONE);
@@ -335,7 +335,11 @@ fn esc_asks_before_discarding_and_ctrl_c_asks_before_quitting() {
 fn a_submit_keeps_its_token_and_a_failure_keeps_every_field() {
     let mut s = groups_state();
     key(&mut s, KeyCode::Char('c'), KeyModifiers::NONE);
-    s.dialog = Some(Box::new(filled("eu-west-1", "7000", "7099")));
+    s.overlay = Some(crate::app::Overlay::Form(Box::new(filled(
+        "eu-west-1",
+        "7000",
+        "7099",
+    ))));
     let effects = key(&mut s, KeyCode::Char('s'), KeyModifiers::CONTROL);
     let [
         Effect::Call {
@@ -353,7 +357,7 @@ fn a_submit_keeps_its_token_and_a_failure_keeps_every_field() {
     );
     key(&mut s, KeyCode::Esc, KeyModifiers::NONE);
     key(&mut s, KeyCode::Char('y'), KeyModifiers::NONE);
-    assert!(s.dialog.is_some(), "not closed under a create in flight");
+    assert!(s.form().is_some(), "not closed under a create in flight");
     update(
         &mut s,
         Action::Reply {
@@ -361,7 +365,7 @@ fn a_submit_keeps_its_token_and_a_failure_keeps_every_field() {
             result: Err(ApiError::Timeout("timed out".into())),
         },
     );
-    let d = s.dialog.as_ref().unwrap();
+    let d = s.form().unwrap();
     assert!(d.form.error.as_deref().unwrap().contains("timed out"));
     assert_eq!(d.form.rows[0][1].value(), "7099");
     let effects = key(&mut s, KeyCode::Char('s'), KeyModifiers::CONTROL);
@@ -388,7 +392,7 @@ fn a_submit_keeps_its_token_and_a_failure_keeps_every_field() {
             result: Ok(Reply::CreatedEndpointGroup(created.clone())),
         },
     );
-    assert!(s.dialog.is_none());
+    assert!(s.form().is_none());
     let Screen::EndpointGroups(g) = s.top() else {
         panic!()
     };
@@ -436,6 +440,6 @@ fn read_only_refuses_forms_before_any_call() {
     s.read_only = true;
     let effects = key(&mut s, KeyCode::Char('c'), KeyModifiers::NONE);
     assert!(effects.is_empty());
-    assert!(s.dialog.is_none());
+    assert!(s.form().is_none());
     assert!(s.message.as_ref().unwrap().text.contains("--read-only"));
 }

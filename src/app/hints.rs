@@ -2,7 +2,7 @@
 //! effective keymap.
 
 use super::keymap::Command;
-use super::{Screen, State};
+use super::{Overlay, Screen, State};
 
 /// One entry of the hint bar: the keys and what they do.
 #[derive(Debug, Clone)]
@@ -19,53 +19,52 @@ fn fixed(keys: &str, action: &'static str) -> Hint {
     }
 }
 
-/// The one-line hint for the screen on top; keys of commands come from the keymap.
-pub fn hints(state: &State) -> Vec<Hint> {
-    if state.modal.is_some() {
-        let keys = format!(
-            "{} {}",
-            state.keymap.key(Command::Down),
-            state.keymap.key(Command::Up)
-        );
-        return vec![fixed(&keys, "scroll"), fixed("Esc", "close")];
-    }
-    if state.lookup.is_some() {
-        return vec![
+/// The one-line hint for the open overlay.
+pub fn overlay(state: &State, overlay: &Overlay) -> Vec<Hint> {
+    match overlay {
+        Overlay::Help { .. } => {
+            let keys = format!(
+                "{} {}",
+                state.keymap.key(Command::Down),
+                state.keymap.key(Command::Up)
+            );
+            vec![fixed(&keys, "scroll"), fixed("Esc", "close")]
+        }
+        Overlay::Whois(_) => vec![
             fixed("⏎", "look up / open in the browser"),
             fixed("↑↓", "pick"),
             fixed("Esc", "close"),
-        ];
-    }
-    if state.profiles.is_some() {
-        return vec![
+        ],
+        Overlay::Profiles(_) => vec![
             fixed("⏎", "switch to it"),
             fixed("↑↓", "pick"),
             fixed("Esc", "close"),
-        ];
-    }
-    if state.confirm.is_some() {
-        return vec![
-            fixed("y", "apply"),
-            fixed("Tab", "wider"),
-            fixed("Shift-Tab", "narrower"),
-            fixed("n Esc", "cancel"),
-        ];
-    }
-    if let Some(dialog) = &state.dialog {
-        if dialog.form.confirm_discard {
-            return vec![
-                fixed("y", "discard what was typed"),
-                fixed("n", "keep editing"),
-            ];
+        ],
+        Overlay::Confirm(confirm) => {
+            let mut hints = vec![fixed("y", "apply")];
+            if confirm.options.len() > 1 {
+                hints.push(fixed("Tab", "wider"));
+                hints.push(fixed("Shift-Tab", "narrower"));
+            }
+            hints.push(fixed("n Esc", "cancel"));
+            hints
         }
-        return vec![
+        Overlay::Form(dialog) if dialog.form.confirm_discard => vec![
+            fixed("y", "discard what was typed"),
+            fixed("n", "keep editing"),
+        ],
+        Overlay::Form(_) => vec![
             fixed("Tab", "next field"),
             fixed("Space", "toggle"),
             fixed("Ctrl-N/D", "add/remove row"),
             fixed("Ctrl-S", "create"),
             fixed("Esc", "close"),
-        ];
+        ],
     }
+}
+
+/// The one-line hint for the screen on top; keys of commands come from the keymap.
+pub fn screen(state: &State) -> Vec<Hint> {
     if filter_editing(state) {
         return vec![
             fixed("type", "filter loaded rows"),

@@ -8,7 +8,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::keymap::Command;
 use super::list::{ListPane, Row};
 use super::screens::{AcceleratorInfo, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen};
-use super::{Effect, Loadable, Modal, Screen, State};
+use super::{Effect, Loadable, Overlay, Screen, State};
 
 /// Runs `$body` with `$pane` bound to the list of the top screen, if it has one; the body is
 /// compiled once per row type.
@@ -108,12 +108,9 @@ pub fn move_selection(state: &mut State, delta: isize) {
     }
 }
 
+/// A paste for the screen on top (an overlay, if open, took it already).
 pub fn paste(state: &mut State, text: &str) {
-    if let Some(dialog) = state.dialog.as_mut() {
-        dialog.form.paste(text);
-        return;
-    }
-    if state.modal.is_none() && !super::browser_keys::paste(state, text) {
+    if !super::browser_keys::paste(state, text) {
         with_list!(state, |pane| paste_into(pane, text));
     }
 }
@@ -131,21 +128,8 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         state.suspend = true;
         return Vec::new();
     }
-    if state.dialog.is_some() {
-        return super::dialog_keys::key(state, key);
-    }
-    if state.confirm.is_some() {
-        return super::actions::key(state, key);
-    }
-    if state.lookup.is_some() {
-        return super::lookup::key(state, key);
-    }
-    if state.profiles.is_some() {
-        return super::profiles::key(state, key);
-    }
-    if let Some(modal) = state.modal {
-        handle_modal(state, modal, key);
-        return Vec::new();
+    if state.overlay.is_some() {
+        return super::router::overlay_key(state, key);
     }
     if key.code == KeyCode::Esc && state.indexing.is_some() {
         return super::indexing::stop(state);
@@ -163,7 +147,7 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     };
     match command {
         Command::Quit => state.quit = true,
-        Command::Help => state.modal = Some(Modal::Help { scroll: 0 }),
+        Command::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Command::Down => move_selection(state, 1),
         Command::Up => move_selection(state, -1),
         Command::PageDown => move_selection(state, page),
@@ -219,30 +203,6 @@ fn jump(state: &mut State, last: bool) {
         } else {
             pane.select_first();
         })),
-    }
-}
-
-fn handle_modal(state: &mut State, modal: Modal, key: KeyEvent) {
-    match modal {
-        Modal::Help { scroll } => {
-            let scroll = match state.keymap.command(&key) {
-                Some(Command::Back | Command::Help | Command::Quit | Command::Open) => {
-                    state.modal = None;
-                    return;
-                }
-                Some(Command::Down) => scroll.saturating_add(1),
-                Some(Command::Up) => scroll.saturating_sub(1),
-                Some(Command::PageDown) => scroll.saturating_add(10),
-                Some(Command::PageUp) => scroll.saturating_sub(10),
-                Some(Command::First) => 0,
-                _ if key.code == KeyCode::Esc => {
-                    state.modal = None;
-                    return;
-                }
-                _ => scroll,
-            };
-            state.modal = Some(Modal::Help { scroll });
-        }
     }
 }
 

@@ -65,10 +65,7 @@ pub fn poll(state: &mut State) -> Vec<Effect> {
         .live
         .as_ref()
         .is_some_and(|l| !l.paused && now >= l.next);
-    let quiet = state.top().pending().is_empty()
-        && state.dialog.is_none()
-        && state.confirm.is_none()
-        && !editing(state);
+    let quiet = state.top().pending().is_empty() && !editing(state);
     if !due || !quiet {
         return Vec::new();
     }

@@ -246,7 +246,7 @@ fn deny_starts_at_the_socket_tab_widens_and_y_sends_it() {
         key(&mut s, KeyCode::Char('D')).is_empty(),
         "nothing before y"
     );
-    let scope = |s: &State| match s.confirm.as_ref().unwrap().chosen() {
+    let scope = |s: &State| match s.confirm().unwrap().chosen() {
         Mutation::Traffic {
             change,
             allow: false,
@@ -299,7 +299,7 @@ fn deny_starts_at_the_socket_tab_widens_and_y_sends_it() {
     assert!(s.busy());
     // Applied: the browser re-reads and the accelerator is followed.
     let effects = answer(&mut s, id, Ok(Reply::Done));
-    assert!(s.confirm.is_none());
+    assert!(s.confirm().is_none());
     let reread = calls(&effects);
     assert!(
         reread
@@ -361,9 +361,9 @@ fn n_and_esc_cancel_without_a_call() {
     for cancel in [KeyCode::Char('n'), KeyCode::Esc] {
         let mut s = browser_state(false);
         key(&mut s, KeyCode::Char('A'));
-        assert!(s.confirm.is_some());
+        assert!(s.confirm().is_some());
         assert!(key(&mut s, cancel).is_empty());
-        assert!(s.confirm.is_none());
+        assert!(s.confirm().is_none());
         assert_eq!(s.screens.len(), 2, "Esc closed the dialog, not the browser");
     }
 }
@@ -378,7 +378,7 @@ fn a_failed_change_stays_in_the_dialog() {
         id,
         Err(ApiError::AccessDenied("not allowed".into())),
     );
-    let confirm = s.confirm.as_ref().unwrap();
+    let confirm = s.confirm().unwrap();
     assert!(confirm.error.as_deref().unwrap().contains("not allowed"));
     assert!(confirm.pending.is_none());
     assert!(s.follow.is_none());
@@ -389,7 +389,7 @@ fn read_only_refuses_every_change_before_any_call() {
     let mut s = browser_state(true);
     for code in [KeyCode::Char('A'), KeyCode::Char('D')] {
         assert!(key(&mut s, code).is_empty());
-        assert!(s.confirm.is_none());
+        assert!(s.confirm().is_none());
         assert!(s.message.as_ref().unwrap().text.contains("--read-only"));
     }
 }

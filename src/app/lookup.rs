@@ -8,7 +8,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::browser::Browser;
 use super::call::{Call, Reply, RequestId};
-use super::{Effect, Screen, State};
+use super::{Effect, Overlay, Screen, State};
 use crate::api::ApiError;
 use crate::index::Holder;
 use crate::index::whois::{WhoisAnswer, parse_address};
@@ -54,25 +54,29 @@ fn scope(state: &State) -> (Vec<Accelerator>, String) {
 
 pub fn open(state: &mut State) -> Vec<Effect> {
     let (scope, scope_name) = scope(state);
-    state.lookup = Some(Box::new(Lookup {
-        input: Input::default(),
+    state.overlay = Some(Overlay::Whois(Box::new(Lookup {
+        input: Input::new(state.last_whois.clone()),
         scope,
         scope_name,
         pending: None,
         result: None,
         error: None,
         selected: 0,
-    }));
+    })));
     Vec::new()
 }
 
 fn submit(state: &mut State) -> Vec<Effect> {
     let store = state.index_dir.clone();
     let id = state.request_id();
-    let Some(lookup) = state.lookup.as_mut() else {
+    let Some(typed) = state.whois().map(|l| l.input.value().trim().to_string()) else {
         return Vec::new();
     };
-    let typed = lookup.input.value().trim().to_string();
+    // The next `w` starts from it: the same address is often asked again after a change.
+    state.last_whois.clone_from(&typed);
+    let Some(lookup) = state.whois_mut() else {
+        return Vec::new();
+    };
     let call = if typed.contains(':') {
         match parse_address(&typed) {
             Ok((ip, port)) => Call::Whois { ip, port, store },
@@ -122,12 +126,12 @@ fn browse(state: &mut State, group: &EndpointGroup, subnet: &str, ip: &str) -> V
         form.address = Input::new(ip.to_string());
     }
     browser.submit_form();
-    state.lookup = None;
+    state.overlay = None;
     state.push(Screen::Browser(Box::new(browser)))
 }
 
 fn open_result(state: &mut State) -> Vec<Effect> {
-    let Some(lookup) = state.lookup.as_ref() else {
+    let Some(lookup) = state.whois() else {
         return Vec::new();
     };
     match lookup.result.clone() {
@@ -152,7 +156,7 @@ fn open_result(state: &mut State) -> Vec<Effect> {
 }
 
 pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Some(lookup) = state.lookup.as_mut() else {
+    let Some(lookup) = state.whois_mut() else {
         return Vec::new();
     };
     let holders = match &lookup.result {
@@ -161,7 +165,7 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     };
     match key.code {
         KeyCode::Esc => {
-            state.lookup = None;
+            state.overlay = None;
             Vec::new()
         }
         KeyCode::Enter => open_result(state),
@@ -184,8 +188,25 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
+/// A paste into the address field: one line, printable characters only.
+pub fn paste(state: &mut State, text: &str) {
+    let Some(lookup) = state.whois_mut() else {
+        return;
+    };
+    let clean: String = text
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect();
+    let value = format!("{}{clean}", lookup.input.value());
+    lookup.input = Input::new(value);
+    lookup.result = None;
+    lookup.error = None;
+}
+
 pub fn answered(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect> {
-    let Some(lookup) = state.lookup.as_mut() else {
+    let Some(lookup) = state.whois_mut() else {
         return Vec::new();
     };
     lookup.pending = None;

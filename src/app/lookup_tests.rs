@@ -118,7 +118,7 @@ fn an_address_asks_whois_and_enter_opens_the_browser_on_the_answer() {
         },
     );
     assert!(matches!(
-        s.lookup.as_ref().unwrap().result,
+        s.whois().unwrap().result,
         Some(LookupResult::Address(_))
     ));
     let effects = key(&mut s, KeyCode::Enter);
@@ -132,7 +132,7 @@ fn an_address_asks_whois_and_enter_opens_the_browser_on_the_answer() {
             token: None
         }
     );
-    assert!(s.lookup.is_none());
+    assert!(s.whois().is_none());
     assert!(matches!(s.top(), Screen::Browser(_)));
 }
 
@@ -174,13 +174,13 @@ fn bad_input_and_empty_answers_say_so_in_place() {
     key(&mut s, KeyCode::Char('w'));
     typed(&mut s, "75.2.0.1:99999");
     assert!(key(&mut s, KeyCode::Enter).is_empty());
-    assert!(s.lookup.as_ref().unwrap().error.is_some());
+    assert!(s.whois().unwrap().error.is_some());
     for _ in 0..14 {
         key(&mut s, KeyCode::Backspace);
     }
     typed(&mut s, "not an ip");
     assert!(key(&mut s, KeyCode::Enter).is_empty());
-    let error = s.lookup.as_ref().unwrap().error.clone().unwrap();
+    let error = s.whois().unwrap().error.clone().unwrap();
     assert!(error.contains("neither"), "{error}");
     for _ in 0..9 {
         key(&mut s, KeyCode::Backspace);
@@ -197,13 +197,13 @@ fn bad_input_and_empty_answers_say_so_in_place() {
             }),
         },
     );
-    let error = s.lookup.as_ref().unwrap().error.clone().unwrap();
+    let error = s.whois().unwrap().error.clone().unwrap();
     assert!(error.contains("never tells a subnet's CIDR"), "{error}");
     // q is text while the lookup is open; Esc closes it.
     key(&mut s, KeyCode::Char('q'));
     assert!(!s.quit);
     key(&mut s, KeyCode::Esc);
-    assert!(s.lookup.is_none());
+    assert!(s.whois().is_none());
 }
 
 #[test]

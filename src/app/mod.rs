@@ -20,6 +20,7 @@ pub mod lookup;
 pub mod mappings;
 mod mouse;
 pub mod profiles;
+mod router;
 pub mod rows;
 mod screens;
 
@@ -29,8 +30,9 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 pub use call::{Call, Reply, RequestId};
-pub use hints::{Hint, hints};
+pub use hints::Hint;
 pub use keymap::KeyMap;
+pub use router::hints;
 pub use screens::{
     AcceleratorInfo, FIELD_NAME_WIDTH, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen,
     Loadable, Screen, fields_height,
@@ -171,9 +173,51 @@ pub struct Context {
     pub account: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Modal {
-    Help { scroll: u16 },
+/// What floats over the screens. One at a time, and it gets every input first: keys, paste,
+/// mouse, hints and ticks (see `router`).
+#[derive(Debug)]
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    /// A create form, or adding subnet endpoints.
+    Form(Box<dialogs::CreateDialog>),
+    /// A change waiting for y/n (or on its way).
+    Confirm(actions::Confirm),
+    /// The `w` lookup.
+    Whois(Box<lookup::Lookup>),
+    /// The `P` profile switcher.
+    Profiles(profiles::Picker),
+}
+
+/// `form()`/`form_mut()` and the like: the open overlay, when it is of that kind.
+macro_rules! overlay_accessors {
+    ($($get:ident, $get_mut:ident, $variant:ident, $ty:ty;)*) => {
+        impl State {
+            $(
+                pub fn $get(&self) -> Option<&$ty> {
+                    match &self.overlay {
+                        Some(Overlay::$variant(x)) => Some(x),
+                        _ => None,
+                    }
+                }
+
+                pub fn $get_mut(&mut self) -> Option<&mut $ty> {
+                    match &mut self.overlay {
+                        Some(Overlay::$variant(x)) => Some(x),
+                        _ => None,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+overlay_accessors! {
+    form, form_mut, Form, dialogs::CreateDialog;
+    confirm, confirm_mut, Confirm, actions::Confirm;
+    whois, whois_mut, Whois, lookup::Lookup;
+    picker, picker_mut, Profiles, profiles::Picker;
 }
 
 #[derive(Debug)]
@@ -185,21 +229,16 @@ pub struct State {
     pub context: Context,
     /// Never empty: the accelerators pane is at the bottom.
     pub screens: Vec<Screen>,
-    pub modal: Option<Modal>,
-    /// An open create form; it takes every key.
-    pub dialog: Option<Box<dialogs::CreateDialog>>,
-    /// A change waiting for y/n (or on its way); it takes every key.
-    pub confirm: Option<actions::Confirm>,
+    /// What floats over the screens; it takes every input.
+    pub overlay: Option<Overlay>,
     /// The accelerator followed after a change until it is DEPLOYED.
     pub follow: Option<actions::Follow>,
     /// Auto-refresh (`L`, `--refresh`); `None` until first turned on.
     pub live: Option<live::Live>,
-    /// The `w` lookup dialog; it takes every key.
-    pub lookup: Option<Box<lookup::Lookup>>,
+    /// The address last looked up with `w`, offered again by the next one.
+    pub last_whois: String,
     /// Where mapping indexes live (none: lookups read the service).
     pub index_dir: Option<PathBuf>,
-    /// The `P` profile switcher; it takes every key.
-    pub profiles: Option<profiles::Picker>,
     /// An index build in progress.
     pub indexing: Option<indexing::Indexing>,
     /// Started with --read-only: nothing is changed, every mutation is refused before a call.
@@ -229,15 +268,12 @@ impl State {
             size,
             context,
             screens: vec![Screen::Accelerators(ListPane::default())],
-            modal: None,
-            dialog: None,
-            confirm: None,
+            overlay: None,
             follow: None,
             live: None,
-            lookup: None,
+            last_whois: String::new(),
             index_dir: None,
             indexing: None,
-            profiles: None,
             read_only: false,
             message: None,
             mouse: false,
@@ -277,13 +313,10 @@ impl State {
     pub fn busy(&self) -> bool {
         self.exports > 0
             || self.indexing.is_some()
-            || self
-                .dialog
-                .as_ref()
-                .is_some_and(|d| d.form.submitting.is_some())
-            || self.confirm.as_ref().is_some_and(|c| c.pending.is_some())
+            || self.form().is_some_and(|d| d.form.submitting.is_some())
+            || self.confirm().is_some_and(|c| c.pending.is_some())
             || self.follow.as_ref().is_some_and(|f| f.pending.is_some())
-            || self.lookup.as_ref().is_some_and(|l| l.pending.is_some())
+            || self.whois().is_some_and(|l| l.pending.is_some())
             || self.screens.iter().any(|s| !s.pending().is_empty())
     }
 
@@ -426,19 +459,19 @@ impl State {
     }
 
     fn deliver(&mut self, id: RequestId, result: Result<Reply, ApiError>) -> Vec<Effect> {
-        if self.dialog.as_ref().and_then(|d| d.usage_pending) == Some(id) {
+        if self.form().and_then(|d| d.usage_pending) == Some(id) {
             self.dirty = true;
             return dialog_keys::usage(self, result);
         }
-        if self.dialog.as_ref().and_then(|d| d.form.submitting) == Some(id) {
+        if self.form().and_then(|d| d.form.submitting) == Some(id) {
             self.dirty = true;
             return dialog_keys::created(self, result);
         }
-        if self.confirm.as_ref().and_then(|c| c.pending) == Some(id) {
+        if self.confirm().and_then(|c| c.pending) == Some(id) {
             self.dirty = true;
             return actions::applied(self, result);
         }
-        if self.lookup.as_ref().and_then(|l| l.pending) == Some(id) {
+        if self.whois().and_then(|l| l.pending) == Some(id) {
             self.dirty = true;
             return lookup::answered(self, result);
         }
@@ -521,19 +554,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Paste(text) => {
             state.dirty = true;
-            keys::paste(state, &text);
+            router::paste(state, &text);
             Vec::new()
         }
-        Action::Mouse(mouse) => mouse::handle(state, mouse),
+        Action::Mouse(mouse) => router::mouse(state, mouse),
         Action::Resize(width, height) => {
             state.size = (width, height);
             state.dirty = true;
             Vec::new()
         }
         Action::Tick => {
-            let mut effects = actions::poll(state);
-            effects.extend(live::poll(state));
-            live::fade(state);
+            let effects = router::tick(state);
             if state
                 .message
                 .as_ref()

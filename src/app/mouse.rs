@@ -12,12 +12,7 @@ const CRUMBS_ROW: u16 = 1;
 const BODY_ROW: u16 = 2;
 
 pub fn handle(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
-    let blocked = state.modal.is_some()
-        || state.dialog.is_some()
-        || state.confirm.is_some()
-        || state.lookup.is_some()
-        || state.too_small();
-    if !state.mouse || blocked {
+    if !state.mouse || state.too_small() {
         return Vec::new();
     }
     match mouse.kind {

@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::keymap::Command;
 use super::list::ListPane;
-use super::{Effect, RequestId, Screen, State};
+use super::{Effect, Overlay, RequestId, Screen, State};
 use crate::api::GlobalAccelerator;
 
 /// A client for the chosen profile, and the endpoint it talks to when not AWS's own.
@@ -42,10 +42,10 @@ pub struct Picker {
 pub fn open(state: &mut State) -> Vec<Effect> {
     let id = state.request_id();
     let current = state.context.profile.clone();
-    state.profiles = Some(Picker {
+    state.overlay = Some(Overlay::Profiles(Picker {
         id,
         ..Picker::default()
-    });
+    }));
     tracing::debug!(current, "profile switcher opened");
     vec![Effect::ListProfiles { id }]
 }
@@ -53,7 +53,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
 /// Profile names arrived (or could not be read).
 pub fn listed(state: &mut State, id: RequestId, result: Result<Vec<String>, String>) {
     let current = state.context.profile.clone();
-    let Some(picker) = state.profiles.as_mut().filter(|p| p.id == id) else {
+    let Some(picker) = state.picker_mut().filter(|p| p.id == id) else {
         return;
     };
     picker.selected = result
@@ -72,13 +72,13 @@ pub fn listed(state: &mut State, id: RequestId, result: Result<Vec<String>, Stri
 
 pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let command = state.keymap.command(&key);
-    let Some(picker) = state.profiles.as_mut() else {
+    let Some(picker) = state.picker_mut() else {
         return Vec::new();
     };
     if key.code == KeyCode::Esc || matches!(command, Some(Command::Quit | Command::Profiles)) {
         // A switch on its way is abandoned: the current session stays.
         let id = picker.id;
-        state.profiles = None;
+        state.overlay = None;
         return vec![Effect::Cancel(id)];
     }
     if picker.switching.is_some() {
@@ -122,7 +122,7 @@ pub fn switched(
     profile: String,
     result: Result<Connected, String>,
 ) -> Vec<Effect> {
-    let Some(picker) = state.profiles.as_mut().filter(|p| p.id == id) else {
+    let Some(picker) = state.picker_mut().filter(|p| p.id == id) else {
         return Vec::new();
     };
     let connected = match result {
@@ -142,12 +142,8 @@ pub fn switched(
     if let Some(indexing) = state.indexing.take() {
         effects.push(Effect::Cancel(indexing.id));
     }
-    state.dialog = None;
-    state.confirm = None;
-    state.lookup = None;
+    state.overlay = None;
     state.follow = None;
-    state.profiles = None;
-    state.modal = None;
     state.screens = vec![Screen::Accelerators(ListPane::default())];
     state.context.profile = profile.clone();
     state.context.account = None;

@@ -43,11 +43,11 @@ fn p_lists_the_profiles_with_the_current_one_selected() {
             result: Ok(vec!["default".into(), "prod".into(), "staging".into()]),
         },
     );
-    let picker = s.profiles.as_ref().unwrap();
+    let picker = s.picker().unwrap();
     assert_eq!(picker.selected, 1);
     // Keys go to the picker: q closes it rather than quitting.
     ch(&mut s, 'q');
-    assert!(!s.quit && s.profiles.is_none());
+    assert!(!s.quit && s.picker().is_none());
 }
 
 #[test]
@@ -61,7 +61,7 @@ fn no_profiles_says_how_to_make_one() {
             result: Ok(vec![]),
         },
     );
-    let names = s.profiles.as_ref().unwrap().names.clone().unwrap();
+    let names = s.picker().unwrap().names.clone().unwrap();
     assert!(names.unwrap_err().contains("aws configure --profile"));
     assert!(profile_effects(&key(&mut s, KeyCode::Enter)).1.is_none());
 }
@@ -97,7 +97,7 @@ fn choosing_a_profile_reloads_everything_in_its_account() {
     );
     assert_eq!(s.screens.len(), 2);
     assert_eq!(s.context.profile, "default");
-    let picker = s.profiles.as_ref().unwrap();
+    let picker = s.picker().unwrap();
     assert!(
         picker
             .error
@@ -117,7 +117,7 @@ fn choosing_a_profile_reloads_everything_in_its_account() {
             result: Ok(connected()),
         },
     );
-    assert!(s.profiles.is_none());
+    assert!(s.picker().is_none());
     assert_eq!(s.screens.len(), 1);
     assert_eq!(s.context.profile, "staging");
     assert_eq!(s.context.account, None);

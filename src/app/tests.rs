@@ -467,7 +467,7 @@ fn sorting_reorders_loaded_rows_and_keeps_the_selection() {
 fn help_owns_the_keys_while_open() {
     let mut s = loaded(3);
     ch(&mut s, '?');
-    assert!(s.modal.is_some());
+    assert!(s.overlay.is_some());
     ch(&mut s, 'j');
     assert_eq!(
         selected_name(&s),
@@ -475,7 +475,7 @@ fn help_owns_the_keys_while_open() {
         "j scrolled the help, not the list"
     );
     ch(&mut s, 'q');
-    assert!(s.modal.is_none());
+    assert!(s.overlay.is_none());
     assert!(!s.quit, "q closed the help");
     ch(&mut s, 'q');
     assert!(s.quit);
@@ -665,3 +665,6 @@ mod mouse_clicks;
 
 #[path = "profiles_tests.rs"]
 mod profile_switch;
+
+#[path = "router_tests.rs"]
+mod routing;

@@ -279,7 +279,7 @@ fn handle(state: &mut State, runtime: &mut Runtime, action: Action) {
     if let Action::Switched { id, result, .. } = &action {
         runtime.finished(*id);
         // Only a switch the state still waits for replaces the client.
-        if let (Ok(connected), Some(picker)) = (result, &state.profiles)
+        if let (Ok(connected), Some(picker)) = (result, state.picker())
             && picker.id == *id
         {
             runtime.api = Arc::clone(&connected.api);

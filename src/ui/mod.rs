@@ -19,7 +19,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::{MIN_HEIGHT, MIN_WIDTH, Modal, Screen, State, hints};
+use crate::app::{MIN_HEIGHT, MIN_WIDTH, Overlay, Screen, State, hints};
 use crate::text::sanitize;
 use theme::theme;
 
@@ -66,19 +66,19 @@ pub fn render(state: &State, frame: &mut Frame) {
     }
     render_status(state, frame, status);
     render_hints(state, frame, keys);
-    if let Some(dialog) = &state.dialog {
+    if let Some(dialog) = state.form() {
         form::render(frame, area, dialog);
     }
-    if let Some(c) = &state.confirm {
+    if let Some(c) = state.confirm() {
         confirm::render(frame, area, c);
     }
-    if let Some(l) = &state.lookup {
+    if let Some(l) = state.whois() {
         lookup::render(frame, area, l);
     }
-    if let Some(p) = &state.profiles {
+    if let Some(p) = state.picker() {
         profiles::render(frame, area, p, &state.context.profile);
     }
-    if let Some(Modal::Help { scroll }) = state.modal {
+    if let Some(Overlay::Help { scroll }) = state.overlay {
         help::render(state, frame, area, scroll);
     }
 }

@@ -186,7 +186,7 @@ impl Monkey {
     fn key(&mut self) -> Action {
         // Forms keep what was typed until a confirmed discard: leave them often enough to
         // see the rest of the app.
-        if (self.state.dialog.is_some() || self.state.lookup.is_some())
+        if (self.state.form().is_some() || self.state.whois().is_some())
             && self.rng.random_bool(0.15)
         {
             let way_out = [
@@ -235,7 +235,7 @@ impl Monkey {
     }
 
     fn before(&self) -> Before {
-        let d = self.state.dialog.as_ref();
+        let d = self.state.form();
         Before {
             dialog: d.is_some(),
             dirty: d.is_some_and(|d| d.form.is_dirty()),
@@ -304,7 +304,7 @@ impl Monkey {
             matches!(&action, Action::Key(k) if matches!(k.code, KeyCode::Char('y' | 'Y')));
         let effects = update(&mut self.state, action);
         self.absorb(effects);
-        if before.dialog && self.state.dialog.is_none() && !self.state.quit {
+        if before.dialog && self.state.form().is_none() && !self.state.quit {
             let allowed = !before.dirty || (before.confirming && confirm_key) || replied;
             if !allowed {
                 return Err(format!("a form with typed input was dropped by {was}"));
@@ -373,13 +373,13 @@ impl Monkey {
             Screen::GroupDetail(_) => "group-detail",
             Screen::Browser(_) => "browser",
         };
-        let modal = if self.state.dialog.is_some() {
+        let modal = if self.state.form().is_some() {
             "+form"
-        } else if self.state.confirm.is_some() {
+        } else if self.state.confirm().is_some() {
             "+confirm"
-        } else if self.state.lookup.is_some() {
+        } else if self.state.whois().is_some() {
             "+lookup"
-        } else if self.state.modal.is_some() {
+        } else if self.state.overlay.is_some() {
             "+help"
         } else {
             ""

@@ -1,0 +1,118 @@
+//! Who gets an input: the open overlay, if any, takes every key, paste, click, hint and tick
+//! first; then the screen on top; then the keys that work everywhere. Every kind of input goes
+//! through this one decision, so no overlay can be skipped by one kind and not another.
+
+use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
+
+use super::keymap::Command;
+use super::{Effect, Hint, Overlay, State};
+
+/// A key for the open overlay.
+pub fn overlay_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    match &state.overlay {
+        Some(Overlay::Form(_)) => super::dialog_keys::key(state, key),
+        Some(Overlay::Confirm(_)) => super::actions::key(state, key),
+        Some(Overlay::Whois(_)) => super::lookup::key(state, key),
+        Some(Overlay::Profiles(_)) => super::profiles::key(state, key),
+        Some(Overlay::Help { .. }) => {
+            help_key(state, key);
+            Vec::new()
+        }
+        None => Vec::new(),
+    }
+}
+
+pub fn paste(state: &mut State, text: &str) {
+    match &mut state.overlay {
+        Some(Overlay::Form(dialog)) => dialog.form.paste(text),
+        Some(Overlay::Whois(_)) => super::lookup::paste(state, text),
+        // Nothing to type into: a paste must not fall through to the screen below.
+        Some(Overlay::Confirm(_) | Overlay::Profiles(_) | Overlay::Help { .. }) => {}
+        None => super::keys::paste(state, text),
+    }
+}
+
+pub fn mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
+    match &mut state.overlay {
+        Some(Overlay::Help { .. }) if state.mouse => {
+            let delta = match mouse.kind {
+                MouseEventKind::ScrollDown => 3,
+                MouseEventKind::ScrollUp => -3,
+                _ => return Vec::new(),
+            };
+            scroll_help(state, delta);
+            state.dirty = true;
+            Vec::new()
+        }
+        // An overlay hides what is under it: a click never reaches the list below.
+        Some(_) => Vec::new(),
+        None => super::mouse::handle(state, mouse),
+    }
+}
+
+pub fn hints(state: &State) -> Vec<Hint> {
+    match &state.overlay {
+        Some(overlay) => super::hints::overlay(state, overlay),
+        None => super::hints::screen(state),
+    }
+}
+
+/// Time passed. Live re-reads wait while an overlay is open: the rows under it stay as the
+/// user last saw them, and nothing moves under a confirmation.
+pub fn tick(state: &mut State) -> Vec<Effect> {
+    let mut effects = super::actions::poll(state);
+    if state.overlay.is_none() {
+        effects.extend(super::live::poll(state));
+    }
+    super::live::fade(state);
+    effects
+}
+
+/// Lines of the help text (sections, their keys and the blank lines between them).
+pub fn help_lines(state: &State) -> usize {
+    let sections = state.keymap.help();
+    let keys: usize = sections.iter().map(|(_, b)| b.len() + 1).sum();
+    keys + sections.len().saturating_sub(1)
+}
+
+/// How far the help can scroll at the current size: its frame takes two rows.
+pub fn help_max_scroll(state: &State) -> u16 {
+    let height = help_lines(state) + 2;
+    let shown = height.min(usize::from(state.size.1));
+    u16::try_from(height - shown).unwrap_or(u16::MAX)
+}
+
+fn scroll_help(state: &mut State, delta: i32) {
+    let max = help_max_scroll(state);
+    if let Some(Overlay::Help { scroll }) = &mut state.overlay {
+        let next = i32::from(*scroll)
+            .saturating_add(delta)
+            .clamp(0, i32::from(max));
+        *scroll = u16::try_from(next).unwrap_or(0);
+    }
+}
+
+fn help_key(state: &mut State, key: KeyEvent) {
+    let page = i32::from(state.size.1.saturating_sub(4)).max(1);
+    let delta = match state.keymap.command(&key) {
+        Some(Command::Back | Command::Help | Command::Quit | Command::Open) => {
+            state.overlay = None;
+            return;
+        }
+        Some(Command::Down) => 1,
+        Some(Command::Up) => -1,
+        Some(Command::PageDown) => page,
+        Some(Command::PageUp) => -page,
+        Some(Command::First) => i32::MIN / 2,
+        Some(Command::Last) => i32::MAX / 2,
+        _ if key.code == KeyCode::Esc => {
+            state.overlay = None;
+            return;
+        }
+        _ => {
+            state.dirty = false;
+            return;
+        }
+    };
+    scroll_help(state, delta);
+}
