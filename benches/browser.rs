@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 use portolan::api::{ClientOptions, GlobalAccelerator, SdkClient};
-use portolan::app::browser::Browser;
+use portolan::app::screens::browser::Browser;
 use portolan::app::{Context, Screen, State};
 use portolan::emulator::{Emulator, EmulatorOptions, LocalEmulator, Topology};
 use portolan::model::{

@@ -145,7 +145,7 @@ fn connector(cli: &Cli) -> portolan::tui::Connector {
                 .list_accelerators(1, None)
                 .await
                 .map_err(|e| e.to_string())?;
-            Ok(portolan::app::profiles::Connected {
+            Ok(portolan::app::overlays::profiles::Connected {
                 api: session.api,
                 endpoint: session.endpoint,
             })

@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::actions::Mutation;
-use super::browser::Browser;
+use super::overlays::confirm::Mutation;
+use super::screens::browser::Browser;
 use super::*;
 use crate::model::{
     Accelerator, AcceleratorStatus, DestinationPortMapping, EndpointGroup, Page, SocketAddress,

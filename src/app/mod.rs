@@ -2,27 +2,21 @@
 //! and returns effects (calls to make, calls to abort); it never does IO, so every behaviour
 //! here is tested without a terminal or a network.
 
-pub mod actions;
-pub mod browser;
-mod browser_keys;
 mod call;
-mod dialog_keys;
-pub mod dialogs;
-pub mod form;
 mod hints;
 mod indexing;
 mod key;
 pub mod keymap;
-mod keys;
 pub mod list;
 pub mod live;
-pub mod lookup;
-pub mod mappings;
 mod mouse;
-pub mod profiles;
+pub mod overlays;
 mod router;
 pub mod rows;
-mod screens;
+pub mod screens;
+
+pub use overlays::{confirm as actions, create as dialogs, profiles};
+pub use screens::browser::{self, table as mappings};
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -185,7 +179,7 @@ pub enum Overlay {
     /// A change waiting for y/n (or on its way).
     Confirm(actions::Confirm),
     /// The `w` lookup.
-    Whois(Box<lookup::Lookup>),
+    Whois(Box<overlays::whois::Lookup>),
     /// The `P` profile switcher.
     Profiles(profiles::Picker),
 }
@@ -216,7 +210,7 @@ macro_rules! overlay_accessors {
 overlay_accessors! {
     form, form_mut, Form, dialogs::CreateDialog;
     confirm, confirm_mut, Confirm, actions::Confirm;
-    whois, whois_mut, Whois, lookup::Lookup;
+    whois, whois_mut, Whois, overlays::whois::Lookup;
     picker, picker_mut, Profiles, profiles::Picker;
 }
 
@@ -461,11 +455,11 @@ impl State {
     fn deliver(&mut self, id: RequestId, result: Result<Reply, ApiError>) -> Vec<Effect> {
         if self.form().and_then(|d| d.usage_pending) == Some(id) {
             self.dirty = true;
-            return dialog_keys::usage(self, result);
+            return overlays::form::usage(self, result);
         }
         if self.form().and_then(|d| d.form.submitting) == Some(id) {
             self.dirty = true;
-            return dialog_keys::created(self, result);
+            return overlays::form::created(self, result);
         }
         if self.confirm().and_then(|c| c.pending) == Some(id) {
             self.dirty = true;
@@ -473,7 +467,7 @@ impl State {
         }
         if self.whois().and_then(|l| l.pending) == Some(id) {
             self.dirty = true;
-            return lookup::answered(self, result);
+            return overlays::whois::answered(self, result);
         }
         if self.follow.as_ref().and_then(|f| f.pending) == Some(id) {
             self.dirty = true;
@@ -550,7 +544,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let mut effects = match action {
         Action::Key(key) => {
             state.dirty = true;
-            keys::handle(state, key)
+            router::key(state, key)
         }
         Action::Paste(text) => {
             state.dirty = true;
@@ -618,13 +612,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 mod tests;
 
 #[cfg(test)]
+#[path = "screens/browser/tests.rs"]
 mod browser_tests;
 
 #[cfg(test)]
+#[path = "overlays/form_tests.rs"]
 mod form_tests;
 
 #[cfg(test)]
 mod live_tests;
 
 #[cfg(test)]
+#[path = "overlays/whois_tests.rs"]
 mod lookup_tests;

@@ -4,7 +4,8 @@
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
-use super::{Effect, Screen, State, keys};
+use super::screens::keys;
+use super::{Effect, Screen, State};
 
 /// The path line's row, under the header.
 const CRUMBS_ROW: u16 = 1;

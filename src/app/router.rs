@@ -2,33 +2,45 @@
 //! first; then the screen on top; then the keys that work everywhere. Every kind of input goes
 //! through this one decision, so no overlay can be skipped by one kind and not another.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
 
 use super::keymap::Command;
 use super::{Effect, Hint, Overlay, State};
 
-/// A key for the open overlay.
-pub fn overlay_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+/// A key: Ctrl-C and Ctrl-Z work everywhere, then the overlay, then the screen.
+pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        super::overlays::form::quit(state);
+        return Vec::new();
+    }
+    if ctrl && key.code == KeyCode::Char('z') {
+        state.suspend = true;
+        return Vec::new();
+    }
     match &state.overlay {
-        Some(Overlay::Form(_)) => super::dialog_keys::key(state, key),
-        Some(Overlay::Confirm(_)) => super::actions::key(state, key),
-        Some(Overlay::Whois(_)) => super::lookup::key(state, key),
-        Some(Overlay::Profiles(_)) => super::profiles::key(state, key),
+        Some(Overlay::Form(_)) => super::overlays::form::key(state, key),
+        Some(Overlay::Confirm(_)) => super::overlays::confirm::key(state, key),
+        Some(Overlay::Whois(_)) => super::overlays::whois::key(state, key),
+        Some(Overlay::Profiles(_)) => super::overlays::profiles::key(state, key),
         Some(Overlay::Help { .. }) => {
             help_key(state, key);
             Vec::new()
         }
-        None => Vec::new(),
+        None => super::screens::keys::handle(state, key),
     }
 }
 
 pub fn paste(state: &mut State, text: &str) {
     match &mut state.overlay {
         Some(Overlay::Form(dialog)) => dialog.form.paste(text),
-        Some(Overlay::Whois(_)) => super::lookup::paste(state, text),
+        Some(Overlay::Whois(_)) => super::overlays::whois::paste(state, text),
         // Nothing to type into: a paste must not fall through to the screen below.
         Some(Overlay::Confirm(_) | Overlay::Profiles(_) | Overlay::Help { .. }) => {}
-        None => super::keys::paste(state, text),
+        None => super::screens::keys::paste(state, text),
     }
 }
 
@@ -60,7 +72,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
 /// Time passed. Live re-reads wait while an overlay is open: the rows under it stay as the
 /// user last saw them, and nothing moves under a confirmation.
 pub fn tick(state: &mut State) -> Vec<Effect> {
-    let mut effects = super::actions::poll(state);
+    let mut effects = super::overlays::confirm::poll(state);
     if state.overlay.is_none() {
         effects.extend(super::live::poll(state));
     }

@@ -663,7 +663,7 @@ fn m_on_a_subnet_of_a_group_opens_the_browser_on_that_subnet() {
 #[path = "mouse_tests.rs"]
 mod mouse_clicks;
 
-#[path = "profiles_tests.rs"]
+#[path = "overlays/profiles_tests.rs"]
 mod profile_switch;
 
 #[path = "router_tests.rs"]

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{self, BufWriter};
 
 use crate::api::{GlobalAccelerator, MAX_RESULTS_MAPPINGS};
-use crate::app::browser::Source;
+use crate::app::screens::browser::Source;
 use crate::app::{ExportJob, ExportRows};
 use crate::format::{AcceleratorPortMapping, Output, Record};
 

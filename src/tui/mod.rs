@@ -27,7 +27,7 @@ mod indexing;
 pub use calls::run as run_call;
 
 use crate::api::GlobalAccelerator;
-use crate::app::profiles::Connected;
+use crate::app::overlays::profiles::Connected;
 use crate::app::{Action, Effect, RequestId, State, update};
 
 /// Connects anew with a profile, for the profile switcher.

@@ -1,15 +1,12 @@
 //! Drawing: a pure function of the state. Nothing here changes data or does IO, and every
 //! string that came from the API passes through `text::sanitize` on its way to the screen.
 
-mod browser;
-mod confirm;
-mod detail;
-mod form;
-mod help;
-mod list;
-mod lookup;
-mod profiles;
+mod overlays;
+mod screens;
 pub mod theme;
+
+use overlays::{confirm, form, help, profiles, whois};
+use screens::{browser, detail, list};
 
 use std::time::Duration;
 
@@ -66,20 +63,13 @@ pub fn render(state: &State, frame: &mut Frame) {
     }
     render_status(state, frame, status);
     render_hints(state, frame, keys);
-    if let Some(dialog) = state.form() {
-        form::render(frame, area, dialog);
-    }
-    if let Some(c) = state.confirm() {
-        confirm::render(frame, area, c);
-    }
-    if let Some(l) = state.whois() {
-        lookup::render(frame, area, l);
-    }
-    if let Some(p) = state.picker() {
-        profiles::render(frame, area, p, &state.context.profile);
-    }
-    if let Some(Overlay::Help { scroll }) = state.overlay {
-        help::render(state, frame, area, scroll);
+    match &state.overlay {
+        Some(Overlay::Form(dialog)) => form::render(frame, area, dialog),
+        Some(Overlay::Confirm(c)) => confirm::render(frame, area, c),
+        Some(Overlay::Whois(l)) => whois::render(frame, area, l),
+        Some(Overlay::Profiles(p)) => profiles::render(frame, area, p, &state.context.profile),
+        Some(Overlay::Help { scroll }) => help::render(state, frame, area, *scroll),
+        None => {}
     }
 }
 

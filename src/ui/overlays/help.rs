@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::theme::theme;
 use crate::app::State;
+use crate::ui::theme::theme;
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
     let t = theme();
@@ -24,7 +24,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
         }
     }
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let popup = super::popup(frame, area, 72, height);
+    let popup = crate::ui::popup(frame, area, 72, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.key)

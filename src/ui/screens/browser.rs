@@ -8,13 +8,13 @@ use ratatui::widgets::{
     Block, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
 };
 
-use super::list::{
+use crate::app::list::Column;
+use crate::app::screens::browser::{Browser, ExportScope, FormField, Prompt, Source};
+use crate::text::sanitize;
+use crate::ui::screens::list::{
     COLUMN_SPACING, HIGHLIGHT_WIDTH, changed_row, column_widths, input_spans, render_filter,
 };
-use super::theme::theme;
-use crate::app::browser::{Browser, ExportScope, FormField, Prompt, Source};
-use crate::app::list::Column;
-use crate::text::sanitize;
+use crate::ui::theme::theme;
 
 pub const COLUMNS: &[Column] = &[
     Column::text("ACCELERATOR SOCKETS", 32, true),
@@ -231,7 +231,7 @@ fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) {
 
 fn render_prompt(frame: &mut Frame, area: Rect, b: &Browser, prompt: &Prompt) {
     let t = theme();
-    let popup = super::popup(frame, area, 70, 6);
+    let popup = crate::ui::popup(frame, area, 70, 6);
     let (name, label, input, error, extra) = match prompt {
         Prompt::Jump { input, error } => (
             " Find an accelerator port ",

@@ -5,9 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::theme::theme;
-use crate::app::profiles::Picker;
+use crate::app::overlays::profiles::Picker;
 use crate::text::sanitize;
+use crate::ui::theme::theme;
 
 pub fn render(frame: &mut Frame, area: Rect, picker: &Picker, current: &str) {
     let t = theme();
@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, picker: &Picker, current: &str) {
     let inner = usize::from(width.saturating_sub(2)).max(1);
     let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
     let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
-    let popup = super::popup(frame, area, width, height);
+    let popup = crate::ui::popup(frame, area, width, height);
     // Keep the selected profile in view in a long list.
     let visible = usize::from(height.saturating_sub(2));
     let scroll = picker.selected.saturating_sub(visible.saturating_sub(3));

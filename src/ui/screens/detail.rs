@@ -8,10 +8,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::theme::theme;
 use crate::app::rows::{port_ranges, yes_no};
 use crate::app::{AcceleratorInfo, FIELD_NAME_WIDTH, GroupDetail, ListenerInfo, Loadable};
 use crate::text::sanitize;
+use crate::ui::theme::theme;
 
 /// Lines for `name: value` pairs, values wrapped to `width` (the frame's inner width).
 fn field_lines(fields: &[(&str, String)], width: u16) -> Vec<Line<'static>> {
@@ -202,5 +202,5 @@ pub fn group(frame: &mut Frame, area: Rect, detail: &GroupDetail) {
         title.push_str(" ─ STALE");
     }
     framed(frame, top, title, lines, 0);
-    super::list::render(frame, bottom, &detail.endpoints, "Subnet endpoints".into());
+    crate::ui::screens::list::render(frame, bottom, &detail.endpoints, "Subnet endpoints".into());
 }

@@ -8,9 +8,9 @@ use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::browser::{Browser, ExportScope, FormField, Prompt, Source};
-use super::keymap::Command;
-use super::{Effect, ExportJob, ExportRows, Screen, State};
+use crate::app::keymap::Command;
+use crate::app::screens::browser::{Browser, ExportScope, FormField, Prompt, Source};
+use crate::app::{Effect, ExportJob, ExportRows, Screen, State};
 use crate::format::OutputFormat;
 use crate::model::{Accelerator, EndpointGroup};
 

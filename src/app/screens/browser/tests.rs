@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::browser::{Browser, ExportScope, Prompt, Source};
+use super::screens::browser::{Browser, ExportScope, Prompt, Source};
 use super::*;
 use crate::model::{
     Accelerator, AcceleratorStatus, DestinationConfig, DestinationPortMapping, EndpointGroup, Page,

@@ -6,7 +6,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::call::RequestId;
+use crate::app::call::RequestId;
 
 #[derive(Debug, Clone)]
 pub enum Widget {

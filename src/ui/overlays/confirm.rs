@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::theme::theme;
-use crate::app::actions::{Confirm, Mutation};
+use crate::app::overlays::confirm::{Confirm, Mutation};
 use crate::model::TrafficScope;
 use crate::text::sanitize;
+use crate::ui::theme::theme;
 
 fn scope_name(m: &Mutation) -> &'static str {
     match m {
@@ -66,7 +66,7 @@ pub fn render(frame: &mut Frame, area: Rect, confirm: &Confirm) {
     }
     let width = 76.min(area.width);
     let height = 12.min(area.height);
-    let popup = super::popup(frame, area, width, height);
+    let popup = crate::ui::popup(frame, area, width, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.stale)

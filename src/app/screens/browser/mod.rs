@@ -2,14 +2,17 @@
 //! IP), or of a whole accelerator or endpoint group. Pages are read only as the cursor nears
 //! the end of what is loaded; rows live in a compact table so a million of them stay cheap.
 
+pub mod keys;
+pub mod table;
+
 use std::collections::HashMap;
 use std::time::Instant;
 
 use tui_input::Input;
 
-use super::call::{Call, RequestId};
-use super::list::Filter;
-use super::mappings::MappingTable;
+use crate::app::call::{Call, RequestId};
+use crate::app::list::Filter;
+use crate::app::screens::browser::table::MappingTable;
 use crate::model::{
     Accelerator, DestinationPortMapping, EndpointGroup, Page, PortMapping, parse_ipv4, parse_port,
 };
@@ -163,7 +166,7 @@ impl Browser {
             format!(
                 "{} group {}",
                 group.region,
-                super::rows::short_id(&group.arn)
+                crate::app::rows::short_id(&group.arn)
             ),
             names,
             page_size,
@@ -197,7 +200,7 @@ impl Browser {
                 "{} › {} group {}",
                 accelerator.name,
                 g.region,
-                super::rows::short_id(&g.arn)
+                crate::app::rows::short_id(&g.arn)
             ),
             None => accelerator.name.clone(),
         };

@@ -2,13 +2,16 @@
 //! Each knows which requests it waits for, so an answer finds its screen by request id and an
 //! answer nobody waits for any more is dropped.
 
+pub mod browser;
+pub mod keys;
+
 use std::time::Instant;
 
-use super::browser::{Browser, Source};
-use super::call::{Call, Reply, RequestId};
-use super::list::ListPane;
-use super::rows::SubnetEndpoint;
 use crate::api::ApiError;
+use crate::app::call::{Call, Reply, RequestId};
+use crate::app::list::ListPane;
+use crate::app::rows::SubnetEndpoint;
+use crate::app::screens::browser::{Browser, Source};
 use crate::model::{Accelerator, AcceleratorAttributes, EndpointGroup, Listener, Tag};
 
 /// One value loaded by a single call, kept (and marked stale) when a reload fails.
@@ -114,14 +117,14 @@ impl GroupDetail {
         vec![
             ("Region", g.region.clone()),
             ("ARN", g.arn.clone()),
-            ("Destinations", super::rows::destinations(g)),
+            ("Destinations", crate::app::rows::destinations(g)),
             ("Subnets", g.endpoints.len().to_string()),
             (
                 "Listener",
                 format!(
                     "{} ({})",
-                    super::rows::short_id(&self.listener.arn),
-                    super::rows::port_ranges(&self.listener.port_ranges)
+                    crate::app::rows::short_id(&self.listener.arn),
+                    crate::app::rows::port_ranges(&self.listener.port_ranges)
                 ),
             ),
             ("Accelerator", self.accelerator.name.clone()),
@@ -162,7 +165,7 @@ pub enum Screen {
 impl Screen {
     /// The breadcrumb for this screen.
     pub fn crumb(&self) -> String {
-        use super::rows::short_id;
+        use crate::app::rows::short_id;
         match self {
             Screen::Accelerators(_) => "accelerators".into(),
             Screen::Listeners(s) => s.accelerator.name.clone(),

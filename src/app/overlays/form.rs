@@ -2,12 +2,12 @@
 
 use crossterm::event::KeyEvent;
 
-use super::call::Reply;
-use super::dialogs::CreateDialog;
-use super::form::Outcome;
-use super::rows::short_id;
-use super::{Effect, Overlay, Screen, State};
 use crate::api::ApiError;
+use crate::app::call::Reply;
+use crate::app::overlays::create::CreateDialog;
+use crate::app::overlays::fields::Outcome;
+use crate::app::rows::short_id;
+use crate::app::{Effect, Overlay, Screen, State};
 
 /// `c`: the create dialog for what the screen on top lists.
 pub fn open(state: &mut State) -> Vec<Effect> {
@@ -58,7 +58,7 @@ fn with_usage(
         dialog.usage_pending = Some(id);
         effects.push(Effect::Call {
             id,
-            call: super::call::Call::ListenerUsage {
+            call: crate::app::call::Call::ListenerUsage {
                 listener,
                 store: state.index_dir.clone(),
             },
@@ -172,8 +172,10 @@ pub fn created(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect
     }
     state.overlay = None;
     let changed = match &reply {
-        Reply::CreatedEndpointGroup(g) => Some(super::rows::accelerator_arn_of(&g.arn).to_string()),
-        Reply::CreatedListener(l) => Some(super::rows::accelerator_arn_of(&l.arn).to_string()),
+        Reply::CreatedEndpointGroup(g) => {
+            Some(crate::app::rows::accelerator_arn_of(&g.arn).to_string())
+        }
+        Reply::CreatedListener(l) => Some(crate::app::rows::accelerator_arn_of(&l.arn).to_string()),
         Reply::CreatedAccelerator(a) => Some(a.arn.clone()),
         _ => None,
     };
@@ -197,7 +199,7 @@ pub fn created(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect
     };
     state.info(message);
     if let Some(arn) = changed {
-        super::actions::follow(state, arn);
+        crate::app::overlays::confirm::follow(state, arn);
     }
     Vec::new()
 }
@@ -230,8 +232,8 @@ fn added_endpoints(
     if let Screen::GroupDetail(d) = state.top()
         && let Some(g) = &d.group.value
     {
-        let arn = super::rows::accelerator_arn_of(&g.arn).to_string();
-        super::actions::follow(state, arn);
+        let arn = crate::app::rows::accelerator_arn_of(&g.arn).to_string();
+        crate::app::overlays::confirm::follow(state, arn);
     }
     state.reload_top()
 }

@@ -7,10 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::theme::theme;
-use crate::app::dialogs::CreateDialog;
-use crate::app::form::{Field, Focus, Widget};
+use crate::app::overlays::create::CreateDialog;
+use crate::app::overlays::fields::{Field, Focus, Widget};
 use crate::text::sanitize;
+use crate::ui::theme::theme;
 
 /// One line being built, tracking its width so the cursor can be placed.
 struct LineBuilder {
@@ -229,7 +229,7 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &CreateDialog) {
     let height = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
-    let popup = super::popup(frame, area, width, height);
+    let popup = crate::ui::popup(frame, area, width, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.key)

@@ -2,7 +2,7 @@
 //! starts again from the accelerators pane in its account; a failure keeps the session.
 
 use super::*;
-use crate::app::profiles::Connected;
+use crate::app::overlays::profiles::Connected;
 
 fn profile_effects(effects: &[Effect]) -> (Option<RequestId>, Option<(RequestId, String)>) {
     let mut list = None;

@@ -5,11 +5,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::list::input_spans;
-use super::theme::theme;
-use crate::app::lookup::{Lookup, LookupResult};
+use crate::app::overlays::whois::{Lookup, LookupResult};
 use crate::index::whois::Via;
 use crate::text::sanitize;
+use crate::ui::screens::list::input_spans;
+use crate::ui::theme::theme;
 
 fn field(name: &str, value: String) -> Line<'static> {
     Line::from(vec![
@@ -22,7 +22,7 @@ pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup) {
     let t = theme();
     let width = 96.min(area.width);
     let height = 18.min(area.height);
-    let popup = super::popup(frame, area, width, height);
+    let popup = crate::ui::popup(frame, area, width, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.key)

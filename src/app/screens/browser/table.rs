@@ -132,11 +132,11 @@ impl MappingRow<'_> {
             self.protocols.map_or_else(|| "-".into(), |p| p.to_string()),
             self.traffic.to_string(),
             self.accelerator_name
-                .unwrap_or(super::rows::short_id(self.accelerator_arn))
+                .unwrap_or(crate::app::rows::short_id(self.accelerator_arn))
                 .to_string(),
             self.region.unwrap_or("-").to_string(),
             self.subnet.to_string(),
-            super::rows::short_id(self.endpoint_group_arn).to_string(),
+            crate::app::rows::short_id(self.endpoint_group_arn).to_string(),
         ]
     }
 
@@ -361,7 +361,7 @@ impl MappingTable {
             .iter()
             .map(|a| {
                 let arn = self.strings.get(a.arn);
-                let shown = a.name.as_deref().unwrap_or(super::rows::short_id(arn));
+                let shown = a.name.as_deref().unwrap_or(crate::app::rows::short_id(arn));
                 shown.to_lowercase().contains(needle)
             })
             .collect();

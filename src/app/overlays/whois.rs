@@ -6,10 +6,10 @@ use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::browser::Browser;
-use super::call::{Call, Reply, RequestId};
-use super::{Effect, Overlay, Screen, State};
 use crate::api::ApiError;
+use crate::app::call::{Call, Reply, RequestId};
+use crate::app::screens::browser::Browser;
+use crate::app::{Effect, Overlay, Screen, State};
 use crate::index::Holder;
 use crate::index::whois::{WhoisAnswer, parse_address};
 use crate::model::{Accelerator, EndpointGroup, parse_ipv4};

@@ -4,8 +4,8 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::dialogs::CreateDialog;
-use super::form::Focus;
+use super::overlays::create::CreateDialog;
+use super::overlays::fields::Focus;
 use super::*;
 use crate::model::{
     Accelerator, AcceleratorStatus, EndpointGroup, Listener, NewEndpointGroup, PortRange, Protocol,

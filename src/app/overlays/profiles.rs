@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::keymap::Command;
-use super::list::ListPane;
-use super::{Effect, Overlay, RequestId, Screen, State};
 use crate::api::GlobalAccelerator;
+use crate::app::keymap::Command;
+use crate::app::list::ListPane;
+use crate::app::{Effect, Overlay, RequestId, Screen, State};
 
 /// A client for the chosen profile, and the endpoint it talks to when not AWS's own.
 #[derive(Clone)]

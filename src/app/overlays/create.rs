@@ -4,9 +4,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::call::Call;
-use super::form::{Field, Focus, Form, Outcome};
 use crate::api::ApiError;
+use crate::app::call::Call;
+use crate::app::overlays::fields::{Field, Focus, Form, Outcome};
 use crate::model::{
     AWS_REGIONS, Accelerator, DestinationConfig, EndpointGroup, Listener, NewAccelerator,
     NewEndpointGroup, NewListener, PortRange, Protocol, ProtocolSet, Tag, is_known_region,
@@ -50,7 +50,7 @@ pub struct CreateDialog {
     pub quitting: bool,
     /// The listener's ports, for the capacity lines (endpoint groups, subnets).
     pub usage: Option<crate::model::capacity::ListenerUsage>,
-    pub usage_pending: Option<super::call::RequestId>,
+    pub usage_pending: Option<crate::app::call::RequestId>,
 }
 
 impl CreateDialog {
@@ -149,7 +149,7 @@ impl CreateDialog {
             }
             DialogKind::EndpointGroup { listener, .. } => format!(
                 "New endpoint group on listener {}",
-                super::rows::short_id(&listener.arn)
+                crate::app::rows::short_id(&listener.arn)
             ),
             DialogKind::Accelerator => "New custom routing accelerator".into(),
             DialogKind::Listener { accelerator, .. } => {
@@ -405,7 +405,7 @@ fn validate_listener(
         } else if let Some((arn, other)) = others.iter().find(|(_, o)| o.overlaps(*range)) {
             row[0].error = Some(format!(
                 "overlaps {other} of listener {}",
-                super::rows::short_id(arn)
+                crate::app::rows::short_id(arn)
             ));
         }
     }

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table, TableState};
 
-use super::theme::theme;
+use crate::ui::theme::theme;
 use tui_input::Input;
 
 use crate::app::list::{Column, Filter, ListPane, Row};

@@ -2,13 +2,15 @@
 //! screen on top, then the keys that work everywhere. Screen keys go through the keymap, and
 //! the help overlay and the hint bar are drawn from it, so they cannot disagree.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
-use super::keymap::Command;
-use super::list::{ListPane, Row};
-use super::screens::{AcceleratorInfo, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen};
-use super::{Effect, Loadable, Overlay, Screen, State};
+use crate::app::keymap::Command;
+use crate::app::list::{ListPane, Row};
+use crate::app::screens::{
+    AcceleratorInfo, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen,
+};
+use crate::app::{Effect, Loadable, Overlay, Screen, State};
 
 /// Runs `$body` with `$pane` bound to the list of the top screen, if it has one; the body is
 /// compiled once per row type.
@@ -79,7 +81,7 @@ pub fn move_selection(state: &mut State, delta: isize) {
     let delta = i16::try_from(delta.clamp(-1000, 1000)).unwrap_or(0);
     // Detail views scroll by lines; the bound is generous (long values wrap), and drawing
     // clamps to the real overflow.
-    let body = state.size.1.saturating_sub(super::CHROME_ROWS);
+    let body = state.size.1.saturating_sub(crate::app::CHROME_ROWS);
     match state.top_mut() {
         Screen::AcceleratorInfo(info) => {
             let tags = info.tags.value.as_ref().map_or(0, Vec::len);
@@ -110,31 +112,17 @@ pub fn move_selection(state: &mut State, delta: isize) {
 
 /// A paste for the screen on top (an overlay, if open, took it already).
 pub fn paste(state: &mut State, text: &str) {
-    if !super::browser_keys::paste(state, text) {
+    if !crate::app::screens::browser::keys::paste(state, text) {
         with_list!(state, |pane| paste_into(pane, text));
     }
 }
 
+/// A key for the screen on top (no overlay is open).
 pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    if key.kind == KeyEventKind::Release {
-        return Vec::new();
-    }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && key.code == KeyCode::Char('c') {
-        super::dialog_keys::quit(state);
-        return Vec::new();
-    }
-    if ctrl && key.code == KeyCode::Char('z') {
-        state.suspend = true;
-        return Vec::new();
-    }
-    if state.overlay.is_some() {
-        return super::router::overlay_key(state, key);
-    }
     if key.code == KeyCode::Esc && state.indexing.is_some() {
-        return super::indexing::stop(state);
+        return crate::app::indexing::stop(state);
     }
-    if let Some(effects) = super::browser_keys::handle(state, key) {
+    if let Some(effects) = crate::app::screens::browser::keys::handle(state, key) {
         return effects;
     }
     if with_list!(state, |pane| filter_key(pane, &key)) == Some(true) {
@@ -161,16 +149,16 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Command::Open => return open(state),
         Command::Info => return info(state),
         Command::ByDestination => return open_mappings(state, false),
-        Command::Create => return super::dialog_keys::open(state),
-        Command::Live => super::live::toggle(state),
-        Command::Whois => return super::lookup::open(state),
-        Command::Profiles => return super::profiles::open(state),
-        Command::Index => return super::indexing::start(state),
-        Command::Allow => return super::actions::traffic(state, true),
-        Command::Deny => return super::actions::traffic(state, false),
-        Command::RemoveEndpoint => return super::actions::remove_endpoint(state),
-        Command::AddEndpoints => return super::dialog_keys::open_add_endpoints(state),
-        Command::DeleteGroup => return super::actions::delete_group(state),
+        Command::Create => return crate::app::overlays::form::open(state),
+        Command::Live => crate::app::live::toggle(state),
+        Command::Whois => return crate::app::overlays::whois::open(state),
+        Command::Profiles => return crate::app::overlays::profiles::open(state),
+        Command::Index => return crate::app::indexing::start(state),
+        Command::Allow => return crate::app::overlays::confirm::traffic(state, true),
+        Command::Deny => return crate::app::overlays::confirm::traffic(state, false),
+        Command::RemoveEndpoint => return crate::app::overlays::confirm::remove_endpoint(state),
+        Command::AddEndpoints => return crate::app::overlays::form::open_add_endpoints(state),
+        Command::DeleteGroup => return crate::app::overlays::confirm::delete_group(state),
         Command::AllMappings => return open_mappings(state, true),
         Command::Back => return back(state),
         // Browser commands, handled there; elsewhere they do nothing.
@@ -262,7 +250,7 @@ fn open(state: &mut State) -> Vec<Effect> {
 /// `m` (by destination, from an endpoint group) and `M` (every mapping of an accelerator or
 /// endpoint group).
 fn open_mappings(state: &mut State, all: bool) -> Vec<Effect> {
-    use super::browser_keys::{open_accelerator, open_by_destination};
+    use crate::app::screens::browser::keys::{open_accelerator, open_by_destination};
     let target = match state.top() {
         Screen::Accelerators(p) if all => p.selected().map(|a| (a.clone(), None, None)),
         Screen::EndpointGroups(s) => s

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::call::{Call, Reply, RequestId};
-use super::rows::{accelerator_arn_of, short_id};
-use super::{Effect, Overlay, Screen, State};
 use crate::api::ApiError;
+use crate::app::call::{Call, Reply, RequestId};
+use crate::app::rows::{accelerator_arn_of, short_id};
+use crate::app::{Effect, Overlay, Screen, State};
 use crate::model::{TrafficChange, TrafficScope};
 
 /// A change to make, with everything needed to say it in words.

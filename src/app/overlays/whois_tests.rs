@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::lookup::LookupResult;
+use super::overlays::whois::LookupResult;
 use super::*;
 use crate::index::Holder;
 use crate::index::whois::{Via, WhoisAnswer};
