@@ -219,6 +219,40 @@ fn whois_and_the_index_from_the_command_line() {
 }
 
 #[test]
+fn whois_on_a_disabled_accelerator_leads_with_it() {
+    let cache = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_portolan"))
+            .args(args)
+            .env("XDG_CACHE_HOME", cache.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run portolan")
+    };
+    // fps-ranked-staging is disabled in the demo; its mappings allow traffic.
+    let out = run(&["--demo", "whois", "75.2.16.23:6655", "-o", "table"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("verdict")
+            && first.contains("DISABLED")
+            && first.contains("no traffic reaches it"),
+        "{text}"
+    );
+    assert!(!text.contains("✓"), "{text}");
+    let out = run(&["--demo", "whois", "75.2.16.23:6655", "-o", "json"]);
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["AcceleratorEnabled"], false);
+    assert_eq!(answer["Verdict"], "DISABLED");
+    assert_eq!(answer["DestinationTrafficState"], "ALLOW");
+}
+
+#[test]
 fn completions_and_the_manual_come_from_the_options() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let out = portolan(&["completions", shell]);

@@ -32,9 +32,11 @@ impl From<WhoisError> for HeadlessError {
 
 pub fn answer_json(a: &WhoisAnswer) -> serde_json::Value {
     json!({
+        "Verdict": a.verdict().as_str(),
         "AcceleratorSocketAddress": {"IpAddress": a.address.ip, "Port": a.address.port},
         "AcceleratorArn": a.accelerator_arn,
         "AcceleratorName": a.accelerator_name,
+        "AcceleratorEnabled": a.accelerator_enabled,
         "ListenerArn": a.listener_arn,
         "EndpointGroupArn": a.endpoint_group_arn,
         "EndpointGroupRegion": a.region,
@@ -53,11 +55,18 @@ pub fn answer_lines(a: &WhoisAnswer) -> Vec<(&'static str, String)> {
         (Via::Listing, true) => "a full listing (the index was stale and has been dropped)",
         (Via::Listing, false) => "a listing of the accelerator's mappings (no index)",
     };
+    let verdict = a.verdict();
+    let enabled = if a.accelerator_enabled {
+        "enabled"
+    } else {
+        "DISABLED"
+    };
     vec![
+        ("verdict", format!("{verdict}: {}", verdict.explanation())),
         ("address", a.address.to_string()),
         (
             "accelerator",
-            format!("{} ({})", a.accelerator_name, a.accelerator_arn),
+            format!("{} ({}), {enabled}", a.accelerator_name, a.accelerator_arn),
         ),
         ("listener", a.listener_arn.clone()),
         ("endpoint group", a.endpoint_group_arn.clone()),
@@ -68,9 +77,22 @@ pub fn answer_lines(a: &WhoisAnswer) -> Vec<(&'static str, String)> {
             "protocols",
             a.protocols.map_or_else(|| "-".into(), |p| p.to_string()),
         ),
-        ("traffic", a.traffic.to_string()),
+        ("traffic", traffic_line(a)),
         ("answered from", via.to_string()),
     ]
+}
+
+/// The mapping's own state; beside a disabled accelerator it is what traffic would meet once
+/// the accelerator is enabled, and says so.
+fn traffic_line(a: &WhoisAnswer) -> String {
+    if a.accelerator_enabled {
+        a.traffic.to_string()
+    } else {
+        format!(
+            "{} (the mapping's state, once the accelerator is enabled)",
+            a.traffic
+        )
+    }
 }
 
 pub async fn run_whois<W: Write>(

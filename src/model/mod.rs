@@ -9,6 +9,7 @@ mod mapping;
 mod ports;
 mod regions;
 mod resources;
+mod whois;
 
 pub use input::{
     ValidationError, parse_accelerator_name, parse_arn, parse_ipv4, parse_port, parse_port_range,
@@ -22,3 +23,4 @@ pub use resources::{
     EndpointGroup, IpAddressType, Listener, NewAccelerator, NewEndpointGroup, NewListener, Tag,
     TrafficChange, TrafficScope, accelerator_arn_of, account_of, listener_arn_of, short_id,
 };
+pub use whois::{Verdict, Via, WhoisAnswer};
