@@ -170,3 +170,78 @@ async fn bad_destination_input_is_refused_before_any_call() {
     assert!(e.to_string().contains("--ip"));
     assert!(out.is_empty());
 }
+
+#[tokio::test]
+async fn unknown_arns_say_what_to_run_not_which_key_to_press() {
+    let listener = "arn:aws:globalaccelerator::123456789012:accelerator/00000000-0000-4000-8000-000000000000/listener/0badf00d";
+    let (r, _) = run(&["endpoint-groups", listener], OutputFormat::Table, true).await;
+    let err = r.unwrap_err().to_string();
+    // The first missing part is named: here the accelerator.
+    assert!(err.contains("not found: check the ARN"), "{err}");
+    assert!(err.contains("`portolan accelerators`"), "{err}");
+    assert!(!err.contains("(r)"), "{err}");
+
+    let (r, json) = run(&["accelerators"], OutputFormat::Json, false).await;
+    r.unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let real = doc["Accelerators"][0]["AcceleratorArn"].as_str().unwrap();
+    let (r, _) = run(
+        &["endpoint-groups", &format!("{real}/listener/0badf00d")],
+        OutputFormat::Table,
+        true,
+    )
+    .await;
+    let err = r.unwrap_err().to_string();
+    assert!(err.starts_with("listener not found"), "{err}");
+    assert!(err.contains("`portolan listeners ACCEL`"), "{err}");
+    assert!(!err.contains("(r)"), "{err}");
+
+    let accelerator =
+        "arn:aws:globalaccelerator::123456789012:accelerator/00000000-0000-4000-8000-000000000000";
+    let (r, _) = run(&["listeners", accelerator], OutputFormat::Table, true).await;
+    let err = r.unwrap_err().to_string();
+    assert!(err.contains("portolan accelerators"), "{err}");
+    assert!(!err.contains("(r)"), "{err}");
+}
+
+#[test]
+fn no_service_error_offers_a_key_on_the_command_line() {
+    use portolan::api::ApiError;
+    for code in [
+        "AcceleratorNotFoundException",
+        "EndpointGroupNotFoundException",
+        "ListenerNotFoundException",
+        "InvalidNextTokenException",
+        "EndpointNotFoundException",
+        "ThrottlingException",
+        "InternalServiceErrorException",
+        "ConflictException",
+    ] {
+        let message = HeadlessError::Api(ApiError::from_code(code, "detail")).to_string();
+        assert!(
+            !message.contains("(r)") && !message.contains("refresh the list"),
+            "{code}: {message}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn whois_input_mistakes_quote_the_whole_input_and_show_the_shape() {
+    for (input, says) in [
+        ("2001:db8::1", "\"2001:db8::1\" is an IPv6 address"),
+        ("75.2.16.2:", "\"75.2.16.2:\" has no port"),
+        (
+            "10.0.3",
+            "\"10.0.3\" is neither an accelerator address IP:PORT",
+        ),
+        ("", "\"\" is neither an accelerator address IP:PORT"),
+    ] {
+        let (r, out) = run(&["whois", input], OutputFormat::Table, true).await;
+        let e = r.unwrap_err();
+        assert!(matches!(e, HeadlessError::Usage(_)), "{input}: {e:?}");
+        let message = e.to_string();
+        assert!(message.contains(says), "{input}: {message}");
+        assert!(!message.contains("enter a value"), "{input}: {message}");
+        assert!(out.is_empty());
+    }
+}

@@ -103,8 +103,12 @@ pub async fn run_whois<W: Write>(
 ) -> Result<(), HeadlessError> {
     let store = IndexStore::default_location();
     if !address.contains(':') {
-        let ip =
-            crate::model::parse_ipv4(address).map_err(|e| HeadlessError::Usage(e.to_string()))?;
+        let ip = crate::model::parse_ipv4(address).map_err(|_| {
+            HeadlessError::Usage(format!(
+                "{:?} is neither an accelerator address IP:PORT (like 75.2.10.20:41872) nor a destination IPv4 address (like 10.0.3.17)",
+                address.trim()
+            ))
+        })?;
         return holders_of(api, store.as_ref(), ip, format, out).await;
     }
     let (ip, port) = parse_address(address)?;

@@ -19,7 +19,7 @@ use crate::session::SessionError;
 
 #[derive(Debug, Error)]
 pub enum HeadlessError {
-    #[error("{0}")]
+    #[error("{}", api_message(.0))]
     Api(#[from] ApiError),
     /// Input refused before any call was made.
     #[error("{0}")]
@@ -29,6 +29,27 @@ pub enum HeadlessError {
     /// A lookup that found nothing (exit status 1, like a failed call).
     #[error("{0}")]
     NotFound(String),
+}
+
+/// The client's messages end with the interactive view's hint (`refresh the list (r)`); a
+/// command line has no list and no keys, so it says what to run instead.
+fn api_message(e: &ApiError) -> String {
+    let not_found = |what: &str, lister: &str| {
+        format!(
+            "{what} not found: check the ARN (it may have been deleted or belong to another account); `{lister}` lists them"
+        )
+    };
+    match e {
+        ApiError::AcceleratorNotFound(_) => not_found("accelerator", "portolan accelerators"),
+        ApiError::ListenerNotFound(_) => not_found("listener", "portolan listeners ACCEL"),
+        ApiError::EndpointGroupNotFound(_) => {
+            not_found("endpoint group", "portolan endpoint-groups LISTENER_ARN")
+        }
+        ApiError::InvalidNextToken(_) => {
+            "the service refused its own page token; run the command again".into()
+        }
+        other => other.to_string(),
+    }
 }
 
 impl From<SessionError> for HeadlessError {
