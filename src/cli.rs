@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 
 use crate::emulator::FaultSpec;
+pub use crate::format::OutputFormat;
 
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -33,7 +34,8 @@ pub struct Cli {
     pub profile: Option<String>,
     /// Output format: a table on a terminal, ndjson when piped.
     ///
-    /// e.g. `-o csv`, or `-o json | jq '.Accelerators[].Name'`.
+    /// e.g. `-o csv`, `-o wide` (names and whole ids side by side), or
+    /// `-o json | jq '.Accelerators[].Name'`.
     #[arg(long, short = 'o', global = true, value_enum)]
     pub output: Option<OutputFormat>,
     /// Port mappings per request (1-20000); 20000 for headless listings, 1000 in the browser.
@@ -96,16 +98,6 @@ pub struct Cli {
     pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Table,
-    /// The AWS CLI's document for the same list, pages merged.
-    Json,
-    /// One item per line.
-    Ndjson,
-    Csv,
 }
 
 #[derive(Debug, Clone, Subcommand)]

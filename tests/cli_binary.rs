@@ -253,6 +253,51 @@ fn whois_on_a_disabled_accelerator_leads_with_it() {
 }
 
 #[test]
+fn a_table_on_a_terminal_fits_it_and_says_what_it_hid() {
+    let mut s = common::pty::Session::start(&["--demo", "accelerators"], 80, 40);
+    // The note is written after the whole table.
+    let screen = s.wait_for("-o wide");
+    assert!(s.exit_status().success(), "{screen}");
+    assert!(
+        screen.contains("portolan: hidden to fit 80 columns: DNS NAME, ARN"),
+        "{screen}"
+    );
+    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).into_owned();
+    let table: Vec<&str> = raw
+        .split("\r\n")
+        .filter(|l| !l.is_empty() && !l.starts_with("portolan:"))
+        .collect();
+    assert_eq!(table.len(), 25, "a heading and 24 accelerators: {raw}");
+    for line in table {
+        assert!(line.chars().count() <= 80, "{line:?}");
+        assert!(!line.contains("arn:") && !line.contains('…'), "{line:?}");
+    }
+
+    // `-o wide` on the same terminal: every column, every ARN whole (the terminal wraps).
+    let mut s = common::pty::Session::start(&["--demo", "accelerators", "-o", "wide"], 80, 40);
+    assert!(s.exit_status().success());
+    let arns = |raw: &str| {
+        raw.split_whitespace()
+            .filter(|w| w.starts_with("arn:aws:globalaccelerator::111122223333:accelerator/"))
+            .filter(|w| {
+                w.len() == "arn:aws:globalaccelerator::111122223333:accelerator/".len() + 36
+            })
+            .count()
+    };
+    // The reader thread may still be copying the last lines out of the terminal.
+    let started = std::time::Instant::now();
+    let raw = loop {
+        let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).into_owned();
+        if arns(&raw) >= 24 || started.elapsed().as_secs() > 20 {
+            break raw;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(arns(&raw), 24, "{raw}");
+    assert!(!raw.contains("hidden"), "{raw}");
+}
+
+#[test]
 fn completions_and_the_manual_come_from_the_options() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let out = portolan(&["completions", shell]);

@@ -5,7 +5,7 @@ use clap::Parser;
 use portolan::api::{ClientOptions, SdkClient};
 use portolan::cli::{Cli, OutputFormat};
 use portolan::emulator::{Emulator, EmulatorOptions, LocalEmulator, Topology};
-use portolan::headless::{HeadlessError, Output, run_to};
+use portolan::headless::{HeadlessError, Output, hidden_note, run_to};
 
 const ACCOUNT: &str = r#"
 account_id = "123456789012"
@@ -32,6 +32,16 @@ async fn run(
     format: OutputFormat,
     terminal: bool,
 ) -> (Result<(), HeadlessError>, String) {
+    let (r, out, _) = run_at(args, format, terminal.then_some(usize::MAX)).await;
+    (r, out)
+}
+
+/// Runs as on a terminal `columns` wide (`None`: a pipe); also returns the note for stderr.
+async fn run_at(
+    args: &[&str],
+    format: OutputFormat,
+    columns: Option<usize>,
+) -> (Result<(), HeadlessError>, String, Option<String>) {
     let topology = Topology::parse(ACCOUNT, "test").unwrap();
     let local = LocalEmulator::start(
         Emulator::from_topology(&topology, EmulatorOptions::default()).unwrap(),
@@ -43,11 +53,12 @@ async fn run(
         .unwrap();
     let cli = Cli::try_parse_from(std::iter::once("portolan").chain(args.iter().copied())).unwrap();
     let mut buf = Vec::new();
-    let result = {
-        let mut out = Output::new(format, &mut buf, terminal);
-        run_to(&cli, &api, &mut out).await
+    let (result, note) = {
+        let mut out = Output::new(format, &mut buf, columns.is_some()).fitted_to(columns);
+        let result = run_to(&cli, &api, &mut out).await;
+        (result, hidden_note(&out))
     };
-    (result, String::from_utf8(buf).unwrap())
+    (result, String::from_utf8(buf).unwrap(), note)
 }
 
 #[tokio::test]
@@ -243,5 +254,131 @@ async fn whois_input_mistakes_quote_the_whole_input_and_show_the_shape() {
         assert!(message.contains(says), "{input}: {message}");
         assert!(!message.contains("enter a value"), "{input}: {message}");
         assert!(out.is_empty());
+    }
+}
+
+const SUBNET: &str = "subnet-0e00000000000001a";
+
+/// Every ARN of the account, whole, from the AWS CLI's document.
+async fn arns() -> Vec<String> {
+    let (r, json) = run(&["mappings", "--all"], OutputFormat::Json, false).await;
+    r.unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut arns: Vec<String> = doc["PortMappings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| {
+            [
+                m["AcceleratorArn"].as_str().unwrap().to_string(),
+                m["EndpointGroupArn"].as_str().unwrap().to_string(),
+            ]
+        })
+        .collect();
+    let (r, json) = run(&["accelerators"], OutputFormat::Json, false).await;
+    r.unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for a in doc["Accelerators"].as_array().unwrap() {
+        arns.push(a["AcceleratorArn"].as_str().unwrap().to_string());
+    }
+    arns.sort();
+    arns.dedup();
+    arns
+}
+
+fn words_with_arns(text: &str) -> Vec<&str> {
+    text.split_whitespace()
+        .filter(|w| w.contains("arn:") || w.contains(":accelerator/"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_table_on_a_pipe_cuts_nothing_and_names_the_accelerator() {
+    let whole = arns().await;
+    for args in [
+        &["mappings", "--all"][..],
+        &["mappings", "--endpoint", SUBNET, "--ip", "10.7.0.4"],
+    ] {
+        let (r, out, note) = run_at(args, OutputFormat::Table, None).await;
+        r.unwrap();
+        assert!(note.is_none(), "nothing hidden on a pipe");
+        assert!(!out.contains('…'), "{out}");
+        let arn_words = words_with_arns(&out);
+        assert!(!arn_words.is_empty(), "{out}");
+        for w in arn_words {
+            assert!(
+                whole.iter().any(|a| a == w),
+                "cut or foreign ARN {w:?} in\n{out}"
+            );
+        }
+        // The accelerator's name leads each row, not an ARN.
+        for line in out.lines().skip(1) {
+            assert!(line.starts_with("evil\\x1b]52;c;cHduZWQ="), "{line}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_terminal_table_hides_columns_it_cannot_fit_and_never_cuts_an_id() {
+    let whole = arns().await;
+    for columns in [60, 80, 120, 160] {
+        for args in [
+            &["mappings", "--all"][..],
+            &["mappings", "--endpoint", SUBNET, "--ip", "10.7.0.4"],
+            &["accelerators"],
+        ] {
+            let (r, out, note) = run_at(args, OutputFormat::Table, Some(columns)).await;
+            r.unwrap();
+            for line in out.lines() {
+                assert!(
+                    line.chars().count() <= columns,
+                    "{args:?} at {columns}: {line:?}"
+                );
+            }
+            for w in words_with_arns(&out) {
+                assert!(
+                    whole.iter().any(|a| a == w),
+                    "{args:?} at {columns}: cut ARN {w:?}"
+                );
+            }
+            let heading = out.lines().next().unwrap();
+            if heading.contains("ARN") || columns >= 160 {
+                continue;
+            }
+            let note = note.unwrap_or_else(|| panic!("{args:?} at {columns}: no note\n{out}"));
+            assert!(note.contains("-o wide") && note.contains("ARN"), "{note}");
+        }
+    }
+    // Only a name is cut, and it says so.
+    let (r, out, _) = run_at(&["mappings", "--all"], OutputFormat::Table, Some(40)).await;
+    r.unwrap();
+    let first = out.lines().nth(1).unwrap();
+    let name = first.split_whitespace().next().unwrap();
+    assert!(
+        name.starts_with("evil\\x1b]52") && name.ends_with('…'),
+        "{out}"
+    );
+    assert!(
+        first.ends_with("10.7.0.4:80") || first.ends_with("10.7.0.4:81"),
+        "{first}"
+    );
+}
+
+#[tokio::test]
+async fn wide_shows_names_and_whole_ids_side_by_side() {
+    let whole = arns().await;
+    let (r, out, note) = run_at(&["mappings", "--all"], OutputFormat::Wide, Some(80)).await;
+    r.unwrap();
+    assert!(note.is_none(), "wide hides nothing");
+    let heading = out.lines().next().unwrap();
+    assert!(heading.starts_with("ACCELERATOR   "), "{heading}");
+    assert!(heading.contains("ACCELERATOR ARN") && heading.contains("ENDPOINT GROUP ARN"));
+    assert!(!out.contains('…'));
+    for line in out.lines().skip(1) {
+        let arns = words_with_arns(line);
+        assert_eq!(arns.len(), 2, "{line}");
+        for w in arns {
+            assert!(whole.iter().any(|a| a == w), "{w}");
+        }
     }
 }

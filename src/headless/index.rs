@@ -132,7 +132,7 @@ pub async fn run_whois<W: Write>(
                     .map_err(|e| std::io::Error::other(e.to_string()))?,
             )?;
         }
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             for (name, value) in answer_lines(&answer) {
                 writeln!(out, "{name:<15} {}", sanitize(&value))?;
             }

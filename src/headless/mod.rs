@@ -13,7 +13,7 @@ use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_RESOURCES};
 use crate::cli::{Cli, Command, ConfigCommand, EmulatorArgs, MappingsArgs, OutputFormat};
 use crate::emulator::{Emulator, EmulatorOptions, Faults, Topology};
 pub use crate::format::Output;
-use crate::format::{AcceleratorPortMapping, Record};
+use crate::format::{AcceleratorNames, AcceleratorPortMapping, Record};
 use crate::model::{Accelerator, ArnKind, Page, parse_arn, parse_ipv4, parse_subnet_id};
 use crate::session::SessionError;
 
@@ -137,12 +137,34 @@ pub async fn run(cli: &Cli, api: &dyn GlobalAccelerator) -> Result<(), HeadlessE
     } else {
         OutputFormat::Ndjson
     });
+    let columns = terminal
+        .then(crossterm::terminal::size)
+        .and_then(Result::ok)
+        .map(|(columns, _)| usize::from(columns));
     let mut out = Output::new(
         format,
         io::BufWriter::with_capacity(1 << 16, stdout.lock()),
         terminal,
-    );
-    run_to(cli, api, &mut out).await
+    )
+    .fitted_to(columns);
+    let result = run_to(cli, api, &mut out).await;
+    if let Some(note) = hidden_note(&out) {
+        eprintln!("portolan: {note}");
+    }
+    result
+}
+
+/// What a terminal table left out to fit, and how to see it all.
+pub fn hidden_note<W: Write>(out: &Output<W>) -> Option<String> {
+    let hidden = out.hidden_columns();
+    if hidden.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "hidden to fit {} columns: {} (`-o wide` prints every column whole)",
+        out.room().unwrap_or_default(),
+        hidden.join(", ")
+    ))
 }
 
 pub async fn run_to<W: Write>(
@@ -225,6 +247,7 @@ async fn mappings<W: Write>(
         let ip = parse_ipv4(ip)
             .map_err(|e| HeadlessError::Usage(format!("--ip: {e}")))?
             .to_string();
+        name_accelerators(api, out).await?;
         stream(out, |t| {
             api.list_port_mappings_by_destination(&subnet, &ip, size, t)
         })
@@ -247,6 +270,7 @@ async fn mappings<W: Write>(
             "--endpoint-group: {g:?} is not an endpoint group ARN"
         )));
     }
+    name_accelerators(api, out).await?;
     out.begin::<AcceleratorPortMapping>()?;
     for arn in &accelerators {
         let mut token = None;
@@ -269,6 +293,21 @@ async fn mappings<W: Write>(
         }
     }
     out.finish::<AcceleratorPortMapping>()?;
+    Ok(())
+}
+
+/// Tables name the accelerator each mapping belongs to (an ARN alone says nothing to a person).
+async fn name_accelerators<W: Write>(
+    api: &dyn GlobalAccelerator,
+    out: &mut Output<W>,
+) -> Result<(), HeadlessError> {
+    if out.format().is_table() {
+        let names = all_accelerators(api)
+            .await?
+            .into_iter()
+            .map(|a| (a.arn, a.name));
+        out.set_names(AcceleratorNames::new(names));
+    }
     Ok(())
 }
 
