@@ -215,7 +215,11 @@ fn whois_and_the_index_from_the_command_line() {
     let out = run(&["--demo", "whois", "75.2.16.2:70000"]);
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["--demo", "index", "drop", "game-us-east"]);
-    assert!(stdout(&out).contains("dropped"));
+    assert!(
+        stdout(&out).starts_with("game-us-east: dropped (arn:aws:globalaccelerator::"),
+        "named, with the whole ARN: {}",
+        stdout(&out)
+    );
 }
 
 #[test]

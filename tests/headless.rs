@@ -382,3 +382,26 @@ async fn wide_shows_names_and_whole_ids_side_by_side() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_subnets_holding_an_address_come_in_every_format() {
+    let (r, csv) = run(&["whois", "10.7.0.4"], OutputFormat::Csv, false).await;
+    r.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "DestinationAddress,AcceleratorName,EndpointGroupArn,EndpointGroupRegion,EndpointId"
+    );
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[1].ends_with(&format!(",us-east-1,{SUBNET}")), "{csv}");
+
+    let (r, json) = run(&["whois", "10.7.0.4"], OutputFormat::Json, false).await;
+    r.unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("one JSON document");
+    assert_eq!(doc["Holders"][0]["EndpointId"], SUBNET);
+
+    let (r, table, _) = run_at(&["whois", "10.7.0.4"], OutputFormat::Table, None).await;
+    r.unwrap();
+    assert!(table.starts_with("ADDRESS "), "{table}");
+    assert!(table.contains(SUBNET), "{table}");
+}

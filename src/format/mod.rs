@@ -6,7 +6,7 @@ mod output;
 mod records;
 
 pub use output::{AcceleratorNames, Output};
-pub use records::{AcceleratorPortMapping, Column, Fit, Record};
+pub use records::{AcceleratorPortMapping, Column, DestinationHolder, Fit, Record};
 
 /// How a list is written. Tables are for people; the rest for programs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -401,3 +401,62 @@ impl Record for DestinationPortMapping {
         ]
     }
 }
+
+/// A subnet endpoint that holds a destination address (`portolan whois 10.0.3.17`). No AWS
+/// call answers this, so the fields take the API's names for the same things.
+pub struct DestinationHolder {
+    pub address: String,
+    pub accelerator_name: String,
+    pub endpoint_group_arn: String,
+    pub region: String,
+    pub subnet: String,
+}
+
+impl Record for DestinationHolder {
+    const LIST_KEY: &'static str = "Holders";
+    const NOUN: &'static str = "subnets holding that address";
+    const COLUMNS: &'static [&'static str] = &[
+        "DestinationAddress",
+        "AcceleratorName",
+        "EndpointGroupArn",
+        "EndpointGroupRegion",
+        "EndpointId",
+    ];
+    const TABLE: &'static [Column] = &[
+        Column::whole("ADDRESS"),
+        Column::whole("SUBNET"),
+        Column::whole("REGION"),
+        Column::name("ACCELERATOR"),
+        Column::whole("ENDPOINT GROUP ARN").hidden(1),
+    ];
+
+    fn to_json(&self) -> Value {
+        json!({
+            "DestinationAddress": self.address,
+            "AcceleratorName": self.accelerator_name,
+            "EndpointGroupArn": self.endpoint_group_arn,
+            "EndpointGroupRegion": self.region,
+            "EndpointId": self.subnet,
+        })
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.address.clone(),
+            self.accelerator_name.clone(),
+            self.endpoint_group_arn.clone(),
+            self.region.clone(),
+            self.subnet.clone(),
+        ]
+    }
+
+    fn row(&self, _: &AcceleratorNames) -> Vec<String> {
+        vec![
+            self.address.clone(),
+            self.subnet.clone(),
+            self.region.clone(),
+            self.accelerator_name.clone(),
+            self.endpoint_group_arn.clone(),
+        ]
+    }
+}

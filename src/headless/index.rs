@@ -9,6 +9,7 @@ use serde_json::json;
 use super::{HeadlessError, resolve_accelerator};
 use crate::api::{GlobalAccelerator, MAX_RESULTS_RESOURCES};
 use crate::cli::{IndexCommand, IndexTarget, OutputFormat};
+use crate::format::{DestinationHolder, Output};
 use crate::index::whois::{Via, WhoisAnswer, WhoisError, parse_address, whois};
 use crate::index::{IndexStore, build};
 use crate::model::Accelerator;
@@ -98,8 +99,7 @@ fn traffic_line(a: &WhoisAnswer) -> String {
 pub async fn run_whois<W: Write>(
     api: &dyn GlobalAccelerator,
     address: &str,
-    format: OutputFormat,
-    out: &mut W,
+    out: &mut Output<W>,
 ) -> Result<(), HeadlessError> {
     let store = IndexStore::default_location();
     if !address.contains(':') {
@@ -109,10 +109,12 @@ pub async fn run_whois<W: Write>(
                 address.trim()
             ))
         })?;
-        return holders_of(api, store.as_ref(), ip, format, out).await;
+        return holders_of(api, store.as_ref(), ip, out).await;
     }
     let (ip, port) = parse_address(address)?;
     let answer = whois(api, store.as_ref(), ip, port).await?;
+    let format = out.format();
+    let out = out.writer();
     match format {
         OutputFormat::Json => writeln!(
             out,
@@ -146,8 +148,7 @@ async fn holders_of<W: Write>(
     api: &dyn GlobalAccelerator,
     store: Option<&IndexStore>,
     ip: std::net::Ipv4Addr,
-    format: OutputFormat,
-    out: &mut W,
+    out: &mut Output<W>,
 ) -> Result<(), HeadlessError> {
     let accelerators = targets(
         api,
@@ -163,29 +164,19 @@ async fn holders_of<W: Write>(
             "no subnet endpoint of any accelerator holds {ip} (Global Accelerator never tells a subnet's CIDR; every endpoint was asked)"
         )));
     }
-    for h in &found {
-        match format {
-            OutputFormat::Json | OutputFormat::Ndjson => writeln!(
-                out,
-                "{}",
-                json!({
-                    "DestinationAddress": ip.to_string(),
-                    "AcceleratorName": h.accelerator_name,
-                    "EndpointGroupArn": h.group.arn,
-                    "EndpointGroupRegion": h.group.region,
-                    "EndpointId": h.subnet,
-                })
-            )?,
-            _ => writeln!(
-                out,
-                "{ip} is in {} ({} {}, accelerator {})",
-                sanitize(&h.subnet),
-                sanitize(&h.group.region),
-                sanitize(&h.group.arn),
-                sanitize(&h.accelerator_name)
-            )?,
-        }
-    }
+    let holders: Vec<DestinationHolder> = found
+        .into_iter()
+        .map(|h| DestinationHolder {
+            address: ip.to_string(),
+            accelerator_name: h.accelerator_name,
+            endpoint_group_arn: h.group.arn,
+            region: h.group.region,
+            subnet: h.subnet,
+        })
+        .collect();
+    out.begin::<DestinationHolder>()?;
+    out.page(&holders)?;
+    out.finish::<DestinationHolder>()?;
     Ok(())
 }
 
@@ -272,23 +263,37 @@ pub async fn run_index<W: Write>(
             writeln!(out, "({})", store.root().display())?;
         }
         IndexCommand::Drop(target) => {
-            let arns: Vec<String> = if target.all {
+            // (name, ARN): a person reads the name, a script may want the ARN.
+            let targets: Vec<(String, String)> = if target.all {
                 store
                     .catalog()
                     .entries
                     .into_iter()
-                    .map(|e| e.accelerator_arn)
+                    .map(|e| (e.accelerator_name, e.accelerator_arn))
                     .collect()
             } else {
                 let given = target.accelerator.as_deref().unwrap_or_default();
-                vec![resolve_accelerator(api, given).await?]
+                let arn = resolve_accelerator(api, given).await?;
+                let name = if given.trim() == arn {
+                    store
+                        .catalog()
+                        .entries
+                        .into_iter()
+                        .find(|e| e.accelerator_arn == arn)
+                        .map_or_else(|| arn.clone(), |e| e.accelerator_name)
+                } else {
+                    given.to_string()
+                };
+                vec![(name, arn)]
             };
-            for arn in arns {
+            for (name, arn) in targets {
                 let removed = store.remove(&arn)?;
                 writeln!(
                     out,
-                    "{arn}: {}",
-                    if removed { "dropped" } else { "had no index" }
+                    "{}: {} ({})",
+                    sanitize(&name),
+                    if removed { "dropped" } else { "had no index" },
+                    sanitize(&arn)
                 )?;
             }
         }

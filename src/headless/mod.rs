@@ -192,10 +192,7 @@ pub async fn run_to<W: Write>(
             .await?;
         }
         Some(Command::Mappings(args)) => mappings(cli, args, api, out).await?,
-        Some(Command::Whois { address }) => {
-            let format = out.format();
-            index::run_whois(api, address, format, out.writer()).await?;
-        }
+        Some(Command::Whois { address }) => index::run_whois(api, address, out).await?,
         Some(Command::Index(command)) => {
             index::run_index(api, command, out.writer(), &mut io::stderr()).await?;
         }
@@ -335,7 +332,7 @@ pub async fn resolve_accelerator(
     }
     if parse_arn(given).is_ok() {
         return Err(HeadlessError::Usage(format!(
-            "{given:?} is not an accelerator ARN"
+            "{given:?} is an ARN, but not an accelerator's (…:accelerator/ID); `portolan accelerators` lists them"
         )));
     }
     let matches: Vec<String> = all_accelerators(api)

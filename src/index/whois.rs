@@ -41,7 +41,15 @@ pub fn parse_address(input: &str) -> Result<(Ipv4Addr, u16), WhoisError> {
     const EXAMPLE: &str = "75.2.10.20:41872";
     let input = input.trim();
     let q = quoted(input);
-    if input.starts_with('[') || input.matches(':').count() > 1 {
+    let bracketed = input
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once(']'))
+        .map(|(ip, _)| ip);
+    if bracketed
+        .unwrap_or(input)
+        .parse::<std::net::Ipv6Addr>()
+        .is_ok()
+    {
         return Err(WhoisError::Input(format!(
             "{q} is an IPv6 address, and IPv6 is not an accelerator address: custom routing accelerators answer on IPv4 only; give IP:PORT, like {EXAMPLE}"
         )));
@@ -51,6 +59,11 @@ pub fn parse_address(input: &str) -> Result<(Ipv4Addr, u16), WhoisError> {
             "{q} is not an accelerator address: expected IP:PORT, like {EXAMPLE}"
         ))
     })?;
+    if ip.trim().is_empty() {
+        return Err(WhoisError::Input(format!(
+            "{q} has no IP before the colon: give IP:PORT, like {EXAMPLE}"
+        )));
+    }
     let ip = crate::model::parse_ipv4(ip).map_err(|_| {
         WhoisError::Input(format!(
             "{q} is not an accelerator address: {} is not an IPv4 address (expected IP:PORT, like {EXAMPLE})",
@@ -286,6 +299,13 @@ mod tests {
             m.starts_with("\"75.2.16:80\" is not an accelerator address"),
             "{m}"
         );
+        let m = refused("1.2.3.4:5:6");
+        assert!(
+            m.starts_with("\"1.2.3.4:5:6\" is not an accelerator address"),
+            "{m}"
+        );
+        let m = refused(":80");
+        assert!(m.starts_with("\":80\" has no IP before the colon"), "{m}");
         let m = refused("75.2.16.2:70000");
         assert!(m.starts_with("\"75.2.16.2:70000\": port must be"), "{m}");
         let m = refused(&format!("1.2.3.4:{}", "9".repeat(200)));
