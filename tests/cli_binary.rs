@@ -302,6 +302,36 @@ fn a_table_on_a_terminal_fits_it_and_says_what_it_hid() {
 }
 
 #[test]
+fn the_interactive_whois_leads_with_a_disabled_accelerator() {
+    let mut s = common::pty::Session::start(&["--demo"], 80, 24);
+    s.wait_for("Accelerators ─ all 24");
+    s.send("w");
+    s.wait_for("Who is behind it?");
+    s.send("75.2.16.23:6655");
+    s.send("\r");
+    let screen = s.wait_for("answered from");
+    let traffic = screen
+        .lines()
+        .find(|l| l.contains("traffic"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(traffic.contains("✗ DISABLED"), "{screen}");
+    assert!(!screen.contains("✓ ALLOW"), "{screen}");
+    let rows: Vec<&str> = screen.lines().collect();
+    let at = |needle: &str| rows.iter().position(|l| l.contains(needle)).unwrap();
+    assert!(
+        at("DISABLED") < at("destination    "),
+        "leads the answer: {screen}"
+    );
+    assert!(
+        traffic.contains("no traffic reaches it"),
+        "on one line: {screen}"
+    );
+    s.send("\x1b");
+    s.send("q");
+    assert!(s.exit_status().success());
+}
+
+#[test]
 fn completions_and_the_manual_come_from_the_options() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let out = portolan(&["completions", shell]);

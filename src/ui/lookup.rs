@@ -58,10 +58,9 @@ pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup) {
     match &lookup.result {
         Some(LookupResult::Address(a)) => {
             let traffic = match a.verdict() {
-                Verdict::Disabled => Span::styled(
-                    format!("✗ DISABLED: {}", Verdict::Disabled.explanation()),
-                    t.deny,
-                ),
+                Verdict::Disabled => {
+                    Span::styled("✗ DISABLED accelerator: no traffic reaches it", t.deny)
+                }
                 Verdict::Allow => Span::styled("✓ ALLOW", t.allow),
                 Verdict::Deny => Span::styled("✗ DENY", t.deny),
             };
