@@ -34,7 +34,8 @@ pub struct Cli {
     pub profile: Option<String>,
     /// Output format: a table on a terminal, ndjson when piped.
     ///
-    /// e.g. `-o csv`, or `-o json | jq '.Accelerators[].Name'`.
+    /// e.g. `-o csv`, `-o wide` (names and whole ids side by side), or
+    /// `-o json | jq '.Accelerators[].Name'`.
     #[arg(long, short = 'o', global = true, value_enum)]
     pub output: Option<OutputFormat>,
     /// Port mappings per request (1-20000); 20000 for headless listings, 1000 in the browser.

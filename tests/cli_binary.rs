@@ -215,7 +215,120 @@ fn whois_and_the_index_from_the_command_line() {
     let out = run(&["--demo", "whois", "75.2.16.2:70000"]);
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["--demo", "index", "drop", "game-us-east"]);
-    assert!(stdout(&out).contains("dropped"));
+    assert!(
+        stdout(&out).starts_with("game-us-east: dropped (arn:aws:globalaccelerator::"),
+        "named, with the whole ARN: {}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn whois_on_a_disabled_accelerator_leads_with_it() {
+    let cache = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_portolan"))
+            .args(args)
+            .env("XDG_CACHE_HOME", cache.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run portolan")
+    };
+    // fps-ranked-staging is disabled in the demo; its mappings allow traffic.
+    let out = run(&["--demo", "whois", "75.2.16.23:6655", "-o", "table"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("verdict")
+            && first.contains("DISABLED")
+            && first.contains("no traffic reaches it"),
+        "{text}"
+    );
+    assert!(!text.contains("✓"), "{text}");
+    let out = run(&["--demo", "whois", "75.2.16.23:6655", "-o", "json"]);
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["AcceleratorEnabled"], false);
+    assert_eq!(answer["Verdict"], "DISABLED");
+    assert_eq!(answer["DestinationTrafficState"], "ALLOW");
+}
+
+#[test]
+fn a_table_on_a_terminal_fits_it_and_says_what_it_hid() {
+    let mut s = common::pty::Session::start(&["--demo", "accelerators"], 80, 40);
+    // The note is written after the whole table.
+    let screen = s.wait_for("-o wide");
+    assert!(s.exit_status().success(), "{screen}");
+    assert!(
+        screen.contains("portolan: hidden to fit 80 columns: DNS NAME, ARN"),
+        "{screen}"
+    );
+    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).into_owned();
+    let table: Vec<&str> = raw
+        .split("\r\n")
+        .filter(|l| !l.is_empty() && !l.starts_with("portolan:"))
+        .collect();
+    assert_eq!(table.len(), 25, "a heading and 24 accelerators: {raw}");
+    for line in table {
+        assert!(line.chars().count() <= 80, "{line:?}");
+        assert!(!line.contains("arn:") && !line.contains('…'), "{line:?}");
+    }
+
+    // `-o wide` on the same terminal: every column, every ARN whole (the terminal wraps).
+    let mut s = common::pty::Session::start(&["--demo", "accelerators", "-o", "wide"], 80, 40);
+    assert!(s.exit_status().success());
+    let arns = |raw: &str| {
+        raw.split_whitespace()
+            .filter(|w| w.starts_with("arn:aws:globalaccelerator::111122223333:accelerator/"))
+            .filter(|w| {
+                w.len() == "arn:aws:globalaccelerator::111122223333:accelerator/".len() + 36
+            })
+            .count()
+    };
+    // The reader thread may still be copying the last lines out of the terminal.
+    let started = std::time::Instant::now();
+    let raw = loop {
+        let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).into_owned();
+        if arns(&raw) >= 24 || started.elapsed().as_secs() > 20 {
+            break raw;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(arns(&raw), 24, "{raw}");
+    assert!(!raw.contains("hidden"), "{raw}");
+}
+
+#[test]
+fn the_interactive_whois_leads_with_a_disabled_accelerator() {
+    let mut s = common::pty::Session::start(&["--demo"], 80, 24);
+    s.wait_for("Accelerators ─ all 24");
+    s.send("w");
+    s.wait_for("Who is behind it?");
+    s.send("75.2.16.23:6655");
+    s.send("\r");
+    let screen = s.wait_for("answered from");
+    let traffic = screen
+        .lines()
+        .find(|l| l.contains("traffic"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(traffic.contains("✗ DISABLED"), "{screen}");
+    assert!(!screen.contains("✓ ALLOW"), "{screen}");
+    let rows: Vec<&str> = screen.lines().collect();
+    let at = |needle: &str| rows.iter().position(|l| l.contains(needle)).unwrap();
+    assert!(
+        at("DISABLED") < at("destination    "),
+        "leads the answer: {screen}"
+    );
+    assert!(
+        traffic.contains("no traffic reaches it"),
+        "on one line: {screen}"
+    );
+    s.send("\x1b");
+    s.send("q");
+    assert!(s.exit_status().success());
 }
 
 #[test]

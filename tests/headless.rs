@@ -5,7 +5,7 @@ use clap::Parser;
 use portolan::api::{ClientOptions, SdkClient};
 use portolan::cli::{Cli, OutputFormat};
 use portolan::emulator::{Emulator, EmulatorOptions, LocalEmulator, Topology};
-use portolan::headless::{HeadlessError, Output, run_to};
+use portolan::headless::{HeadlessError, Output, hidden_note, run_to};
 
 const ACCOUNT: &str = r#"
 account_id = "123456789012"
@@ -32,6 +32,16 @@ async fn run(
     format: OutputFormat,
     terminal: bool,
 ) -> (Result<(), HeadlessError>, String) {
+    let (r, out, _) = run_at(args, format, terminal.then_some(usize::MAX)).await;
+    (r, out)
+}
+
+/// Runs as on a terminal `columns` wide (`None`: a pipe); also returns the note for stderr.
+async fn run_at(
+    args: &[&str],
+    format: OutputFormat,
+    columns: Option<usize>,
+) -> (Result<(), HeadlessError>, String, Option<String>) {
     let topology = Topology::parse(ACCOUNT, "test").unwrap();
     let local = LocalEmulator::start(
         Emulator::from_topology(&topology, EmulatorOptions::default()).unwrap(),
@@ -43,11 +53,12 @@ async fn run(
         .unwrap();
     let cli = Cli::try_parse_from(std::iter::once("portolan").chain(args.iter().copied())).unwrap();
     let mut buf = Vec::new();
-    let result = {
-        let mut out = Output::new(format, &mut buf, terminal);
-        run_to(&cli, &api, &mut out).await
+    let (result, note) = {
+        let mut out = Output::new(format, &mut buf, columns.is_some()).fitted_to(columns);
+        let result = run_to(&cli, &api, &mut out).await;
+        (result, hidden_note(&out))
     };
-    (result, String::from_utf8(buf).unwrap())
+    (result, String::from_utf8(buf).unwrap(), note)
 }
 
 #[tokio::test]
@@ -169,4 +180,228 @@ async fn bad_destination_input_is_refused_before_any_call() {
     assert!(matches!(e, HeadlessError::Usage(_)));
     assert!(e.to_string().contains("--ip"));
     assert!(out.is_empty());
+}
+
+#[tokio::test]
+async fn unknown_arns_say_what_to_run_not_which_key_to_press() {
+    let listener = "arn:aws:globalaccelerator::123456789012:accelerator/00000000-0000-4000-8000-000000000000/listener/0badf00d";
+    let (r, _) = run(&["endpoint-groups", listener], OutputFormat::Table, true).await;
+    let err = r.unwrap_err().to_string();
+    // The first missing part is named: here the accelerator.
+    assert!(err.contains("not found: check the ARN"), "{err}");
+    assert!(err.contains("`portolan accelerators`"), "{err}");
+    assert!(!err.contains("(r)"), "{err}");
+
+    let (r, json) = run(&["accelerators"], OutputFormat::Json, false).await;
+    r.unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let real = doc["Accelerators"][0]["AcceleratorArn"].as_str().unwrap();
+    let (r, _) = run(
+        &["endpoint-groups", &format!("{real}/listener/0badf00d")],
+        OutputFormat::Table,
+        true,
+    )
+    .await;
+    let err = r.unwrap_err().to_string();
+    assert!(err.starts_with("listener not found"), "{err}");
+    assert!(err.contains("`portolan listeners ACCEL`"), "{err}");
+    assert!(!err.contains("(r)"), "{err}");
+
+    let accelerator =
+        "arn:aws:globalaccelerator::123456789012:accelerator/00000000-0000-4000-8000-000000000000";
+    let (r, _) = run(&["listeners", accelerator], OutputFormat::Table, true).await;
+    let err = r.unwrap_err().to_string();
+    assert!(err.contains("portolan accelerators"), "{err}");
+    assert!(!err.contains("(r)"), "{err}");
+}
+
+#[test]
+fn no_service_error_offers_a_key_on_the_command_line() {
+    use portolan::api::ApiError;
+    for code in [
+        "AcceleratorNotFoundException",
+        "EndpointGroupNotFoundException",
+        "ListenerNotFoundException",
+        "InvalidNextTokenException",
+        "EndpointNotFoundException",
+        "ThrottlingException",
+        "InternalServiceErrorException",
+        "ConflictException",
+    ] {
+        let message = HeadlessError::Api(ApiError::from_code(code, "detail")).to_string();
+        assert!(
+            !message.contains("(r)") && !message.contains("refresh the list"),
+            "{code}: {message}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn whois_input_mistakes_quote_the_whole_input_and_show_the_shape() {
+    for (input, says) in [
+        ("2001:db8::1", "\"2001:db8::1\" is an IPv6 address"),
+        ("75.2.16.2:", "\"75.2.16.2:\" has no port"),
+        (
+            "10.0.3",
+            "\"10.0.3\" is neither an accelerator address IP:PORT",
+        ),
+        ("", "\"\" is neither an accelerator address IP:PORT"),
+    ] {
+        let (r, out) = run(&["whois", input], OutputFormat::Table, true).await;
+        let e = r.unwrap_err();
+        assert!(matches!(e, HeadlessError::Usage(_)), "{input}: {e:?}");
+        let message = e.to_string();
+        assert!(message.contains(says), "{input}: {message}");
+        assert!(!message.contains("enter a value"), "{input}: {message}");
+        assert!(out.is_empty());
+    }
+}
+
+const SUBNET: &str = "subnet-0e00000000000001a";
+
+/// Every ARN of the account, whole, from the AWS CLI's document.
+async fn arns() -> Vec<String> {
+    let (r, json) = run(&["mappings", "--all"], OutputFormat::Json, false).await;
+    r.unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut arns: Vec<String> = doc["PortMappings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| {
+            [
+                m["AcceleratorArn"].as_str().unwrap().to_string(),
+                m["EndpointGroupArn"].as_str().unwrap().to_string(),
+            ]
+        })
+        .collect();
+    let (r, json) = run(&["accelerators"], OutputFormat::Json, false).await;
+    r.unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for a in doc["Accelerators"].as_array().unwrap() {
+        arns.push(a["AcceleratorArn"].as_str().unwrap().to_string());
+    }
+    arns.sort();
+    arns.dedup();
+    arns
+}
+
+fn words_with_arns(text: &str) -> Vec<&str> {
+    text.split_whitespace()
+        .filter(|w| w.contains("arn:") || w.contains(":accelerator/"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_table_on_a_pipe_cuts_nothing_and_names_the_accelerator() {
+    let whole = arns().await;
+    for args in [
+        &["mappings", "--all"][..],
+        &["mappings", "--endpoint", SUBNET, "--ip", "10.7.0.4"],
+    ] {
+        let (r, out, note) = run_at(args, OutputFormat::Table, None).await;
+        r.unwrap();
+        assert!(note.is_none(), "nothing hidden on a pipe");
+        assert!(!out.contains('…'), "{out}");
+        let arn_words = words_with_arns(&out);
+        assert!(!arn_words.is_empty(), "{out}");
+        for w in arn_words {
+            assert!(
+                whole.iter().any(|a| a == w),
+                "cut or foreign ARN {w:?} in\n{out}"
+            );
+        }
+        // The accelerator's name leads each row, not an ARN.
+        for line in out.lines().skip(1) {
+            assert!(line.starts_with("evil\\x1b]52;c;cHduZWQ="), "{line}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_terminal_table_hides_columns_it_cannot_fit_and_never_cuts_an_id() {
+    let whole = arns().await;
+    for columns in [60, 80, 120, 160] {
+        for args in [
+            &["mappings", "--all"][..],
+            &["mappings", "--endpoint", SUBNET, "--ip", "10.7.0.4"],
+            &["accelerators"],
+        ] {
+            let (r, out, note) = run_at(args, OutputFormat::Table, Some(columns)).await;
+            r.unwrap();
+            for line in out.lines() {
+                assert!(
+                    line.chars().count() <= columns,
+                    "{args:?} at {columns}: {line:?}"
+                );
+            }
+            for w in words_with_arns(&out) {
+                assert!(
+                    whole.iter().any(|a| a == w),
+                    "{args:?} at {columns}: cut ARN {w:?}"
+                );
+            }
+            let heading = out.lines().next().unwrap();
+            if heading.contains("ARN") || columns >= 160 {
+                continue;
+            }
+            let note = note.unwrap_or_else(|| panic!("{args:?} at {columns}: no note\n{out}"));
+            assert!(note.contains("-o wide") && note.contains("ARN"), "{note}");
+        }
+    }
+    // Only a name is cut, and it says so.
+    let (r, out, _) = run_at(&["mappings", "--all"], OutputFormat::Table, Some(40)).await;
+    r.unwrap();
+    let first = out.lines().nth(1).unwrap();
+    let name = first.split_whitespace().next().unwrap();
+    assert!(
+        name.starts_with("evil\\x1b]52") && name.ends_with('…'),
+        "{out}"
+    );
+    assert!(
+        first.ends_with("10.7.0.4:80") || first.ends_with("10.7.0.4:81"),
+        "{first}"
+    );
+}
+
+#[tokio::test]
+async fn wide_shows_names_and_whole_ids_side_by_side() {
+    let whole = arns().await;
+    let (r, out, note) = run_at(&["mappings", "--all"], OutputFormat::Wide, Some(80)).await;
+    r.unwrap();
+    assert!(note.is_none(), "wide hides nothing");
+    let heading = out.lines().next().unwrap();
+    assert!(heading.starts_with("ACCELERATOR   "), "{heading}");
+    assert!(heading.contains("ACCELERATOR ARN") && heading.contains("ENDPOINT GROUP ARN"));
+    assert!(!out.contains('…'));
+    for line in out.lines().skip(1) {
+        let arns = words_with_arns(line);
+        assert_eq!(arns.len(), 2, "{line}");
+        for w in arns {
+            assert!(whole.iter().any(|a| a == w), "{w}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_subnets_holding_an_address_come_in_every_format() {
+    let (r, csv) = run(&["whois", "10.7.0.4"], OutputFormat::Csv, false).await;
+    r.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "DestinationAddress,AcceleratorName,EndpointGroupArn,EndpointGroupRegion,EndpointId"
+    );
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[1].ends_with(&format!(",us-east-1,{SUBNET}")), "{csv}");
+
+    let (r, json) = run(&["whois", "10.7.0.4"], OutputFormat::Json, false).await;
+    r.unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("one JSON document");
+    assert_eq!(doc["Holders"][0]["EndpointId"], SUBNET);
+
+    let (r, table, _) = run_at(&["whois", "10.7.0.4"], OutputFormat::Table, None).await;
+    r.unwrap();
+    assert!(table.starts_with("ADDRESS "), "{table}");
+    assert!(table.contains(SUBNET), "{table}");
 }

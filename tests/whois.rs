@@ -320,3 +320,41 @@ async fn listener_capacity_matches_what_the_emulator_allocates() {
         "the stale index is not trusted"
     );
 }
+
+#[tokio::test]
+async fn a_disabled_accelerator_is_the_answer_whatever_the_mapping_allows() {
+    use portolan::model::{AcceleratorUpdate, Verdict};
+    let env = start().await;
+    let acc = env.accelerator("voip-eu").await;
+    let allowed = env
+        .mappings(&acc)
+        .await
+        .into_iter()
+        .find(|m| m.traffic == TrafficState::Allow)
+        .expect("voip-eu allows all traffic to its subnet");
+    // Indexed while enabled, so the index catalog alone would call it enabled.
+    env.index(&acc).await;
+    env.api
+        .update_accelerator(AcceleratorUpdate {
+            arn: acc.arn.clone(),
+            name: None,
+            ip_address_type: None,
+            ip_addresses: None,
+            enabled: Some(false),
+        })
+        .await
+        .unwrap();
+    for (store, via) in [(None, Via::Listing), (Some(&env.store), Via::Index)] {
+        let answer = whois(&env.api, store, Env::ip(&acc, 0), allowed.accelerator_port)
+            .await
+            .unwrap();
+        assert_eq!(answer.via, via);
+        assert!(!answer.accelerator_enabled, "{via:?}");
+        assert_eq!(
+            answer.traffic,
+            TrafficState::Allow,
+            "the mapping's own state"
+        );
+        assert_eq!(answer.verdict(), Verdict::Disabled, "{via:?}");
+    }
+}

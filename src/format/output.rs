@@ -1,25 +1,42 @@
 //! Streaming writers for the headless formats: each page is written as it arrives, so memory
 //! stays flat however many items a listing has.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 use serde_json::ser::PrettyFormatter;
 
-use super::records::Record;
-use crate::format::OutputFormat;
+use super::OutputFormat;
+use super::fit::{self, Layout};
+use super::records::{Column, Record};
 use crate::text::sanitize;
 
-/// Widest a table column grows; longer values are cut with an ellipsis.
-const MAX_COLUMN: usize = 60;
+/// Accelerator names by ARN, so a table names the accelerator a mapping belongs to.
+#[derive(Debug, Clone, Default)]
+pub struct AcceleratorNames(HashMap<String, String>);
+
+impl AcceleratorNames {
+    pub fn new(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self(pairs.into_iter().collect())
+    }
+
+    /// The name, or the whole ARN for an accelerator not in the list (never a cut one).
+    pub fn name_of<'a>(&'a self, arn: &'a str) -> &'a str {
+        self.0.get(arn).map_or(arn, String::as_str)
+    }
+}
 
 pub struct Output<W: Write> {
     format: OutputFormat,
     out: W,
     /// Strip terminal escapes from CSV too when it goes to a terminal (JSON escapes them itself).
     terminal: bool,
+    /// Terminal columns a `table` is fitted into; `None` (a pipe, a file) prints every cell whole.
+    room: Option<usize>,
+    names: AcceleratorNames,
     items: u64,
-    widths: Option<Vec<usize>>,
+    layout: Option<Layout>,
 }
 
 impl<W: Write> Output<W> {
@@ -28,13 +45,36 @@ impl<W: Write> Output<W> {
             format,
             out,
             terminal,
+            room: None,
+            names: AcceleratorNames::default(),
             items: 0,
-            widths: None,
+            layout: None,
         }
+    }
+
+    /// Fits `table` output into a terminal this many columns wide (`-o wide` never is).
+    #[must_use]
+    pub fn fitted_to(mut self, columns: Option<usize>) -> Self {
+        self.room = columns.filter(|_| self.format == OutputFormat::Table);
+        self
+    }
+
+    pub fn set_names(&mut self, names: AcceleratorNames) {
+        self.names = names;
     }
 
     pub fn format(&self) -> OutputFormat {
         self.format
+    }
+
+    /// Headings of the columns a terminal table left out to fit, for a note on stderr.
+    pub fn hidden_columns(&self) -> &[&'static str] {
+        self.layout.as_ref().map_or(&[], |l| l.hidden.as_slice())
+    }
+
+    /// Terminal columns the table was fitted into.
+    pub fn room(&self) -> Option<usize> {
+        self.room
     }
 
     /// The underlying writer, for output that is not a list.
@@ -48,7 +88,7 @@ impl<W: Write> Output<W> {
             OutputFormat::Csv => self.csv_rows(std::iter::once(
                 R::COLUMNS.iter().map(|c| c.to_string()).collect(),
             )),
-            OutputFormat::Table | OutputFormat::Ndjson => Ok(()),
+            OutputFormat::Table | OutputFormat::Wide | OutputFormat::Ndjson => Ok(()),
         }
     }
 
@@ -104,62 +144,67 @@ impl<W: Write> Output<W> {
                 self.csv_rows(rows)?;
                 self.items += items.len() as u64;
             }
-            OutputFormat::Table => self.table(items)?,
+            OutputFormat::Table | OutputFormat::Wide => self.table(items)?,
         }
         Ok(())
+    }
+
+    /// The columns this format shows: `-o wide` adds the ids beside the names.
+    fn columns<R: Record>(&self) -> Vec<(usize, &'static Column)> {
+        R::TABLE
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| self.format == OutputFormat::Wide || !c.wide_only)
+            .collect()
     }
 
     /// Column widths come from the first page, so rows can be printed as pages arrive.
     fn table<R: Record>(&mut self, items: &[R]) -> io::Result<()> {
+        let columns = self.columns::<R>();
         let rows: Vec<Vec<String>> = items
             .iter()
-            .map(|i| i.cells().iter().map(|c| sanitize(c).into_owned()).collect())
+            .map(|item| {
+                let cells = item.row(&self.names);
+                columns
+                    .iter()
+                    .map(|&(i, _)| sanitize(cells.get(i).map_or("", String::as_str)).into_owned())
+                    .collect()
+            })
             .collect();
-        if self.widths.is_none() {
-            let mut widths: Vec<usize> = R::HEADINGS.iter().map(|h| h.chars().count()).collect();
+        if self.layout.is_none() && !rows.is_empty() {
+            let mut natural: Vec<usize> =
+                columns.iter().map(|(_, c)| fit::width(c.heading)).collect();
             for row in &rows {
-                for (w, cell) in widths.iter_mut().zip(row) {
-                    *w = (*w).max(cell.chars().count()).min(MAX_COLUMN);
+                for (w, cell) in natural.iter_mut().zip(row) {
+                    *w = (*w).max(fit::width(cell));
                 }
             }
-            let heading: Vec<String> = R::HEADINGS.iter().map(|h| h.to_string()).collect();
-            self.widths = Some(widths);
-            self.table_row(&heading)?;
+            let shown: Vec<Column> = columns.iter().map(|&(_, c)| *c).collect();
+            let layout = fit::layout(&shown, &natural, self.room);
+            let heading: Vec<String> = layout
+                .shown
+                .iter()
+                .map(|&i| shown[i].heading.to_string())
+                .collect();
+            let line = fit::line(&heading, &layout.widths);
+            self.layout = Some(layout);
+            writeln!(self.out, "{line}")?;
         }
+        let Some(layout) = &self.layout else {
+            return Ok(());
+        };
+        let cut = self.room.is_some();
         for row in &rows {
-            self.table_row(row)?;
+            let cells: Vec<String> = layout
+                .shown
+                .iter()
+                .zip(&layout.widths)
+                .map(|(&i, &w)| fit::fitted(&row[i], columns[i].1.fit, w, cut))
+                .collect();
+            writeln!(self.out, "{}", fit::line(&cells, &layout.widths))?;
         }
         self.items += rows.len() as u64;
         Ok(())
-    }
-
-    fn table_row(&mut self, cells: &[String]) -> io::Result<()> {
-        let widths = self.widths.clone().unwrap_or_default();
-        let last = cells.len().saturating_sub(1);
-        let mut line = String::new();
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            let len = cell.chars().count();
-            let shown: String = if len > w && i != last && cell.starts_with("arn:") {
-                // The tail of an ARN (the resource id) is what tells rows apart.
-                ['…']
-                    .into_iter()
-                    .chain(cell.chars().skip(len + 1 - w))
-                    .collect()
-            } else if len > w && i != last {
-                cell.chars()
-                    .take(w.saturating_sub(1))
-                    .chain(['…'])
-                    .collect()
-            } else {
-                cell.clone()
-            };
-            if i == last {
-                line.push_str(&shown);
-            } else {
-                line.push_str(&format!("{shown:<w$}  "));
-            }
-        }
-        writeln!(self.out, "{}", line.trim_end())
     }
 
     pub fn finish<R: Record>(&mut self) -> io::Result<u64> {
@@ -172,7 +217,9 @@ impl<W: Write> Output<W> {
                 };
                 self.out.write_all(close.as_bytes())?;
             }
-            OutputFormat::Table if self.items == 0 => writeln!(self.out, "(no {})", R::NOUN)?,
+            OutputFormat::Table | OutputFormat::Wide if self.items == 0 => {
+                writeln!(self.out, "(no {})", R::NOUN)?;
+            }
             _ => {}
         }
         self.out.flush()?;

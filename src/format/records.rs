@@ -4,9 +4,62 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
+use super::AcceleratorNames;
 use crate::model::{
     Accelerator, DestinationPortMapping, EndpointGroup, Listener, PortMapping, SocketAddress,
 };
+
+/// How a table cell may be fitted into a narrow column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// A name people read: may be cut, and then ends in `…`.
+    Name,
+    /// An id, number or address: a cut one looks like another, so it is printed whole or its
+    /// column is hidden.
+    Whole,
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub heading: &'static str,
+    pub fit: Fit,
+    /// Which column a terminal too narrow for the table hides first: the highest goes first;
+    /// 0 is never hidden.
+    pub hide_order: u8,
+    /// Only in `-o wide`, beside the name it identifies.
+    pub wide_only: bool,
+}
+
+impl Column {
+    const fn name(heading: &'static str) -> Self {
+        Self {
+            heading,
+            fit: Fit::Name,
+            hide_order: 0,
+            wide_only: false,
+        }
+    }
+
+    const fn whole(heading: &'static str) -> Self {
+        Self {
+            heading,
+            fit: Fit::Whole,
+            hide_order: 0,
+            wide_only: false,
+        }
+    }
+
+    const fn hidden(mut self, order: u8) -> Self {
+        self.hide_order = order;
+        self
+    }
+
+    const fn wide(mut self) -> Self {
+        self.wide_only = true;
+        self
+    }
+}
 
 pub trait Record {
     /// The list's key in the AWS CLI's answer (`PortMappings`, …).
@@ -15,10 +68,13 @@ pub trait Record {
     const NOUN: &'static str;
     /// CSV header, in the API's field names.
     const COLUMNS: &'static [&'static str];
-    /// Table header, in people's words.
-    const HEADINGS: &'static [&'static str];
+    /// Table columns, in people's words, names first; `-o wide` shows them all.
+    const TABLE: &'static [Column];
     fn to_json(&self) -> Value;
+    /// CSV cells, one per `COLUMNS`.
     fn cells(&self) -> Vec<String>;
+    /// Table cells, one per `TABLE`; `names` turns accelerator ARNs into names.
+    fn row(&self, names: &AcceleratorNames) -> Vec<String>;
 }
 
 fn time(t: Option<SystemTime>) -> Value {
@@ -53,8 +109,14 @@ impl Record for Accelerator {
         "DnsName",
         "AcceleratorArn",
     ];
-    const HEADINGS: &'static [&'static str] =
-        &["NAME", "STATUS", "ENABLED", "STATIC IPS", "DNS NAME", "ARN"];
+    const TABLE: &'static [Column] = &[
+        Column::name("NAME"),
+        Column::whole("STATUS").hidden(3),
+        Column::whole("ENABLED").hidden(2),
+        Column::whole("STATIC IPS").hidden(1),
+        Column::whole("DNS NAME").hidden(5),
+        Column::whole("ARN").hidden(4),
+    ];
 
     fn to_json(&self) -> Value {
         let (v4, v6): (Vec<&String>, Vec<&String>) =
@@ -87,13 +149,22 @@ impl Record for Accelerator {
             self.arn.clone(),
         ]
     }
+
+    fn row(&self, _: &AcceleratorNames) -> Vec<String> {
+        self.cells()
+    }
 }
 
 impl Record for Listener {
     const LIST_KEY: &'static str = "Listeners";
     const NOUN: &'static str = "listeners";
     const COLUMNS: &'static [&'static str] = &["ListenerArn", "PortRanges", "TotalPorts"];
-    const HEADINGS: &'static [&'static str] = &["LISTENER ARN", "PORT RANGES", "PORTS"];
+    /// A listener has no name: its ports are what people know it by.
+    const TABLE: &'static [Column] = &[
+        Column::whole("PORT RANGES"),
+        Column::whole("PORTS").hidden(1),
+        Column::whole("LISTENER ARN"),
+    ];
 
     fn to_json(&self) -> Value {
         let ranges: Vec<Value> = self
@@ -112,6 +183,11 @@ impl Record for Listener {
             self.total_ports().to_string(),
         ]
     }
+
+    fn row(&self, _: &AcceleratorNames) -> Vec<String> {
+        let [arn, ranges, ports] = <[String; 3]>::try_from(self.cells()).unwrap_or_default();
+        vec![ranges, ports, arn]
+    }
 }
 
 impl Record for EndpointGroup {
@@ -123,8 +199,14 @@ impl Record for EndpointGroup {
         "Destinations",
         "EndpointIds",
     ];
-    const HEADINGS: &'static [&'static str] =
-        &["ENDPOINT GROUP ARN", "REGION", "DESTINATIONS", "SUBNETS"];
+    /// One group per region per listener: the region is what people call it.
+    const TABLE: &'static [Column] = &[
+        Column::whole("REGION"),
+        Column::whole("DESTINATIONS").hidden(1),
+        Column::whole("SUBNETS").hidden(2),
+        Column::whole("SUBNET IDS").wide(),
+        Column::whole("ENDPOINT GROUP ARN").hidden(3),
+    ];
 
     fn to_json(&self) -> Value {
         json!({
@@ -150,6 +232,13 @@ impl Record for EndpointGroup {
             self.endpoints.join(" "),
         ]
     }
+
+    fn row(&self, _: &AcceleratorNames) -> Vec<String> {
+        let [arn, region, destinations, subnets] =
+            <[String; 4]>::try_from(self.cells()).unwrap_or_default();
+        let count = self.endpoints.len().to_string();
+        vec![region, destinations, count, subnets, arn]
+    }
 }
 
 /// A port mapping and its accelerator. The AWS CLI's document has no accelerator field (its
@@ -173,14 +262,15 @@ impl Record for AcceleratorPortMapping {
         "Protocols",
         "DestinationTrafficState",
     ];
-    const HEADINGS: &'static [&'static str] = &[
-        "ACCELERATOR",
-        "ACC PORT",
-        "ENDPOINT GROUP",
-        "SUBNET",
-        "DESTINATION",
-        "PROTOCOLS",
-        "TRAFFIC",
+    const TABLE: &'static [Column] = &[
+        Column::name("ACCELERATOR"),
+        Column::whole("ACCELERATOR ARN").wide(),
+        Column::whole("ACC PORT"),
+        Column::whole("DESTINATION"),
+        Column::whole("PROTOCOLS").hidden(3),
+        Column::whole("TRAFFIC").hidden(1),
+        Column::whole("SUBNET").hidden(2),
+        Column::whole("ENDPOINT GROUP ARN").hidden(4),
     ];
 
     fn to_json(&self) -> Value {
@@ -211,6 +301,20 @@ impl Record for AcceleratorPortMapping {
             m.traffic.to_string(),
         ]
     }
+
+    fn row(&self, names: &AcceleratorNames) -> Vec<String> {
+        let m = &self.mapping;
+        vec![
+            names.name_of(&self.accelerator_arn).to_string(),
+            self.accelerator_arn.clone(),
+            m.accelerator_port.to_string(),
+            m.destination.to_string(),
+            protocols(m.protocols).join(" "),
+            m.traffic.to_string(),
+            m.endpoint_id.clone(),
+            m.endpoint_group_arn.clone(),
+        ]
+    }
 }
 
 impl Record for DestinationPortMapping {
@@ -226,15 +330,19 @@ impl Record for DestinationPortMapping {
         "IpAddressType",
         "DestinationTrafficState",
     ];
-    const HEADINGS: &'static [&'static str] = &[
-        "ACCELERATOR",
-        "ACCELERATOR SOCKETS",
-        "ENDPOINT GROUP",
-        "SUBNET",
-        "REGION",
-        "DESTINATION",
-        "IP TYPE",
-        "TRAFFIC",
+    /// Every static IP of an accelerator shares the accelerator port, so the port is its own
+    /// column and the IPs another.
+    const TABLE: &'static [Column] = &[
+        Column::name("ACCELERATOR"),
+        Column::whole("ACCELERATOR ARN").wide(),
+        Column::whole("ACC PORT"),
+        Column::whole("STATIC IPS").hidden(2),
+        Column::whole("DESTINATION"),
+        Column::whole("TRAFFIC").hidden(1),
+        Column::whole("REGION").hidden(3),
+        Column::whole("SUBNET").hidden(4),
+        Column::whole("IP TYPE").hidden(5),
+        Column::whole("ENDPOINT GROUP ARN").hidden(6),
     ];
 
     fn to_json(&self) -> Value {
@@ -263,6 +371,92 @@ impl Record for DestinationPortMapping {
                 .unwrap_or_default()
                 .to_string(),
             self.traffic.to_string(),
+        ]
+    }
+
+    fn row(&self, names: &AcceleratorNames) -> Vec<String> {
+        // One port for all static IPs; should an answer ever disagree, every port is shown.
+        let mut ports: Vec<u16> = self.accelerator_sockets.iter().map(|s| s.port).collect();
+        ports.dedup();
+        let ports: Vec<String> = ports.iter().map(ToString::to_string).collect();
+        let ips: Vec<&str> = self
+            .accelerator_sockets
+            .iter()
+            .map(|s| s.ip.as_str())
+            .collect();
+        vec![
+            names.name_of(&self.accelerator_arn).to_string(),
+            self.accelerator_arn.clone(),
+            ports.join(" "),
+            ips.join(" "),
+            self.destination.to_string(),
+            self.traffic.to_string(),
+            self.endpoint_group_region.clone(),
+            self.endpoint_id.clone(),
+            self.ip_address_type
+                .map(|t| t.as_api_str())
+                .unwrap_or_default()
+                .to_string(),
+            self.endpoint_group_arn.clone(),
+        ]
+    }
+}
+
+/// A subnet endpoint that holds a destination address (`portolan whois 10.0.3.17`). No AWS
+/// call answers this, so the fields take the API's names for the same things.
+pub struct DestinationHolder {
+    pub address: String,
+    pub accelerator_name: String,
+    pub endpoint_group_arn: String,
+    pub region: String,
+    pub subnet: String,
+}
+
+impl Record for DestinationHolder {
+    const LIST_KEY: &'static str = "Holders";
+    const NOUN: &'static str = "subnets holding that address";
+    const COLUMNS: &'static [&'static str] = &[
+        "DestinationAddress",
+        "AcceleratorName",
+        "EndpointGroupArn",
+        "EndpointGroupRegion",
+        "EndpointId",
+    ];
+    const TABLE: &'static [Column] = &[
+        Column::whole("ADDRESS"),
+        Column::whole("SUBNET"),
+        Column::whole("REGION"),
+        Column::name("ACCELERATOR"),
+        Column::whole("ENDPOINT GROUP ARN").hidden(1),
+    ];
+
+    fn to_json(&self) -> Value {
+        json!({
+            "DestinationAddress": self.address,
+            "AcceleratorName": self.accelerator_name,
+            "EndpointGroupArn": self.endpoint_group_arn,
+            "EndpointGroupRegion": self.region,
+            "EndpointId": self.subnet,
+        })
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.address.clone(),
+            self.accelerator_name.clone(),
+            self.endpoint_group_arn.clone(),
+            self.region.clone(),
+            self.subnet.clone(),
+        ]
+    }
+
+    fn row(&self, _: &AcceleratorNames) -> Vec<String> {
+        vec![
+            self.address.clone(),
+            self.subnet.clone(),
+            self.region.clone(),
+            self.accelerator_name.clone(),
+            self.endpoint_group_arn.clone(),
         ]
     }
 }

@@ -9,6 +9,7 @@ use serde_json::json;
 use super::{HeadlessError, resolve_accelerator};
 use crate::api::{GlobalAccelerator, MAX_RESULTS_RESOURCES};
 use crate::cli::{IndexCommand, IndexTarget, OutputFormat};
+use crate::format::{DestinationHolder, Output};
 use crate::index::whois::{Via, WhoisAnswer, WhoisError, parse_address, whois};
 use crate::index::{IndexStore, build};
 use crate::model::Accelerator;
@@ -32,9 +33,11 @@ impl From<WhoisError> for HeadlessError {
 
 pub fn answer_json(a: &WhoisAnswer) -> serde_json::Value {
     json!({
+        "Verdict": a.verdict().as_str(),
         "AcceleratorSocketAddress": {"IpAddress": a.address.ip, "Port": a.address.port},
         "AcceleratorArn": a.accelerator_arn,
         "AcceleratorName": a.accelerator_name,
+        "AcceleratorEnabled": a.accelerator_enabled,
         "ListenerArn": a.listener_arn,
         "EndpointGroupArn": a.endpoint_group_arn,
         "EndpointGroupRegion": a.region,
@@ -53,11 +56,18 @@ pub fn answer_lines(a: &WhoisAnswer) -> Vec<(&'static str, String)> {
         (Via::Listing, true) => "a full listing (the index was stale and has been dropped)",
         (Via::Listing, false) => "a listing of the accelerator's mappings (no index)",
     };
+    let verdict = a.verdict();
+    let enabled = if a.accelerator_enabled {
+        "enabled"
+    } else {
+        "DISABLED"
+    };
     vec![
+        ("verdict", format!("{verdict}: {}", verdict.explanation())),
         ("address", a.address.to_string()),
         (
             "accelerator",
-            format!("{} ({})", a.accelerator_name, a.accelerator_arn),
+            format!("{} ({}), {enabled}", a.accelerator_name, a.accelerator_arn),
         ),
         ("listener", a.listener_arn.clone()),
         ("endpoint group", a.endpoint_group_arn.clone()),
@@ -68,25 +78,43 @@ pub fn answer_lines(a: &WhoisAnswer) -> Vec<(&'static str, String)> {
             "protocols",
             a.protocols.map_or_else(|| "-".into(), |p| p.to_string()),
         ),
-        ("traffic", a.traffic.to_string()),
+        ("traffic", traffic_line(a)),
         ("answered from", via.to_string()),
     ]
+}
+
+/// The mapping's own state; beside a disabled accelerator it is what traffic would meet once
+/// the accelerator is enabled, and says so.
+fn traffic_line(a: &WhoisAnswer) -> String {
+    if a.accelerator_enabled {
+        a.traffic.to_string()
+    } else {
+        format!(
+            "{} (the mapping's state, once the accelerator is enabled)",
+            a.traffic
+        )
+    }
 }
 
 pub async fn run_whois<W: Write>(
     api: &dyn GlobalAccelerator,
     address: &str,
-    format: OutputFormat,
-    out: &mut W,
+    out: &mut Output<W>,
 ) -> Result<(), HeadlessError> {
     let store = IndexStore::default_location();
     if !address.contains(':') {
-        let ip =
-            crate::model::parse_ipv4(address).map_err(|e| HeadlessError::Usage(e.to_string()))?;
-        return holders_of(api, store.as_ref(), ip, format, out).await;
+        let ip = crate::model::parse_ipv4(address).map_err(|_| {
+            HeadlessError::Usage(format!(
+                "{:?} is neither an accelerator address IP:PORT (like 75.2.10.20:41872) nor a destination IPv4 address (like 10.0.3.17)",
+                address.trim()
+            ))
+        })?;
+        return holders_of(api, store.as_ref(), ip, out).await;
     }
     let (ip, port) = parse_address(address)?;
     let answer = whois(api, store.as_ref(), ip, port).await?;
+    let format = out.format();
+    let out = out.writer();
     match format {
         OutputFormat::Json => writeln!(
             out,
@@ -106,7 +134,7 @@ pub async fn run_whois<W: Write>(
                     .map_err(|e| std::io::Error::other(e.to_string()))?,
             )?;
         }
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             for (name, value) in answer_lines(&answer) {
                 writeln!(out, "{name:<15} {}", sanitize(&value))?;
             }
@@ -120,8 +148,7 @@ async fn holders_of<W: Write>(
     api: &dyn GlobalAccelerator,
     store: Option<&IndexStore>,
     ip: std::net::Ipv4Addr,
-    format: OutputFormat,
-    out: &mut W,
+    out: &mut Output<W>,
 ) -> Result<(), HeadlessError> {
     let accelerators = targets(
         api,
@@ -137,29 +164,19 @@ async fn holders_of<W: Write>(
             "no subnet endpoint of any accelerator holds {ip} (Global Accelerator never tells a subnet's CIDR; every endpoint was asked)"
         )));
     }
-    for h in &found {
-        match format {
-            OutputFormat::Json | OutputFormat::Ndjson => writeln!(
-                out,
-                "{}",
-                json!({
-                    "DestinationAddress": ip.to_string(),
-                    "AcceleratorName": h.accelerator_name,
-                    "EndpointGroupArn": h.group.arn,
-                    "EndpointGroupRegion": h.group.region,
-                    "EndpointId": h.subnet,
-                })
-            )?,
-            _ => writeln!(
-                out,
-                "{ip} is in {} ({} {}, accelerator {})",
-                sanitize(&h.subnet),
-                sanitize(&h.group.region),
-                sanitize(&h.group.arn),
-                sanitize(&h.accelerator_name)
-            )?,
-        }
-    }
+    let holders: Vec<DestinationHolder> = found
+        .into_iter()
+        .map(|h| DestinationHolder {
+            address: ip.to_string(),
+            accelerator_name: h.accelerator_name,
+            endpoint_group_arn: h.group.arn,
+            region: h.group.region,
+            subnet: h.subnet,
+        })
+        .collect();
+    out.begin::<DestinationHolder>()?;
+    out.page(&holders)?;
+    out.finish::<DestinationHolder>()?;
     Ok(())
 }
 
@@ -246,23 +263,37 @@ pub async fn run_index<W: Write>(
             writeln!(out, "({})", store.root().display())?;
         }
         IndexCommand::Drop(target) => {
-            let arns: Vec<String> = if target.all {
+            // (name, ARN): a person reads the name, a script may want the ARN.
+            let targets: Vec<(String, String)> = if target.all {
                 store
                     .catalog()
                     .entries
                     .into_iter()
-                    .map(|e| e.accelerator_arn)
+                    .map(|e| (e.accelerator_name, e.accelerator_arn))
                     .collect()
             } else {
                 let given = target.accelerator.as_deref().unwrap_or_default();
-                vec![resolve_accelerator(api, given).await?]
+                let arn = resolve_accelerator(api, given).await?;
+                let name = if given.trim() == arn {
+                    store
+                        .catalog()
+                        .entries
+                        .into_iter()
+                        .find(|e| e.accelerator_arn == arn)
+                        .map_or_else(|| arn.clone(), |e| e.accelerator_name)
+                } else {
+                    given.to_string()
+                };
+                vec![(name, arn)]
             };
-            for arn in arns {
+            for (name, arn) in targets {
                 let removed = store.remove(&arn)?;
                 writeln!(
                     out,
-                    "{arn}: {}",
-                    if removed { "dropped" } else { "had no index" }
+                    "{}: {} ({})",
+                    sanitize(&name),
+                    if removed { "dropped" } else { "had no index" },
+                    sanitize(&arn)
                 )?;
             }
         }

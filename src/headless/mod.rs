@@ -13,13 +13,13 @@ use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_RESOURCES};
 use crate::cli::{Cli, Command, ConfigCommand, EmulatorArgs, MappingsArgs, OutputFormat};
 use crate::emulator::{Emulator, EmulatorOptions, Faults, Topology};
 pub use crate::format::Output;
-use crate::format::{AcceleratorPortMapping, Record};
+use crate::format::{AcceleratorNames, AcceleratorPortMapping, Record};
 use crate::model::{Accelerator, ArnKind, Page, parse_arn, parse_ipv4, parse_subnet_id};
 use crate::session::SessionError;
 
 #[derive(Debug, Error)]
 pub enum HeadlessError {
-    #[error("{0}")]
+    #[error("{}", api_message(.0))]
     Api(#[from] ApiError),
     /// Input refused before any call was made.
     #[error("{0}")]
@@ -29,6 +29,27 @@ pub enum HeadlessError {
     /// A lookup that found nothing (exit status 1, like a failed call).
     #[error("{0}")]
     NotFound(String),
+}
+
+/// The client's messages end with the interactive view's hint (`refresh the list (r)`); a
+/// command line has no list and no keys, so it says what to run instead.
+fn api_message(e: &ApiError) -> String {
+    let not_found = |what: &str, lister: &str| {
+        format!(
+            "{what} not found: check the ARN (it may have been deleted or belong to another account); `{lister}` lists them"
+        )
+    };
+    match e {
+        ApiError::AcceleratorNotFound(_) => not_found("accelerator", "portolan accelerators"),
+        ApiError::ListenerNotFound(_) => not_found("listener", "portolan listeners ACCEL"),
+        ApiError::EndpointGroupNotFound(_) => {
+            not_found("endpoint group", "portolan endpoint-groups LISTENER_ARN")
+        }
+        ApiError::InvalidNextToken(_) => {
+            "the service refused its own page token; run the command again".into()
+        }
+        other => other.to_string(),
+    }
 }
 
 impl From<SessionError> for HeadlessError {
@@ -116,12 +137,34 @@ pub async fn run(cli: &Cli, api: &dyn GlobalAccelerator) -> Result<(), HeadlessE
     } else {
         OutputFormat::Ndjson
     });
+    let columns = terminal
+        .then(crossterm::terminal::size)
+        .and_then(Result::ok)
+        .map(|(columns, _)| usize::from(columns));
     let mut out = Output::new(
         format,
         io::BufWriter::with_capacity(1 << 16, stdout.lock()),
         terminal,
-    );
-    run_to(cli, api, &mut out).await
+    )
+    .fitted_to(columns);
+    let result = run_to(cli, api, &mut out).await;
+    if let Some(note) = hidden_note(&out) {
+        eprintln!("portolan: {note}");
+    }
+    result
+}
+
+/// What a terminal table left out to fit, and how to see it all.
+pub fn hidden_note<W: Write>(out: &Output<W>) -> Option<String> {
+    let hidden = out.hidden_columns();
+    if hidden.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "hidden to fit {} columns: {} (`-o wide` prints every column whole)",
+        out.room().unwrap_or_default(),
+        hidden.join(", ")
+    ))
 }
 
 pub async fn run_to<W: Write>(
@@ -149,10 +192,7 @@ pub async fn run_to<W: Write>(
             .await?;
         }
         Some(Command::Mappings(args)) => mappings(cli, args, api, out).await?,
-        Some(Command::Whois { address }) => {
-            let format = out.format();
-            index::run_whois(api, address, format, out.writer()).await?;
-        }
+        Some(Command::Whois { address }) => index::run_whois(api, address, out).await?,
         Some(Command::Index(command)) => {
             index::run_index(api, command, out.writer(), &mut io::stderr()).await?;
         }
@@ -204,6 +244,7 @@ async fn mappings<W: Write>(
         let ip = parse_ipv4(ip)
             .map_err(|e| HeadlessError::Usage(format!("--ip: {e}")))?
             .to_string();
+        name_accelerators(api, out).await?;
         stream(out, |t| {
             api.list_port_mappings_by_destination(&subnet, &ip, size, t)
         })
@@ -226,6 +267,7 @@ async fn mappings<W: Write>(
             "--endpoint-group: {g:?} is not an endpoint group ARN"
         )));
     }
+    name_accelerators(api, out).await?;
     out.begin::<AcceleratorPortMapping>()?;
     for arn in &accelerators {
         let mut token = None;
@@ -248,6 +290,21 @@ async fn mappings<W: Write>(
         }
     }
     out.finish::<AcceleratorPortMapping>()?;
+    Ok(())
+}
+
+/// Tables name the accelerator each mapping belongs to (an ARN alone says nothing to a person).
+async fn name_accelerators<W: Write>(
+    api: &dyn GlobalAccelerator,
+    out: &mut Output<W>,
+) -> Result<(), HeadlessError> {
+    if out.format().is_table() {
+        let names = all_accelerators(api)
+            .await?
+            .into_iter()
+            .map(|a| (a.arn, a.name));
+        out.set_names(AcceleratorNames::new(names));
+    }
     Ok(())
 }
 
@@ -275,7 +332,7 @@ pub async fn resolve_accelerator(
     }
     if parse_arn(given).is_ok() {
         return Err(HeadlessError::Usage(format!(
-            "{given:?} is not an accelerator ARN"
+            "{given:?} is an ARN, but not an accelerator's (…:accelerator/ID); `portolan accelerators` lists them"
         )));
     }
     let matches: Vec<String> = all_accelerators(api)

@@ -9,36 +9,8 @@ use thiserror::Error;
 
 use super::{IndexStore, groups_of};
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_MAPPINGS, MAX_RESULTS_RESOURCES};
-use crate::model::{
-    Accelerator, EndpointGroup, ProtocolSet, SocketAddress, TrafficState, listener_arn_of,
-};
-
-/// How the answer was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Via {
-    /// From the local index, confirmed by a live read.
-    Index,
-    /// By reading the accelerator's mappings until the port turned up.
-    Listing,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WhoisAnswer {
-    pub address: SocketAddress,
-    pub accelerator_arn: String,
-    pub accelerator_name: String,
-    pub listener_arn: String,
-    pub endpoint_group_arn: String,
-    pub region: String,
-    pub subnet: String,
-    pub destination: SocketAddress,
-    pub protocols: Option<ProtocolSet>,
-    /// Read live, never from the index.
-    pub traffic: TrafficState,
-    pub via: Via,
-    /// The index disagreed with the service and was dropped.
-    pub index_was_stale: bool,
-}
+use crate::model::{Accelerator, EndpointGroup, SocketAddress, listener_arn_of};
+pub use crate::model::{Verdict, Via, WhoisAnswer};
 
 #[derive(Debug, Error)]
 pub enum WhoisError {
@@ -52,16 +24,59 @@ pub enum WhoisError {
     Api(#[from] ApiError),
 }
 
-/// `IP:PORT` as typed, checked.
+/// How an address is quoted back: whole (a cut quote looks like different input), on one line,
+/// and short enough that pasted junk cannot flood the screen.
+fn quoted(input: &str) -> String {
+    const MAX_QUOTE: usize = 60;
+    let mut q: String = input.chars().take(MAX_QUOTE).collect();
+    if input.chars().count() > MAX_QUOTE {
+        q.push('…');
+    }
+    format!("{q:?}")
+}
+
+/// `IP:PORT` as typed, checked. Every message quotes the whole input and shows the shape asked
+/// for.
 pub fn parse_address(input: &str) -> Result<(Ipv4Addr, u16), WhoisError> {
+    const EXAMPLE: &str = "75.2.10.20:41872";
     let input = input.trim();
+    let q = quoted(input);
+    let bracketed = input
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once(']'))
+        .map(|(ip, _)| ip);
+    if bracketed
+        .unwrap_or(input)
+        .parse::<std::net::Ipv6Addr>()
+        .is_ok()
+    {
+        return Err(WhoisError::Input(format!(
+            "{q} is an IPv6 address, and IPv6 is not an accelerator address: custom routing accelerators answer on IPv4 only; give IP:PORT, like {EXAMPLE}"
+        )));
+    }
     let (ip, port) = input.rsplit_once(':').ok_or_else(|| {
         WhoisError::Input(format!(
-            "{input:?} is not an accelerator address: expected IP:PORT, like 75.2.10.20:41872"
+            "{q} is not an accelerator address: expected IP:PORT, like {EXAMPLE}"
         ))
     })?;
-    let ip = crate::model::parse_ipv4(ip).map_err(|e| WhoisError::Input(e.to_string()))?;
-    let port = crate::model::parse_port(port).map_err(|e| WhoisError::Input(e.to_string()))?;
+    if ip.trim().is_empty() {
+        return Err(WhoisError::Input(format!(
+            "{q} has no IP before the colon: give IP:PORT, like {EXAMPLE}"
+        )));
+    }
+    let ip = crate::model::parse_ipv4(ip).map_err(|_| {
+        WhoisError::Input(format!(
+            "{q} is not an accelerator address: {} is not an IPv4 address (expected IP:PORT, like {EXAMPLE})",
+            quoted(ip.trim())
+        ))
+    })?;
+    if port.trim().is_empty() {
+        return Err(WhoisError::Input(format!(
+            "{q} has no port: give the accelerator port after the colon, like {ip}:41872"
+        )));
+    }
+    let port =
+        crate::model::parse_port(port).map_err(|e| WhoisError::Input(format!("{q}: {e}")))?;
     Ok((ip, port))
 }
 
@@ -72,22 +87,16 @@ async fn owner(
     store: Option<&IndexStore>,
     ip: &str,
 ) -> Result<Accelerator, WhoisError> {
-    let mut token = None;
     if let Some(entry) = store.and_then(|s| s.catalog().owner_of(ip).cloned()) {
-        // Checked against the service below by the live read; no listing needed.
-        return Ok(Accelerator {
-            arn: entry.accelerator_arn,
-            name: entry.accelerator_name,
-            ip_address_type: None,
-            enabled: true,
-            status: crate::model::AcceleratorStatus::Deployed,
-            static_ips: entry.static_ips,
-            dns_name: String::new(),
-            created: None,
-            last_modified: None,
-            tags: Vec::new(),
-        });
+        // The catalog names the accelerator; one live read says whether it is enabled (a
+        // disabled accelerator passes no traffic) and that it still owns the address.
+        match api.describe_accelerator(&entry.accelerator_arn).await {
+            Ok(a) if a.static_ips.iter().any(|s| s == ip) => return Ok(a),
+            Ok(_) | Err(ApiError::AcceleratorNotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
+    let mut token = None;
     loop {
         let page = api.list_accelerators(MAX_RESULTS_RESOURCES, token).await?;
         if let Some(a) = page
@@ -151,6 +160,7 @@ pub async fn whois(
                         address,
                         accelerator_arn: accelerator.arn.clone(),
                         accelerator_name: accelerator.name.clone(),
+                        accelerator_enabled: accelerator.enabled,
                         listener_arn: listener_arn_of(&m.endpoint_group_arn).to_string(),
                         endpoint_group_arn: m.endpoint_group_arn.clone(),
                         region: m.endpoint_group_region.clone(),
@@ -224,6 +234,7 @@ async fn stream(
             address,
             accelerator_arn: accelerator.arn.clone(),
             accelerator_name: accelerator.name.clone(),
+            accelerator_enabled: accelerator.enabled,
             listener_arn: listener_arn_of(&m.endpoint_group_arn).to_string(),
             endpoint_group_arn: m.endpoint_group_arn.clone(),
             region: region_of(&groups, &m.endpoint_group_arn),
@@ -238,5 +249,66 @@ async fn stream(
             accelerator: accelerator.name.clone(),
             port,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(input: &str) -> String {
+        match parse_address(input) {
+            Err(WhoisError::Input(m)) => m,
+            other => panic!("{input}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn addresses_parse_with_spaces_around() {
+        assert_eq!(
+            parse_address(" 75.2.16.23:6655 ").unwrap(),
+            (Ipv4Addr::new(75, 2, 16, 23), 6655)
+        );
+    }
+
+    #[test]
+    fn ipv6_is_quoted_whole_and_named() {
+        for input in ["2001:db8::1", "[2001:db8::1]:443", "::1"] {
+            let m = refused(input);
+            assert!(
+                m.starts_with(&format!("{input:?} is an IPv6 address")),
+                "{m}"
+            );
+            assert!(m.contains("IPv4 only"), "{m}");
+        }
+        assert!(!refused("2001:db8::1").contains("\"2001:db8:\""));
+    }
+
+    #[test]
+    fn a_missing_port_is_named_with_an_example() {
+        let m = refused("75.2.16.2:");
+        assert!(m.contains("\"75.2.16.2:\" has no port"), "{m}");
+        assert!(m.contains("75.2.16.2:41872"), "{m}");
+        assert!(!m.contains("enter a value"), "{m}");
+    }
+
+    #[test]
+    fn other_mistakes_quote_the_whole_input() {
+        let m = refused("75.2.16:80");
+        assert!(
+            m.starts_with("\"75.2.16:80\" is not an accelerator address"),
+            "{m}"
+        );
+        let m = refused("1.2.3.4:5:6");
+        assert!(
+            m.starts_with("\"1.2.3.4:5:6\" is not an accelerator address"),
+            "{m}"
+        );
+        let m = refused(":80");
+        assert!(m.starts_with("\":80\" has no IP before the colon"), "{m}");
+        let m = refused("75.2.16.2:70000");
+        assert!(m.starts_with("\"75.2.16.2:70000\": port must be"), "{m}");
+        let m = refused(&format!("1.2.3.4:{}", "9".repeat(200)));
+        assert!(m.chars().count() < 200, "{m}");
     }
 }

@@ -10,6 +10,7 @@ mod ports;
 mod regions;
 mod resources;
 mod settings;
+mod whois;
 
 pub use input::{
     ValidationError, parse_accelerator_name, parse_arn, parse_ipv4, parse_port, parse_port_range,
@@ -24,3 +25,4 @@ pub use resources::{
     TrafficChange, TrafficScope, accelerator_arn_of, account_of, listener_arn_of, short_id,
 };
 pub use settings::ThemeName;
+pub use whois::{Verdict, Via, WhoisAnswer};

@@ -97,6 +97,7 @@ fn an_address_asks_whois_and_enter_opens_the_browser_on_the_answer() {
         },
         accelerator_arn: accelerator("a").arn,
         accelerator_name: "a".into(),
+        accelerator_enabled: true,
         listener_arn: "arn:…/listener/l".into(),
         endpoint_group_arn: g.arn.clone(),
         region: g.region.clone(),

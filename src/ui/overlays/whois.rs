@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::app::overlays::whois::{Lookup, LookupResult};
-use crate::index::whois::Via;
+use crate::model::{Verdict, Via};
 use crate::text::sanitize;
 use crate::ui::screens::list::input_spans;
 use crate::ui::theme::theme;
@@ -57,15 +57,18 @@ pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup) {
     }
     match &lookup.result {
         Some(LookupResult::Address(a)) => {
-            let traffic = match a.traffic {
-                crate::model::TrafficState::Allow => Span::styled("✓ ALLOW", t.allow),
-                crate::model::TrafficState::Deny => Span::styled("✗ DENY", t.deny),
+            let traffic = match a.verdict() {
+                Verdict::Disabled => {
+                    Span::styled("✗ DISABLED accelerator: no traffic reaches it", t.deny)
+                }
+                Verdict::Allow => Span::styled("✓ ALLOW", t.allow),
+                Verdict::Deny => Span::styled("✗ DENY", t.deny),
             };
-            lines.push(field("destination", a.destination.to_string()));
             lines.push(Line::from(vec![
                 Span::styled(format!("{:<14} ", "traffic"), t.field),
                 traffic,
             ]));
+            lines.push(field("destination", a.destination.to_string()));
             lines.push(field("subnet", a.subnet.clone()));
             lines.push(field("region", a.region.clone()));
             lines.push(field(
