@@ -362,7 +362,7 @@ fn a_refresh_reads_as_many_pages_as_were_loaded_before_swapping() {
         Reply::Accelerators(page(accelerators(100..131), None)),
     );
     assert_eq!(accelerator_pane(&s).rows().len(), 131);
-    assert_eq!(selected_name(&s), "accel-0099", "selection kept by ARN");
+    assert_eq!(selected_name(&s), "accel-0129", "G went to the end; the selection is kept by ARN");
 }
 
 #[test]
@@ -668,3 +668,53 @@ mod profile_switch;
 
 #[path = "router_tests.rs"]
 mod routing;
+
+#[test]
+fn static_ips_sort_as_addresses() {
+    let mut s = state();
+    let effects = s.start();
+    let (id, _) = calls(&effects)[0].clone();
+    let rows: Vec<Accelerator> = [11, 1, 10, 2]
+        .into_iter()
+        .map(|n| {
+            let mut a = accelerator(n);
+            a.static_ips = vec![format!("75.2.0.{n}")];
+            a
+        })
+        .collect();
+    reply(&mut s, id, Reply::Accelerators(page(rows, None)));
+    for _ in 0..4 {
+        ch(&mut s, 's');
+    }
+    let pane = accelerator_pane(&s);
+    assert_eq!(pane.sort, Some((3, false)), "sorted by STATIC IPS");
+    let order: Vec<&str> = pane.visible().map(|a| a.static_ips[0].as_str()).collect();
+    assert_eq!(order, ["75.2.0.1", "75.2.0.2", "75.2.0.10", "75.2.0.11"]);
+}
+
+#[test]
+fn g_pressed_while_a_page_loads_follows_the_pages_to_the_end() {
+    let mut s = state();
+    let effects = s.start();
+    let (id, _) = calls(&effects)[0].clone();
+    let mut effects = reply(
+        &mut s,
+        id,
+        Reply::Accelerators(page(accelerators(0..100), Some("t2"))),
+    );
+    effects.extend(ch(&mut s, 'G'));
+    let mut served = 1;
+    while let Some((id, Call::ListAccelerators { token: Some(t) })) = calls(&effects).pop() {
+        let k: usize = t[1..].parse().unwrap();
+        let next = (k < 5).then(|| format!("t{}", k + 1));
+        effects = reply(
+            &mut s,
+            id,
+            Reply::Accelerators(page(accelerators((k - 1) * 100..k * 100), next.as_deref())),
+        );
+        served += 1;
+    }
+    assert_eq!(served, 5);
+    assert_eq!(accelerator_pane(&s).rows().len(), 500);
+    assert_eq!(selected_name(&s), "accel-0499");
+}

@@ -57,11 +57,16 @@ fn state() -> State {
     s
 }
 
+/// The first call of `effects` (a browser opened on an answer also describes the group, for
+/// the protocols of its rows).
 fn the_call(effects: &[Effect]) -> (RequestId, Call) {
-    match effects {
-        [Effect::Call { id, call }] => (*id, call.clone()),
-        other => panic!("{other:?}"),
-    }
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Call { id, call } => Some((*id, call.clone())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no call in {effects:?}"))
 }
 
 fn group() -> EndpointGroup {

@@ -180,11 +180,14 @@ fn jump(state: &mut State, last: bool) {
         }
         Screen::Browser(b) => {
             b.hold = false;
+            b.reselect_none();
             b.selected = if last {
                 b.view_len().saturating_sub(1)
             } else {
                 0
             };
+            // Pages still to come: the selection follows them to the very end.
+            b.to_end = last && (b.next_token.is_some() || b.pending.is_some());
         }
         _ => drop(with_list!(state, |pane| if last {
             pane.select_last();

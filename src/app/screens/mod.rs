@@ -319,6 +319,12 @@ impl Screen {
                             accelerator_arn: arn.clone(),
                         },
                     );
+                } else if let Some(arn) = b.describe_group.clone()
+                    && b.regions_pending.is_none()
+                {
+                    let id = next_id();
+                    b.regions_pending = Some(id);
+                    list(id, Call::DescribeEndpointGroup { arn });
                 }
             }
         }
@@ -397,6 +403,13 @@ impl Screen {
             (Screen::Browser(b), Ok(Reply::DestinationMappings(page))) => {
                 b.destination_mappings_arrived(page, now)
             }
+            (Screen::Browser(b), Ok(Reply::EndpointGroup(g))) => {
+                b.regions_pending = None;
+                b.describe_group = None;
+                b.table.set_region(&g.arn, &g.region);
+                b.table.set_destinations(&g.arn, g.destinations);
+                None
+            }
             (Screen::Browser(b), Ok(Reply::Groups(groups))) => {
                 b.regions_pending = None;
                 for g in groups {
@@ -466,7 +479,8 @@ impl Screen {
             Screen::Browser(b) => {
                 b.pending = None;
                 b.regions_pending = None;
-                b.refreshing = false;
+                b.refresh = None;
+                b.to_end = false;
                 b.seek = None;
             }
         }

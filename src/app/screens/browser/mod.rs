@@ -78,6 +78,13 @@ pub enum Prompt {
     },
 }
 
+/// The pages of a re-read, gathered until they cover `target` rows (or the source ends).
+#[derive(Debug, Clone)]
+pub struct Refresh {
+    pub table: MappingTable,
+    pub target: usize,
+}
+
 #[derive(Debug, Clone)]
 pub struct Browser {
     /// What the frame title names (an accelerator name, a region and group).
@@ -100,8 +107,13 @@ pub struct Browser {
     pub next_token: Option<String>,
     pub loaded: bool,
     pub pending: Option<(RequestId, Option<String>)>,
-    /// A refresh replaces the rows when its first page arrives.
-    pub refreshing: bool,
+    /// A re-read in progress: its pages gather here until they cover what is loaded, and only
+    /// then replace the rows, so a live re-read never shrinks what the user paged through.
+    pub refresh: Option<Refresh>,
+    /// `G` was pressed: the selection follows the last row as pages arrive, until the end.
+    pub to_end: bool,
+    /// An endpoint group whose destination ranges (and so protocols) are still to be read.
+    pub describe_group: Option<String>,
     pub regions_pending: Option<RequestId>,
     pub loaded_at: Option<Instant>,
     pub stale: bool,
@@ -138,7 +150,9 @@ impl Browser {
             next_token: None,
             loaded: false,
             pending: None,
-            refreshing: false,
+            refresh: None,
+            to_end: false,
+            describe_group: None,
             regions_pending: None,
             loaded_at: None,
             stale: false,
@@ -173,6 +187,10 @@ impl Browser {
         );
         b.table
             .set_destinations(&group.arn, group.destinations.clone());
+        if group.destinations.is_empty() {
+            // Opened from a lookup: the group's port ranges name each row's protocols.
+            b.describe_group = Some(group.arn.clone());
+        }
         b.table.set_region(&group.arn, &group.region);
         let choice = preselect
             .and_then(|s| group.endpoints.iter().position(|e| e == s))
@@ -294,14 +312,29 @@ impl Browser {
         self.stale = false;
         self.error = None;
         self.seek = None;
+        self.refresh = None;
+        self.to_end = false;
         self.changed.clear();
     }
 
-    /// Starts reading from the first page: a refresh keeps the rows until it arrives.
+    /// Starts reading from the first page. A re-read keeps the rows, the cursor and every
+    /// page loaded until it has read as many rows again.
     pub fn begin_load(&mut self, id: RequestId) {
         self.hold = false;
-        self.refreshing = self.loaded;
+        self.refresh = self.loaded.then(|| Refresh {
+            table: self.table.empty_like(),
+            target: self.table.len(),
+        });
         self.pending = Some((id, None));
+    }
+
+    /// The user moved: a re-read no longer carries the selection back to its socket.
+    pub fn reselect_none(&mut self) {
+        self.reselect = None;
+    }
+
+    pub fn refreshing(&self) -> bool {
+        self.refresh.is_some()
     }
 
     pub fn wants_next_page(&self, screen: usize) -> Option<String> {
@@ -317,17 +350,21 @@ impl Browser {
     }
 
     pub fn port_mappings_arrived(&mut self, page: Page<PortMapping>, now: Instant) -> Option<Call> {
-        self.before_rows();
+        self.pending = None;
+        let table = match self.refresh.as_mut() {
+            Some(r) => &mut r.table,
+            None => &mut self.table,
+        };
         let accelerator = match (&self.accelerator, &self.source) {
-            (Some(a), _) => self.table.accelerator(&a.arn, Some(&a.name), &a.static_ips),
-            (None, Some(Source::Accelerator { arn, .. })) => self.table.accelerator(arn, None, &[]),
+            (Some(a), _) => table.accelerator(&a.arn, Some(&a.name), &a.static_ips),
+            (None, Some(Source::Accelerator { arn, .. })) => table.accelerator(arn, None, &[]),
             _ => 0,
         };
-        let first = self.table.len();
+        let first = table.len();
         for m in &page.items {
-            self.table.push_port_mapping(accelerator, m);
+            table.push_port_mapping(accelerator, m);
         }
-        self.after_rows(first, page.next_token, now)
+        self.rows_arrived(first, page.next_token, now)
     }
 
     pub fn destination_mappings_arrived(
@@ -335,37 +372,50 @@ impl Browser {
         page: Page<DestinationPortMapping>,
         now: Instant,
     ) -> Option<Call> {
-        self.before_rows();
-        let first = self.table.len();
+        self.pending = None;
+        let table = match self.refresh.as_mut() {
+            Some(r) => &mut r.table,
+            None => &mut self.table,
+        };
+        let first = table.len();
         for m in &page.items {
             let name = self.names.get(&m.accelerator_arn).map(String::as_str);
-            self.table.push_destination_mapping(m, name);
+            table.push_destination_mapping(m, name);
         }
-        self.after_rows(first, page.next_token, now)
+        self.rows_arrived(first, page.next_token, now)
     }
 
-    fn before_rows(&mut self) {
-        self.pending = None;
-        if self.refreshing {
-            self.refreshing = false;
-            // The selection follows the same destination socket, wherever it lands.
-            self.reselect = self
-                .selected_row()
-                .and_then(|i| self.table.get(i))
-                .map(|r| {
-                    (
-                        r.endpoint_group_arn.to_string(),
-                        r.destination_ip.clone(),
-                        r.destination_port,
-                    )
-                });
-            let seek = self.seek.take();
-            let selected = self.selected;
-            self.previous = self.snapshot();
-            self.clear_rows();
-            self.seek = seek;
-            self.selected = selected;
+    /// Rows `first..` arrived, into the table or into a re-read in progress.
+    fn rows_arrived(
+        &mut self,
+        first: usize,
+        next_token: Option<String>,
+        now: Instant,
+    ) -> Option<Call> {
+        let Some(refresh) = &self.refresh else {
+            return self.after_rows(first, next_token, now);
+        };
+        if next_token.is_some() && refresh.table.len() < refresh.target {
+            return self.page_call(next_token, self.page_size);
         }
+        let table = self.refresh.take().map(|r| r.table).unwrap_or_default();
+        // The selection follows the same destination socket, wherever it lands; the cursor
+        // stays where it is when the socket is gone.
+        self.reselect = self
+            .selected_row()
+            .and_then(|i| self.table.get(i))
+            .map(|r| {
+                (
+                    r.endpoint_group_arn.to_string(),
+                    r.destination_ip.clone(),
+                    r.destination_port,
+                )
+            });
+        self.previous = self.snapshot();
+        self.table = table;
+        self.view = self.filter.is_active().then(Vec::new);
+        self.changed.clear();
+        self.after_rows(0, next_token, now)
     }
 
     /// Traffic state of the loaded rows by destination socket, to tell which rows a refresh
@@ -424,6 +474,10 @@ impl Browser {
                 }
             }
         }
+        if self.to_end {
+            self.selected = self.view_len().saturating_sub(1);
+            self.to_end = self.next_token.is_some();
+        }
         self.selected = self.selected.min(self.view_len().saturating_sub(1));
         self.continue_seek(first)
     }
@@ -470,7 +524,8 @@ impl Browser {
         // No automatic retry: the next page is asked for again once the user moves.
         self.hold = true;
         self.pending = None;
-        self.refreshing = false;
+        self.refresh = None;
+        self.to_end = false;
         self.seek = None;
         self.error = Some(message);
         self.stale = self.loaded;
@@ -513,6 +568,7 @@ impl Browser {
     pub fn move_by(&mut self, delta: isize) {
         self.hold = false;
         self.reselect = None;
+        self.to_end = false;
         let last = self.view_len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta).min(last);
     }

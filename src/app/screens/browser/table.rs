@@ -188,6 +188,19 @@ impl MappingTable {
         }
     }
 
+    /// A table with no rows that knows what this one knows about accelerators and groups,
+    /// with the same string ids (so sockets of the two compare by key).
+    pub fn empty_like(&self) -> Self {
+        Self {
+            strings: self.strings.clone(),
+            accelerators: self.accelerators.clone(),
+            regions: self.regions.clone(),
+            destinations: self.destinations.clone(),
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }

@@ -437,3 +437,136 @@ fn a_refresh_keeps_rows_until_its_first_page_arrives() {
     answer(&mut s, id, mappings_page(0, 100, Some("p2")));
     assert_eq!(browser(&s).table.len(), 100, "replaced, not appended");
 }
+
+/// Answers every page call the effects hold, from `pages` (page k holds rows k*100..).
+fn serve_pages(
+    s: &mut State,
+    mut effects: Vec<Effect>,
+    pages: usize,
+    mut changed: impl FnMut(usize, &mut Reply),
+) -> usize {
+    let mut served = 0;
+    while let Some((id, call)) = calls(&effects)
+        .into_iter()
+        .find(|(_, c)| matches!(c, Call::ListMappings { .. }))
+    {
+        let Call::ListMappings { token, .. } = call else {
+            unreachable!()
+        };
+        let k: usize = token.map_or(0, |t| {
+            t.trim_start_matches('p').parse::<usize>().unwrap() - 1
+        });
+        let next = (k + 1 < pages).then(|| format!("p{}", k + 2));
+        let mut reply = mappings_page(k * 100, 100, next.as_deref());
+        changed(k, &mut reply);
+        served += 1;
+        effects = answer(s, id, reply);
+    }
+    served
+}
+
+#[test]
+fn a_live_re_read_keeps_every_loaded_page_and_the_cursor_on_its_socket() {
+    let mut s = loaded_group_browser();
+    // Down to the end of five pages, then back up into them.
+    let effects = key(&mut s, KeyCode::Char('G'));
+    assert_eq!(serve_pages(&mut s, effects, 5, |_, _| {}), 4);
+    assert_eq!(browser(&s).table.len(), 500);
+    for _ in 0..40 {
+        key(&mut s, KeyCode::Char('k'));
+    }
+    let before = browser(&s)
+        .selected_row()
+        .and_then(|i| browser(&s).table.get(i))
+        .map(|r| (r.destination_ip.clone(), r.destination_port))
+        .unwrap();
+    let loaded = browser(&s).table.len();
+    let effects = key(&mut s, KeyCode::Char('r'));
+    serve_pages(&mut s, effects, 5, |k, reply| {
+        if k == 2
+            && let Reply::PortMappings(p) = reply
+        {
+            p.items[7].traffic = TrafficState::Allow;
+            p.items[6].traffic = TrafficState::Deny;
+        }
+    });
+    let b = browser(&s);
+    assert_eq!(
+        b.table.len(),
+        loaded,
+        "a re-read never shrinks what is loaded"
+    );
+    let after = b
+        .selected_row()
+        .and_then(|i| b.table.get(i))
+        .map(|r| (r.destination_ip.clone(), r.destination_port))
+        .unwrap();
+    assert_eq!(after, before, "the cursor stays on its socket");
+    assert!(!b.refreshing());
+    assert!(!b.changed.is_empty(), "a changed traffic state is marked");
+}
+
+#[test]
+fn rows_stay_while_a_re_read_gathers_its_pages() {
+    let mut s = loaded_group_browser();
+    let effects = key(&mut s, KeyCode::Char('G'));
+    serve_pages(&mut s, effects, 3, |_, _| {});
+    assert_eq!(browser(&s).table.len(), 300);
+    let (id, _) = calls(&key(&mut s, KeyCode::Char('r')))[0].clone();
+    let effects = answer(&mut s, id, mappings_page(0, 100, Some("p2")));
+    assert_eq!(
+        browser(&s).table.len(),
+        300,
+        "the old rows stay until the re-read covers them"
+    );
+    assert!(browser(&s).refreshing());
+    assert!(
+        calls(&effects).iter().any(|(_, c)| c.token() == Some("p2")),
+        "the re-read goes on by itself"
+    );
+}
+
+#[test]
+fn g_pressed_during_a_load_goes_on_to_the_very_end() {
+    let mut s = loaded_group_browser();
+    let effects = key(&mut s, KeyCode::Char('G'));
+    // One press while the next page is on its way; then pages arrive one by one.
+    key(&mut s, KeyCode::Char('G'));
+    let served = serve_pages(&mut s, effects, 8, |_, _| {});
+    assert_eq!(served, 7);
+    let b = browser(&s);
+    assert_eq!(b.table.len(), 800);
+    assert_eq!(
+        b.selected, 799,
+        "the selection followed every page to the last row"
+    );
+}
+
+#[test]
+fn a_browser_opened_from_a_lookup_reads_its_group_for_protocols() {
+    let mut bare = group();
+    bare.destinations.clear();
+    let mut b = Browser::by_destination(&bare, Some("subnet-a"), Default::default(), 100);
+    if let Some(form) = b.form.as_mut() {
+        form.address = tui_input::Input::new("10.0.0.4".into());
+    }
+    assert!(b.submit_form());
+    let (mut s, effects) = state_with(b);
+    let (id, _) = calls(&effects)
+        .into_iter()
+        .find(|(_, c)| matches!(c, Call::DescribeEndpointGroup { arn } if arn == GROUP))
+        .expect("the group is described");
+    answer(&mut s, id, Reply::EndpointGroup(group()));
+    let (page_id, _) = calls(&effects)[0].clone();
+    answer(
+        &mut s,
+        page_id,
+        Reply::DestinationMappings(Page {
+            items: by_destination("10.0.0.4", 3),
+            next_token: None,
+        }),
+    );
+    let b = browser(&s);
+    let row = b.table.get(0).unwrap();
+    assert_eq!(row.protocols, Some(ProtocolSet::UDP), "{row:?}");
+}
