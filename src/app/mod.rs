@@ -332,6 +332,10 @@ impl State {
     /// How long the loop may sleep before state needs redrawing without any input: the
     /// spinner turns while requests are in flight, ages tick once a second, messages fade.
     pub fn next_tick(&self) -> Option<Duration> {
+        if matches!(self.top(), Screen::Browser(b) if b.filter_progress().is_some()) {
+            // A filter is looking at rows a chunk per tick: keep it going at once.
+            return Some(Duration::ZERO);
+        }
         if self.busy() {
             return Some(Duration::from_millis(100));
         }

@@ -77,6 +77,9 @@ pub fn tick(state: &mut State) -> Vec<Effect> {
         effects.extend(super::live::poll(state));
     }
     super::live::fade(state);
+    if let super::Screen::Browser(b) = state.top_mut() {
+        b.filter_step();
+    }
     effects
 }
 

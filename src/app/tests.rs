@@ -362,7 +362,11 @@ fn a_refresh_reads_as_many_pages_as_were_loaded_before_swapping() {
         Reply::Accelerators(page(accelerators(100..131), None)),
     );
     assert_eq!(accelerator_pane(&s).rows().len(), 131);
-    assert_eq!(selected_name(&s), "accel-0129", "G went to the end; the selection is kept by ARN");
+    assert_eq!(
+        selected_name(&s),
+        "accel-0129",
+        "G went to the end; the selection is kept by ARN"
+    );
 }
 
 #[test]

@@ -48,7 +48,15 @@ fn title(b: &Browser) -> Line<'static> {
         spans.push(Span::raw("─ "));
     }
     spans.push(Span::raw(format!("{} ", sanitize(&b.describe()))));
-    if b.filter.is_active() {
+    if let Some((looked, of)) = b.filter_progress() {
+        spans.push(Span::styled(
+            format!(
+                "─ filtering: {} match so far, {looked} of {of} rows looked at ",
+                b.view_len()
+            ),
+            t.field,
+        ));
+    } else if b.filter.is_active() {
         spans.push(Span::styled(
             format!("─ {} of {loaded} loaded match the filter ", b.view_len()),
             t.field,

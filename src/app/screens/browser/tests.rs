@@ -69,7 +69,8 @@ fn by_destination(ip: &str, n: usize) -> Vec<DestinationPortMapping> {
 fn port_mappings(from: usize, n: usize) -> Vec<PortMapping> {
     (from..from + n)
         .map(|i| PortMapping {
-            accelerator_port: u16::try_from(1024 + i).unwrap(),
+            // Past 64,511 rows the ports repeat: enough for tests of many loaded rows.
+            accelerator_port: u16::try_from(1024 + i % 64_511).unwrap(),
             endpoint_group_arn: GROUP.into(),
             endpoint_id: "subnet-a".into(),
             destination: SocketAddress {
@@ -569,4 +570,45 @@ fn a_browser_opened_from_a_lookup_reads_its_group_for_protocols() {
     let b = browser(&s);
     let row = b.table.get(0).unwrap();
     assert_eq!(row.protocols, Some(ProtocolSet::UDP), "{row:?}");
+}
+
+#[test]
+fn a_filter_over_many_rows_runs_in_steps_and_ends_with_every_match() {
+    let b = Browser::of_accelerator(&accelerator(), Some(&group()), Default::default(), 100);
+    let (mut s, effects) = state_with(b);
+    let (id, _) = calls(&effects)[0].clone();
+    let rows = port_mappings(0, 250_000);
+    answer(
+        &mut s,
+        id,
+        Reply::PortMappings(Page {
+            items: rows.clone(),
+            next_token: None,
+        }),
+    );
+    key(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "10.0.7.");
+    let b = browser(&s);
+    let (looked, of) = b.filter_progress().expect("the filter is still running");
+    assert!(looked < of, "one keystroke looked at {looked} of {of}");
+    assert_eq!(s.next_tick(), Some(std::time::Duration::ZERO));
+    while browser(&s).filter_progress().is_some() {
+        update(&mut s, Action::Tick);
+    }
+    // 10.0.7.x: rows 1750..2000 (250 addresses a /24).
+    let expected = rows
+        .iter()
+        .filter(|m| m.destination.ip.starts_with("10.0.7."))
+        .count();
+    assert_eq!(browser(&s).view_len(), expected);
+    // A longer needle narrows what the finished filter found.
+    typed(&mut s, "9");
+    while browser(&s).filter_progress().is_some() {
+        update(&mut s, Action::Tick);
+    }
+    let narrowed = rows
+        .iter()
+        .filter(|m| m.destination.ip.starts_with("10.0.7.9"))
+        .count();
+    assert_eq!(browser(&s).view_len(), narrowed);
 }
