@@ -251,6 +251,8 @@ pub struct State {
     pub suspend: bool,
     /// Something visible changed since the last draw.
     pub dirty: bool,
+    /// The message shown says the service could not be reached: the next answer clears it.
+    unreachable: bool,
     next_request: RequestId,
 }
 
@@ -278,6 +280,7 @@ impl State {
             quit: false,
             suspend: false,
             dirty: true,
+            unreachable: false,
             next_request: 1,
         }
     }
@@ -405,6 +408,7 @@ impl State {
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
+        self.unreachable = false;
         self.message = Some(Message {
             text: text.into(),
             error: true,
@@ -481,14 +485,33 @@ impl State {
         if let Err(e) = &result {
             tracing::warn!(id, error = %e, "request failed");
             self.error(e.to_string());
-        } else if self.context.account.is_none() {
+            self.unreachable = matches!(e, ApiError::Transport(_) | ApiError::Timeout(_));
+        } else if std::mem::take(&mut self.unreachable)
+            && self.message.as_ref().is_some_and(|m| m.error)
+        {
+            // The service answers again: saying it cannot be reached would now be wrong.
+            self.message = None;
+        }
+        if result.is_ok() && self.context.account.is_none() {
             self.context.account = first_arn(result.as_ref().ok())
                 .and_then(rows::account_of)
                 .map(str::to_string);
         }
         live::observe(self, &result);
+        let described = match &result {
+            Ok(Reply::EndpointGroup(g)) => Some(g.clone()),
+            _ => None,
+        };
         let now = self.now;
         let follow_up = self.screens[index].deliver(id, result, now);
+        if let Some(group) = described {
+            // The groups list below shows the same group: its SUBNETS count follows at once.
+            for screen in &mut self.screens {
+                if let Screen::EndpointGroups(s) = screen {
+                    s.pane.replace_item(group.clone());
+                }
+            }
+        }
         let mut effects = Vec::new();
         if let Some(call) = follow_up {
             let next = self.request_id();

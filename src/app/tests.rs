@@ -668,3 +668,6 @@ mod profile_switch;
 
 #[path = "router_tests.rs"]
 mod routing;
+
+#[path = "defects_tests.rs"]
+mod defects;

@@ -99,15 +99,16 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
         }
         Some(Command::Copy) => return Some(copy(b)),
         Some(Command::Back) => {
-            if state.message.take().is_some() {
-                return Some(Vec::new());
-            }
-            let b = browser(state)?;
+            // A running search stops first: the hint says Esc stops it.
             if b.seek.take().is_some() {
                 let cancelled = b.pending.take().map(|(id, _)| id);
                 state.info("search stopped");
                 return Some(cancelled.into_iter().map(Effect::Cancel).collect());
             }
+            if state.message.take().is_some() {
+                return Some(Vec::new());
+            }
+            let b = browser(state)?;
             if b.filter.is_active() {
                 b.filter.input.reset();
                 b.refilter();

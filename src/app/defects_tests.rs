@@ -1,0 +1,165 @@
+//! Defects a new user met, each shown by the `update` sequence that met it.
+
+use super::*;
+use crate::app::screens::browser::Browser;
+use crate::model::{PortMapping, ProtocolSet, SocketAddress, TrafficState};
+
+/// The groups pane of accelerator 0's listener, loaded with one group in eu-west-1 (two subnets).
+fn groups_pane() -> (State, EndpointGroup) {
+    let mut s = loaded(1);
+    key(&mut s, KeyCode::Enter);
+    let l = listener(&accelerator(0), 1);
+    let id = s.top().pending()[0];
+    reply(&mut s, id, Reply::Listeners(page(vec![l.clone()], None)));
+    key(&mut s, KeyCode::Enter);
+    let g = group(&l, "eu-west-1");
+    let id = s.top().pending()[0];
+    reply(
+        &mut s,
+        id,
+        Reply::EndpointGroups(page(vec![g.clone()], None)),
+    );
+    (s, g)
+}
+
+fn groups_row_subnets(s: &State) -> usize {
+    let pane = s
+        .screens
+        .iter()
+        .find_map(|screen| match screen {
+            Screen::EndpointGroups(g) => Some(&g.pane),
+            _ => None,
+        })
+        .expect("a groups pane");
+    pane.rows()[0].endpoints.len()
+}
+
+/// Answers the describe call of the group detail on top with `g`.
+fn describe(s: &mut State, effects: &[Effect], g: &EndpointGroup) {
+    let id = calls(effects)
+        .into_iter()
+        .find_map(|(id, c)| matches!(c, Call::DescribeEndpointGroup { .. }).then_some(id))
+        .expect("the group is read back");
+    reply(s, id, Reply::EndpointGroup(g.clone()));
+}
+
+#[test]
+fn adding_or_removing_a_subnet_updates_the_groups_list_at_once() {
+    let (mut s, g) = groups_pane();
+    let effects = key(&mut s, KeyCode::Enter);
+    describe(&mut s, &effects, &g);
+    ch(&mut s, 'a');
+    update(&mut s, Action::Paste("subnet-0a1b2c3d".into()));
+    let effects = update(
+        &mut s,
+        Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let (id, call) = calls(&effects)
+        .into_iter()
+        .find(|(_, c)| matches!(c, Call::AddEndpoints { .. }))
+        .expect("the add is sent");
+    assert!(matches!(call, Call::AddEndpoints { .. }));
+    let effects = reply(
+        &mut s,
+        id,
+        Reply::EndpointsAdded {
+            added: vec!["subnet-0a1b2c3d".into()],
+            allowed: None,
+        },
+    );
+    let mut grown = g.clone();
+    grown.endpoints.push("subnet-0a1b2c3d".into());
+    describe(&mut s, &effects, &grown);
+    assert_eq!(groups_row_subnets(&s), 3, "SUBNETS still showed 2 until r");
+
+    // Removing one: confirm, the answer, the re-read.
+    ch(&mut s, 'x');
+    let (id, _) = calls(&ch(&mut s, 'y'))[0].clone();
+    let effects = reply(&mut s, id, Reply::Done);
+    describe(&mut s, &effects, &g);
+    assert_eq!(groups_row_subnets(&s), 2);
+}
+
+#[test]
+fn a_connection_error_goes_once_the_service_answers_again() {
+    let mut s = loaded(3);
+    let (id, _) = calls(&ch(&mut s, 'r'))[0].clone();
+    fail(&mut s, id, ApiError::Transport("connection refused".into()));
+    assert!(s.message.as_ref().unwrap().text.contains("could not reach"));
+    let (id, _) = calls(&ch(&mut s, 'r'))[0].clone();
+    reply(
+        &mut s,
+        id,
+        Reply::Accelerators(page(accelerators(0..3), None)),
+    );
+    assert!(
+        s.message.is_none(),
+        "the old \"could not reach\" error stayed after a good answer: {:?}",
+        s.message
+    );
+    // Other errors are not about reaching the service: they stay until dismissed.
+    let (id, _) = calls(&ch(&mut s, 'r'))[0].clone();
+    fail(&mut s, id, ApiError::AccessDenied("no".into()));
+    let (id, _) = calls(&ch(&mut s, 'r'))[0].clone();
+    reply(
+        &mut s,
+        id,
+        Reply::Accelerators(page(accelerators(0..3), None)),
+    );
+    assert!(s.message.as_ref().is_some_and(|m| m.error));
+}
+
+fn mappings(from: usize, n: usize) -> Vec<PortMapping> {
+    let g = group(&listener(&accelerator(0), 1), "eu-west-1");
+    (from..from + n)
+        .map(|i| PortMapping {
+            accelerator_port: u16::try_from(1024 + i).unwrap(),
+            endpoint_group_arn: g.arn.clone(),
+            endpoint_id: "subnet-1".into(),
+            destination: SocketAddress {
+                ip: format!("10.0.{}.{}", i / 250, i % 250 + 4),
+                port: 7000,
+            },
+            protocols: ProtocolSet::UDP,
+            traffic: if i.is_multiple_of(3) {
+                TrafficState::Deny
+            } else {
+                TrafficState::Allow
+            },
+        })
+        .collect()
+}
+
+/// Every mapping of accelerator 0, its first page of 100 loaded and more to come.
+fn browser_state() -> State {
+    let mut s = loaded(1);
+    let b = Browser::of_accelerator(&accelerator(0), None, Default::default(), 100);
+    let effects = s.push(Screen::Browser(Box::new(b)));
+    let (id, _) = calls(&effects)[0].clone();
+    reply(
+        &mut s,
+        id,
+        Reply::PortMappings(page(mappings(0, 100), Some("p2"))),
+    );
+    s
+}
+
+fn browser_of(s: &State) -> &Browser {
+    match s.top() {
+        Screen::Browser(b) => b,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn esc_during_a_search_stops_the_search_even_with_a_message_shown() {
+    let mut s = browser_state();
+    ch(&mut s, ':');
+    typed(&mut s, "9999");
+    let (id, _) = calls(&key(&mut s, KeyCode::Enter))[0].clone();
+    s.error("an earlier error");
+    let effects = key(&mut s, KeyCode::Esc);
+    assert_eq!(effects, vec![Effect::Cancel(id)], "Esc cleared the message");
+    assert!(browser_of(&s).seek.is_none());
+    assert_eq!(s.message.as_ref().unwrap().text, "search stopped");
+}
