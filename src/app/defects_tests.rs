@@ -163,3 +163,82 @@ fn esc_during_a_search_stops_the_search_even_with_a_message_shown() {
     assert!(browser_of(&s).seek.is_none());
     assert_eq!(s.message.as_ref().unwrap().text, "search stopped");
 }
+
+#[test]
+fn the_delete_group_confirmation_says_what_goes_and_offers_no_tab() {
+    let (mut s, _) = groups_pane();
+    key(&mut s, KeyCode::Delete);
+    let confirm = s.confirm().expect("Delete asks first");
+    let text = confirm.chosen().describe();
+    assert!(
+        text.contains("2 subnet endpoints and every port mapping of them"),
+        "{text}"
+    );
+    let hints = crate::app::hints(&s);
+    assert!(
+        hints
+            .iter()
+            .all(|h| !h.keys.contains("Tab") && !h.action.contains("wider")),
+        "{hints:?}"
+    );
+    assert!(hints.iter().any(|h| h.keys == "y"));
+}
+
+#[test]
+fn y_says_what_it_copied() {
+    let mut s = browser_state();
+    let effects = ch(&mut s, 'y');
+    assert!(matches!(effects.as_slice(), [Effect::Copy(_)]));
+    let text = &s.message.as_ref().expect("a word in the status bar").text;
+    assert!(
+        text.contains("copied") && text.contains("10.0.0.4:7000"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_on_the_groups_pane_says_what_to_do() {
+    let (mut s, _) = groups_pane();
+    let effects = ch(&mut s, 'A');
+    assert!(effects.is_empty() && s.overlay.is_none());
+    let text = &s.message.as_ref().expect("A said nothing").text;
+    assert!(text.contains("open an endpoint group"), "{text}");
+}
+
+#[test]
+fn l_re_reads_at_once() {
+    let mut s = loaded(3);
+    ch(&mut s, 'L');
+    let effects = update(&mut s, Action::Tick);
+    assert!(
+        calls(&effects)
+            .iter()
+            .any(|(_, c)| matches!(c, Call::ListAccelerators { token: None })),
+        "the first re-read waited a whole interval"
+    );
+}
+
+#[test]
+fn read_only_hints_offer_no_change() {
+    let hint_text = |s: &State| {
+        crate::app::hints(s)
+            .iter()
+            .map(|h| format!("{} {}", h.keys, h.action))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let (mut s, _) = groups_pane();
+    assert!(hint_text(&s).contains("create"));
+    s.read_only = true;
+    let text = hint_text(&s);
+    assert!(
+        !text.contains("create") && !text.contains("delete"),
+        "{text}"
+    );
+    s.screens.truncate(1);
+    assert!(!hint_text(&s).contains("create"));
+    let mut s = browser_state();
+    s.read_only = true;
+    assert!(!hint_text(&s).contains("allow/deny"));
+    assert!(hint_text(&s).contains("export"));
+}

@@ -144,6 +144,8 @@ pub fn screen(state: &State) -> Vec<Hint> {
     };
     table
         .iter()
+        // Read-only: keys that would change something are not offered.
+        .filter(|(commands, _)| !(state.read_only && commands.iter().all(|c| changes(*c))))
         .map(|(commands, action)| Hint {
             keys: commands
                 .iter()
@@ -153,6 +155,35 @@ pub fn screen(state: &State) -> Vec<Hint> {
             action,
         })
         .collect()
+}
+
+/// Whether a command creates or changes something (refused when read-only).
+pub fn changes(command: Command) -> bool {
+    matches!(
+        command,
+        Command::Create
+            | Command::Allow
+            | Command::Deny
+            | Command::AddEndpoints
+            | Command::RemoveEndpoint
+            | Command::DeleteGroup
+    )
+}
+
+/// The keys of the commands that change something, as the help lists them.
+pub fn changing_keys(state: &State) -> Vec<String> {
+    use Command as C;
+    [
+        C::Create,
+        C::Allow,
+        C::Deny,
+        C::AddEndpoints,
+        C::RemoveEndpoint,
+        C::DeleteGroup,
+    ]
+    .into_iter()
+    .map(|c| state.keymap.keys(c))
+    .collect()
 }
 
 fn filter_editing(state: &State) -> bool {

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 pub use call::{Call, Reply, RequestId};
-pub use hints::Hint;
+pub use hints::{Hint, changing_keys};
 pub use keymap::KeyMap;
 pub use router::hints;
 pub use screens::{

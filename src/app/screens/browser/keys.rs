@@ -97,7 +97,19 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
                 error: None,
             });
         }
-        Some(Command::Copy) => return Some(copy(b)),
+        Some(Command::Copy) => {
+            let effects = copy(b);
+            match effects.first() {
+                Some(Effect::Copy(text)) => {
+                    let row = text.split('\t').take(2).collect::<Vec<_>>().join(" → ");
+                    state.info(format!(
+                        "copied the row {row} (tab-separated, with its ARNs) to the clipboard"
+                    ));
+                }
+                _ => state.info("nothing to copy: no row is selected"),
+            }
+            return Some(effects);
+        }
         Some(Command::Back) => {
             // A running search stops first: the hint says Esc stops it.
             if b.seek.take().is_some() {
