@@ -242,3 +242,101 @@ fn read_only_hints_offer_no_change() {
     assert!(!hint_text(&s).contains("allow/deny"));
     assert!(hint_text(&s).contains("export"));
 }
+
+#[test]
+fn export_offers_and_writes_the_rows_shown() {
+    let mut s = browser_state();
+    ch(&mut s, '/');
+    typed(&mut s, "deny");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(browser_of(&s).view_len(), 34);
+    ch(&mut s, 'e');
+    let dialog = s.export().expect("e opens the export dialog");
+    assert!(
+        dialog.shown_words().contains("34 rows shown"),
+        "{}",
+        dialog.shown_words()
+    );
+    assert!(!dialog.shown_words().contains("the 100 loaded rows"));
+    let effects = key(&mut s, KeyCode::Enter);
+    let [Effect::Export(job)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let ExportRows::Loaded { shown, .. } = &job.rows else {
+        panic!("{:?}", job.rows)
+    };
+    assert_eq!(
+        shown.as_ref().map(Vec::len),
+        Some(34),
+        "writes what is shown"
+    );
+}
+
+#[test]
+fn a_failed_export_keeps_its_dialog_with_the_path_and_the_error() {
+    let mut s = browser_state();
+    ch(&mut s, 'e');
+    for _ in 0..80 {
+        key(&mut s, KeyCode::Backspace);
+    }
+    update(&mut s, Action::Paste("taken.csv".into()));
+    assert_eq!(
+        s.export().unwrap().path.value(),
+        "taken.csv",
+        "paste reaches the path"
+    );
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(matches!(effects.as_slice(), [Effect::Export(_)]));
+    assert!(s.export().unwrap().writing.is_some());
+    update(
+        &mut s,
+        Action::Exported {
+            path: "taken.csv".into(),
+            result: Err("the file exists; choose another name".into()),
+        },
+    );
+    let dialog = s.export().expect("the dialog stays after a failure");
+    assert_eq!(dialog.path.value(), "taken.csv");
+    assert!(dialog.error.as_deref().unwrap().contains("file exists"));
+    assert_eq!(s.exports, 0);
+    // What is typed next edits the path; nothing reaches the browser's filter.
+    key(&mut s, KeyCode::Backspace);
+    typed(&mut s, "v2");
+    assert_eq!(s.export().unwrap().path.value(), "taken.csv2");
+    assert!(!browser_of(&s).filter.is_active());
+    // Success closes it and says so.
+    key(&mut s, KeyCode::Enter);
+    update(
+        &mut s,
+        Action::Exported {
+            path: "taken.csv2".into(),
+            result: Ok(100),
+        },
+    );
+    assert!(s.overlay.is_none());
+    assert!(s.message.as_ref().unwrap().text.contains("wrote 100"));
+}
+
+#[test]
+fn a_pasted_socket_finds_its_accelerator_port() {
+    let mut s = browser_state();
+    ch(&mut s, ':');
+    update(&mut s, Action::Paste("75.2.0.0:1050\n".into()));
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(calls(&effects).is_empty(), "port 1050 is loaded");
+    let b = browser_of(&s);
+    assert!(b.prompt.is_none(), "{:?}", b.prompt);
+    assert_eq!(
+        b.table.accelerator_port(b.selected_row().unwrap()),
+        Some(1050)
+    );
+    ch(&mut s, ':');
+    update(&mut s, Action::Paste("10.9.9.9:1050".into()));
+    key(&mut s, KeyCode::Enter);
+    let Some(crate::app::screens::browser::Prompt::Jump { error: Some(e), .. }) =
+        &browser_of(&s).prompt
+    else {
+        panic!("a foreign IP is refused in the prompt")
+    };
+    assert!(e.contains("not a static IP of this accelerator"), "{e}");
+}

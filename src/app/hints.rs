@@ -35,6 +35,12 @@ pub fn overlay(state: &State, overlay: &Overlay) -> Vec<Hint> {
             fixed("↑↓", "pick"),
             fixed("Esc", "close"),
         ],
+        Overlay::Export(e) if e.writing.is_some() => vec![fixed("Esc", "close (it goes on)")],
+        Overlay::Export(_) => vec![
+            fixed("⏎", "write"),
+            fixed("Tab", "shown/all"),
+            fixed("Esc", "cancel"),
+        ],
         Overlay::Profiles(_) => vec![
             fixed("⏎", "switch to it"),
             fixed("↑↓", "pick"),
@@ -75,11 +81,7 @@ pub fn screen(state: &State) -> Vec<Hint> {
     use Command as C;
     let table: &[(&[Command], &'static str)] = match state.top() {
         Screen::Browser(b) if b.prompt.is_some() => {
-            return vec![
-                fixed("⏎", "go"),
-                fixed("Tab", "loaded/all"),
-                fixed("Esc", "cancel"),
-            ];
+            return vec![fixed("⏎", "search"), fixed("Esc", "cancel")];
         }
         Screen::Browser(b) if b.editing => {
             return vec![

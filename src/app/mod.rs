@@ -133,9 +133,11 @@ pub struct ExportJob {
 
 #[derive(Debug, Clone)]
 pub enum ExportRows {
-    /// The rows loaded in the browser (a copy: the browser goes on loading).
+    /// The rows loaded in the browser (a copy: the browser goes on loading), only those at
+    /// `shown` (table indices) when its filter narrows them.
     Loaded {
         table: mappings::MappingTable,
+        shown: Option<Vec<u32>>,
         by_destination: bool,
     },
     /// Every page of the source, read as the file is written.
@@ -182,6 +184,8 @@ pub enum Overlay {
     Whois(Box<overlays::whois::Lookup>),
     /// The `P` profile switcher.
     Profiles(profiles::Picker),
+    /// `e` in the browser: where to write which mappings.
+    Export(Box<overlays::export::Export>),
 }
 
 /// `form()`/`form_mut()` and the like: the open overlay, when it is of that kind.
@@ -212,6 +216,7 @@ overlay_accessors! {
     confirm, confirm_mut, Confirm, actions::Confirm;
     whois, whois_mut, Whois, overlays::whois::Lookup;
     picker, picker_mut, Profiles, profiles::Picker;
+    export, export_mut, Export, overlays::export::Export;
 }
 
 #[derive(Debug)]
@@ -615,13 +620,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             profiles::switched(state, id, profile, result)
         }
         Action::Exported { path, result } => {
-            state.exports = state.exports.saturating_sub(1);
-            state.dirty = true;
-            let path = path.display();
-            match result {
-                Ok(rows) => state.info(format!("wrote {rows} mappings to {path}")),
-                Err(e) => state.error(format!("export to {path} failed: {e}")),
-            }
+            overlays::export::finished(state, &path, result);
             Vec::new()
         }
     };
