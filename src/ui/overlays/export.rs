@@ -12,7 +12,7 @@ use crate::ui::theme::theme;
 
 pub fn render(frame: &mut Frame, area: Rect, dialog: &Export) {
     let t = theme();
-    let popup = crate::ui::popup(frame, area, 76.min(area.width), 8.min(area.height));
+    let popup = crate::ui::popup(frame, area, 76.min(area.width), 7.min(area.height));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.key)
@@ -79,7 +79,7 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &Export) {
     }
     frame.render_widget(
         Paragraph::new(Line::styled(
-            ".csv, .json or .ndjson · never overwrites · Tab switches · Enter writes · Esc cancels",
+            ".csv, .json or .ndjson by the name · never overwrites · Tab: what to write",
             t.muted,
         )),
         hint,

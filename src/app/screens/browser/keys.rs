@@ -89,16 +89,15 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
         }
         Some(Command::Export) => crate::app::overlays::export::open(state),
         Some(Command::Copy) => {
+            let copied = b.selected_row().and_then(|i| b.table.get(i)).map(|r| {
+                format!(
+                    "copied the row of {} (port {}), tab-separated",
+                    r.destination(),
+                    r.accelerator_port
+                )
+            });
             let effects = copy(b);
-            match effects.first() {
-                Some(Effect::Copy(text)) => {
-                    let row = text.split('\t').take(2).collect::<Vec<_>>().join(" → ");
-                    state.info(format!(
-                        "copied the row {row} (tab-separated, with its ARNs) to the clipboard"
-                    ));
-                }
-                _ => state.info("nothing to copy: no row is selected"),
-            }
+            state.info(copied.unwrap_or_else(|| "nothing to copy: no row is selected".into()));
             return Some(effects);
         }
         Some(Command::Back) => {
@@ -249,15 +248,15 @@ fn port_typed(b: &Browser, typed: &str) -> Result<String, String> {
     if ours.iter().any(|a| a == ip) {
         return Ok(port.to_string());
     }
+    // Short enough for the prompt's line: the IPs it has are in the frame and the rows.
     let ip = crate::text::sanitize(ip);
     if ours.is_empty() {
         return Err(format!(
-            "{ip} is not a static IP of an accelerator shown here; : looks for an accelerator port: type the port alone"
+            "{ip} is not an accelerator IP shown here: type the port"
         ));
     }
     Err(format!(
-        "{ip} is not a static IP of this accelerator ({}); : looks for an accelerator port: use one of them, or the port alone",
-        ours.join(", ")
+        "{ip} is not a static IP of this accelerator: type the port"
     ))
 }
 
