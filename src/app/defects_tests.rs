@@ -202,7 +202,7 @@ fn a_on_the_groups_pane_says_what_to_do() {
     let effects = ch(&mut s, 'A');
     assert!(effects.is_empty() && s.overlay.is_none());
     let text = &s.message.as_ref().expect("A said nothing").text;
-    assert!(text.contains("open an endpoint group"), "{text}");
+    assert!(text.contains("open a group"), "{text}");
 }
 
 #[test]

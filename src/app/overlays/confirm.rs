@@ -209,8 +209,9 @@ pub fn traffic(state: &mut State, allow: bool) -> Vec<Effect> {
         },
         Screen::Accelerators(_) | Screen::Listeners(_) | Screen::EndpointGroups(_) => {
             let verb = if allow { "allow" } else { "deny" };
+            // Short: it must fit the status bar at 80 columns.
             state.info(format!(
-                "to {verb} traffic, open an endpoint group (Enter) and pick a subnet, or a mapping row in the browser (m, M)"
+                "open a group (Enter) or its mappings (m) to {verb} traffic"
             ));
             return Vec::new();
         }
