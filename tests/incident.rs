@@ -282,6 +282,8 @@ async fn read_only_makes_no_change_and_no_call() {
     for key in ['D', 'y', 'A', 'y'] {
         env.press(KeyCode::Char(key)).await;
     }
+    // `y` with no confirmation open copies the row and says so; D says why it is refused.
+    env.press(KeyCode::Char('D')).await;
     assert_eq!(env.rows().len(), 13, "reading still works");
     assert_eq!(env.mutation_calls(), 0, "{:?}", env.server.emulator.calls());
     assert!(

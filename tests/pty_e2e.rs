@@ -299,3 +299,42 @@ fn the_config_file_makes_the_view_read_only_and_says_what_was_wrong() {
     s.send("q");
     assert!(s.exit_status().success());
 }
+
+#[test]
+fn a_failed_export_keeps_its_dialog_and_writes_what_the_filter_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = dir.path().join("out.csv");
+    std::fs::write(&taken, "already here\n").unwrap();
+    let mut s = Session::start(&["--demo"], 80, 24);
+    s.wait_for("Accelerators ─ all 24");
+    s.send("M");
+    s.wait_for("loaded 1000");
+    s.send("/deny\r");
+    s.send("e");
+    let dialog = s.wait_for("rows shown (filter");
+    let shown: usize = dialog
+        .split("the ")
+        .find_map(|t| t.split_once(" rows shown").map(|(n, _)| n))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{dialog}"));
+    assert!(shown > 0 && shown < 1000, "offers the rows shown: {dialog}");
+    s.send(&"\x7f".repeat(80));
+    s.send(&format!("{}\r", taken.display()));
+    let failed = s.wait_for("the file exists");
+    assert!(
+        failed.contains("Export mappings"),
+        "the dialog closed: {failed}"
+    );
+    // What is typed next edits the path, not the browser's filter.
+    s.send("\x7f\x7f\x7f\x7f2.csv\r");
+    s.wait_for(&format!("wrote {shown} mappings"));
+    let written = std::fs::read_to_string(dir.path().join("out2.csv")).unwrap();
+    assert_eq!(
+        written.lines().count(),
+        shown + 1,
+        "a header and the rows shown"
+    );
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "already here\n");
+    s.send("q");
+    assert!(s.exit_status().success());
+}

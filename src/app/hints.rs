@@ -35,6 +35,12 @@ pub fn overlay(state: &State, overlay: &Overlay) -> Vec<Hint> {
             fixed("↑↓", "pick"),
             fixed("Esc", "close"),
         ],
+        Overlay::Export(e) if e.writing.is_some() => vec![fixed("Esc", "close (it goes on)")],
+        Overlay::Export(_) => vec![
+            fixed("⏎", "write"),
+            fixed("Tab", "shown/all"),
+            fixed("Esc", "cancel"),
+        ],
         Overlay::Profiles(_) => vec![
             fixed("⏎", "switch to it"),
             fixed("↑↓", "pick"),
@@ -75,11 +81,7 @@ pub fn screen(state: &State) -> Vec<Hint> {
     use Command as C;
     let table: &[(&[Command], &'static str)] = match state.top() {
         Screen::Browser(b) if b.prompt.is_some() => {
-            return vec![
-                fixed("⏎", "go"),
-                fixed("Tab", "loaded/all"),
-                fixed("Esc", "cancel"),
-            ];
+            return vec![fixed("⏎", "search"), fixed("Esc", "cancel")];
         }
         Screen::Browser(b) if b.editing => {
             return vec![
@@ -144,6 +146,8 @@ pub fn screen(state: &State) -> Vec<Hint> {
     };
     table
         .iter()
+        // Read-only: keys that would change something are not offered.
+        .filter(|(commands, _)| !(state.read_only && commands.iter().all(|c| changes(*c))))
         .map(|(commands, action)| Hint {
             keys: commands
                 .iter()
@@ -153,6 +157,35 @@ pub fn screen(state: &State) -> Vec<Hint> {
             action,
         })
         .collect()
+}
+
+/// Whether a command creates or changes something (refused when read-only).
+pub fn changes(command: Command) -> bool {
+    matches!(
+        command,
+        Command::Create
+            | Command::Allow
+            | Command::Deny
+            | Command::AddEndpoints
+            | Command::RemoveEndpoint
+            | Command::DeleteGroup
+    )
+}
+
+/// The keys of the commands that change something, as the help lists them.
+pub fn changing_keys(state: &State) -> Vec<String> {
+    use Command as C;
+    [
+        C::Create,
+        C::Allow,
+        C::Deny,
+        C::AddEndpoints,
+        C::RemoveEndpoint,
+        C::DeleteGroup,
+    ]
+    .into_iter()
+    .map(|c| state.keymap.keys(c))
+    .collect()
 }
 
 fn filter_editing(state: &State) -> bool {

@@ -42,7 +42,10 @@ pub fn toggle(state: &mut State) {
     let now = state.now;
     match state.live.as_mut() {
         None => {
-            state.live = Some(Live::new(DEFAULT_EVERY, now));
+            let mut live = Live::new(DEFAULT_EVERY, now);
+            // The first re-read comes at once, not a whole interval later.
+            live.next = now;
+            state.live = Some(live);
             state.info("live: the pane is re-read every 5s (L pauses)");
         }
         Some(live) if live.paused => {

@@ -83,6 +83,17 @@ fn live_state() -> State {
 #[test]
 fn live_mode_re_reads_on_its_interval_and_pauses() {
     let mut s = live_state();
+    let first = calls(&tick(&mut s, 0));
+    assert_eq!(first.len(), 1, "L re-reads at once");
+    answer(
+        &mut s,
+        first[0].0,
+        Ok(accelerators_page(&[
+            ("a", AcceleratorStatus::Deployed),
+            ("b", AcceleratorStatus::Deployed),
+            ("c", AcceleratorStatus::Deployed),
+        ])),
+    );
     assert!(calls(&tick(&mut s, 2)).is_empty(), "not yet due");
     let polled = calls(&tick(&mut s, 3));
     assert_eq!(polled.len(), 1, "due after 5 s");

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 pub use call::{Call, Reply, RequestId};
-pub use hints::Hint;
+pub use hints::{Hint, changing_keys};
 pub use keymap::KeyMap;
 pub use router::hints;
 pub use screens::{
@@ -133,9 +133,11 @@ pub struct ExportJob {
 
 #[derive(Debug, Clone)]
 pub enum ExportRows {
-    /// The rows loaded in the browser (a copy: the browser goes on loading).
+    /// The rows loaded in the browser (a copy: the browser goes on loading), only those at
+    /// `shown` (table indices) when its filter narrows them.
     Loaded {
         table: mappings::MappingTable,
+        shown: Option<Vec<u32>>,
         by_destination: bool,
     },
     /// Every page of the source, read as the file is written.
@@ -182,6 +184,8 @@ pub enum Overlay {
     Whois(Box<overlays::whois::Lookup>),
     /// The `P` profile switcher.
     Profiles(profiles::Picker),
+    /// `e` in the browser: where to write which mappings.
+    Export(Box<overlays::export::Export>),
 }
 
 /// `form()`/`form_mut()` and the like: the open overlay, when it is of that kind.
@@ -212,6 +216,7 @@ overlay_accessors! {
     confirm, confirm_mut, Confirm, actions::Confirm;
     whois, whois_mut, Whois, overlays::whois::Lookup;
     picker, picker_mut, Profiles, profiles::Picker;
+    export, export_mut, Export, overlays::export::Export;
 }
 
 #[derive(Debug)]
@@ -251,6 +256,8 @@ pub struct State {
     pub suspend: bool,
     /// Something visible changed since the last draw.
     pub dirty: bool,
+    /// The message shown says the service could not be reached: the next answer clears it.
+    unreachable: bool,
     next_request: RequestId,
 }
 
@@ -278,6 +285,7 @@ impl State {
             quit: false,
             suspend: false,
             dirty: true,
+            unreachable: false,
             next_request: 1,
         }
     }
@@ -409,6 +417,7 @@ impl State {
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
+        self.unreachable = false;
         self.message = Some(Message {
             text: text.into(),
             error: true,
@@ -485,14 +494,33 @@ impl State {
         if let Err(e) = &result {
             tracing::warn!(id, error = %e, "request failed");
             self.error(e.to_string());
-        } else if self.context.account.is_none() {
+            self.unreachable = matches!(e, ApiError::Transport(_) | ApiError::Timeout(_));
+        } else if std::mem::take(&mut self.unreachable)
+            && self.message.as_ref().is_some_and(|m| m.error)
+        {
+            // The service answers again: saying it cannot be reached would now be wrong.
+            self.message = None;
+        }
+        if result.is_ok() && self.context.account.is_none() {
             self.context.account = first_arn(result.as_ref().ok())
                 .and_then(rows::account_of)
                 .map(str::to_string);
         }
         live::observe(self, &result);
+        let described = match &result {
+            Ok(Reply::EndpointGroup(g)) => Some(g.clone()),
+            _ => None,
+        };
         let now = self.now;
         let follow_up = self.screens[index].deliver(id, result, now);
+        if let Some(group) = described {
+            // The groups list below shows the same group: its SUBNETS count follows at once.
+            for screen in &mut self.screens {
+                if let Screen::EndpointGroups(s) = screen {
+                    s.pane.replace_item(group.clone());
+                }
+            }
+        }
         let mut effects = Vec::new();
         if let Some(call) = follow_up {
             let next = self.request_id();
@@ -596,13 +624,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             profiles::switched(state, id, profile, result)
         }
         Action::Exported { path, result } => {
-            state.exports = state.exports.saturating_sub(1);
-            state.dirty = true;
-            let path = path.display();
-            match result {
-                Ok(rows) => state.info(format!("wrote {rows} mappings to {path}")),
-                Err(e) => state.error(format!("export to {path} failed: {e}")),
-            }
+            overlays::export::finished(state, &path, result);
             Vec::new()
         }
     };

@@ -26,6 +26,7 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Confirm(_)) => super::overlays::confirm::key(state, key),
         Some(Overlay::Whois(_)) => super::overlays::whois::key(state, key),
         Some(Overlay::Profiles(_)) => super::overlays::profiles::key(state, key),
+        Some(Overlay::Export(_)) => super::overlays::export::key(state, key),
         Some(Overlay::Help { .. }) => {
             help_key(state, key);
             Vec::new()
@@ -38,6 +39,7 @@ pub fn paste(state: &mut State, text: &str) {
     match &mut state.overlay {
         Some(Overlay::Form(dialog)) => dialog.form.paste(text),
         Some(Overlay::Whois(_)) => super::overlays::whois::paste(state, text),
+        Some(Overlay::Export(_)) => super::overlays::export::paste(state, text),
         // Nothing to type into: a paste must not fall through to the screen below.
         Some(Overlay::Confirm(_) | Overlay::Profiles(_) | Overlay::Help { .. }) => {}
         None => super::screens::keys::paste(state, text),

@@ -722,3 +722,6 @@ fn g_pressed_while_a_page_loads_follows_the_pages_to_the_end() {
     assert_eq!(accelerator_pane(&s).rows().len(), 500);
     assert_eq!(selected_name(&s), "accel-0499");
 }
+
+#[path = "defects_tests.rs"]
+mod defects;

@@ -34,9 +34,15 @@ pub async fn run(job: ExportJob, api: &dyn GlobalAccelerator) -> Result<u64, Str
     match &job.rows {
         ExportRows::Loaded {
             table,
+            shown,
             by_destination,
         } => {
             let table = table.clone();
+            // What the browser shows: its filter's rows, or every loaded row.
+            let shown: Vec<usize> = match shown {
+                Some(view) => view.iter().map(|&i| i as usize).collect(),
+                None => (0..table.len()).collect(),
+            };
             let by_destination = *by_destination;
             let job = job.clone();
             tokio::task::spawn_blocking(move || {
@@ -45,18 +51,20 @@ pub async fn run(job: ExportJob, api: &dyn GlobalAccelerator) -> Result<u64, Str
                 if by_destination {
                     out.begin::<crate::model::DestinationPortMapping>()
                         .map_err(io)?;
-                    for start in (0..table.len()).step_by(PAGE) {
-                        let rows: Vec<_> = (start..(start + PAGE).min(table.len()))
-                            .filter_map(|i| table.get(i).map(|r| r.to_destination_mapping()))
+                    for chunk in shown.chunks(PAGE) {
+                        let rows: Vec<_> = chunk
+                            .iter()
+                            .filter_map(|&i| table.get(i).map(|r| r.to_destination_mapping()))
                             .collect();
                         out.page(&rows).map_err(io)?;
                     }
                     finish::<crate::model::DestinationPortMapping>(out)
                 } else {
                     out.begin::<AcceleratorPortMapping>().map_err(io)?;
-                    for start in (0..table.len()).step_by(PAGE) {
-                        let rows: Vec<_> = (start..(start + PAGE).min(table.len()))
-                            .filter_map(|i| table.get(i))
+                    for chunk in shown.chunks(PAGE) {
+                        let rows: Vec<_> = chunk
+                            .iter()
+                            .filter_map(|&i| table.get(i))
                             .map(|r| AcceleratorPortMapping {
                                 accelerator_arn: r.accelerator_arn.to_string(),
                                 spans_accelerators: false,

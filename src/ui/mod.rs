@@ -5,7 +5,7 @@ mod overlays;
 mod screens;
 pub mod theme;
 
-use overlays::{confirm, form, help, profiles, whois};
+use overlays::{confirm, export, form, help, profiles, whois};
 use screens::{browser, detail, list};
 
 use std::time::Duration;
@@ -68,6 +68,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Some(Overlay::Confirm(c)) => confirm::render(frame, area, c),
         Some(Overlay::Whois(l)) => whois::render(frame, area, l),
         Some(Overlay::Profiles(p)) => profiles::render(frame, area, p, &state.context.profile),
+        Some(Overlay::Export(e)) => export::render(frame, area, e),
         Some(Overlay::Help { scroll }) => help::render(state, frame, area, *scroll),
         None => {}
     }

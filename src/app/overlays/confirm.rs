@@ -16,9 +16,20 @@ use crate::model::{TrafficChange, TrafficScope};
 /// A change to make, with everything needed to say it in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mutation {
-    Traffic { allow: bool, change: TrafficChange },
-    RemoveEndpoint { group_arn: String, subnet: String },
-    DeleteGroup { group_arn: String, region: String },
+    Traffic {
+        allow: bool,
+        change: TrafficChange,
+    },
+    RemoveEndpoint {
+        group_arn: String,
+        subnet: String,
+    },
+    DeleteGroup {
+        group_arn: String,
+        region: String,
+        /// Subnet endpoints of the group, deleted with it.
+        subnets: usize,
+    },
 }
 
 impl Mutation {
@@ -58,8 +69,21 @@ impl Mutation {
             Mutation::RemoveEndpoint { group_arn, subnet } => format!(
                 "Remove subnet endpoint {subnet} from endpoint group {group_arn}; its port mappings go away"
             ),
-            Mutation::DeleteGroup { group_arn, region } => {
-                format!("Delete the endpoint group in {region}: {group_arn}")
+            Mutation::DeleteGroup {
+                group_arn,
+                region,
+                subnets,
+            } => {
+                // How many mappings go is unknown without each subnet's size, which Global
+                // Accelerator never tells; what goes is said in full anyway.
+                let with = match subnets {
+                    0 => "It has no subnet endpoints, so no port mappings go with it".to_string(),
+                    1 => "Its 1 subnet endpoint and every port mapping of it go with it".into(),
+                    n => format!(
+                        "Its {n} subnet endpoints and every port mapping of them go with it"
+                    ),
+                };
+                format!("Delete the endpoint group in {region}: {group_arn}. {with}")
             }
         }
     }
@@ -183,6 +207,14 @@ pub fn traffic(state: &mut State, allow: bool) -> Vec<Effect> {
             }],
             _ => Vec::new(),
         },
+        Screen::Accelerators(_) | Screen::Listeners(_) | Screen::EndpointGroups(_) => {
+            let verb = if allow { "allow" } else { "deny" };
+            // Short: it must fit the status bar at 80 columns.
+            state.info(format!(
+                "open a group (Enter) or its mappings (m) to {verb} traffic"
+            ));
+            return Vec::new();
+        }
         _ => Vec::new(),
     };
     open(state, options)
@@ -212,6 +244,7 @@ pub fn delete_group(state: &mut State) -> Vec<Effect> {
             .map(|g| Mutation::DeleteGroup {
                 group_arn: g.arn.clone(),
                 region: g.region.clone(),
+                subnets: g.endpoints.len(),
             })
             .into_iter()
             .collect(),
@@ -291,7 +324,9 @@ pub fn applied(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect
     let summary = match &mutation {
         Mutation::Traffic { change, .. } => format!("traffic {done}: {}", scope_words(change)),
         Mutation::RemoveEndpoint { subnet, .. } => format!("{done} subnet endpoint {subnet}"),
-        Mutation::DeleteGroup { region, group_arn } => {
+        Mutation::DeleteGroup {
+            region, group_arn, ..
+        } => {
             format!("{done} endpoint group {region} ({})", short_id(group_arn))
         }
     };

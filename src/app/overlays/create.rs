@@ -219,8 +219,9 @@ impl CreateDialog {
                     let pick = suggestions[self.suggestion.unwrap_or(0).min(last)];
                     self.form.head[0].set_text(pick);
                     self.form.head[0].error = None;
+                    self.form.edited();
                     self.suggestion = None;
-                    self.form.move_focus(true);
+                    // Enter takes the suggestion only; the next Enter or Tab moves on.
                     return Outcome::Changed;
                 }
                 _ => {}

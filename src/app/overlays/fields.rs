@@ -282,7 +282,7 @@ impl Form {
         if changed {
             field.error = None;
             self.dirty = true;
-            self.warning_acknowledged = false;
+            self.edited();
             Outcome::Changed
         } else {
             Outcome::Nothing
@@ -304,6 +304,14 @@ impl Form {
             *input = Input::new(format!("{}{}", input.value(), clean.trim()));
             field.error = None;
             self.dirty = true;
+            self.edited();
         }
+    }
+
+    /// Something typed changed: a warning about the old value no longer holds, and the next
+    /// submit checks again.
+    pub fn edited(&mut self) {
+        self.warning = None;
+        self.warning_acknowledged = false;
     }
 }

@@ -211,6 +211,31 @@ fn region_rules_taken_unknown_and_empty() {
 }
 
 #[test]
+fn a_region_warning_goes_once_the_region_is_corrected() {
+    let mut d = filled("mars-north-1", "7000", "7099");
+    assert!(d.validate().is_none());
+    assert!(d.form.warning.is_some());
+    d.form.focus = Focus::Head(0);
+    for _ in 0.."mars-north-1".len() {
+        press(&mut d, KeyCode::Backspace);
+    }
+    assert!(
+        d.form.warning.is_none(),
+        "the warning about mars-north-1 outlived the text it was about"
+    );
+    typed(&mut d, "eu-west-1");
+    d.suggestion = None;
+    assert!(d.form.warning.is_none());
+    assert_eq!(request(&mut d).region, "eu-west-1");
+    // A paste that changes the field clears it too.
+    let mut d = filled("mars-north-1", "7000", "7099");
+    assert!(d.validate().is_none());
+    d.form.focus = Focus::Row(0, 1);
+    d.form.paste("9");
+    assert!(d.form.warning.is_none());
+}
+
+#[test]
 fn region_suggestions_follow_what_is_typed_and_enter_takes_one() {
     let mut d = group_dialog();
     typed(&mut d, "eu-we");
@@ -220,8 +245,14 @@ fn region_suggestions_follow_what_is_typed_and_enter_takes_one() {
     }
     press(&mut d, KeyCode::Enter);
     assert_eq!(d.form.head[0].value(), "eu-west-2");
-    assert_eq!(d.form.focus, Focus::Row(0, 0), "Enter took it and moved on");
+    assert_eq!(
+        d.form.focus,
+        Focus::Head(0),
+        "Enter takes the suggestion and leaves the focus where it is"
+    );
     assert!(d.suggestions().is_empty());
+    press(&mut d, KeyCode::Enter);
+    assert_eq!(d.form.focus, Focus::Row(0, 0), "the next Enter moves on");
     // Text fields take every printable key, `-` and `q` included.
     let mut d = group_dialog();
     typed(&mut d, "q-?/j");

@@ -2,6 +2,7 @@
 
 pub mod confirm;
 pub mod create;
+pub mod export;
 pub mod fields;
 pub mod form;
 pub mod profiles;

@@ -11,12 +11,24 @@ use crate::ui::theme::theme;
 pub fn render(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
     let t = theme();
     let mut lines = Vec::new();
-    for (i, (section, bindings)) in state.keymap.help().into_iter().enumerate() {
+    let sections = state.keymap.help();
+    let last = sections.len().saturating_sub(1);
+    // Read-only: the keys that would change something are shown as unavailable.
+    let refused = if state.read_only {
+        crate::app::changing_keys(state)
+    } else {
+        Vec::new()
+    };
+    for (i, (section, bindings)) in sections.into_iter().enumerate() {
         if i > 0 {
             lines.push(Line::raw(""));
         }
         lines.push(Line::styled(section, t.title));
         for (keys, action) in bindings {
+            if i < last && refused.contains(&keys) {
+                lines.push(Line::styled(format!("  {keys:<18}✗ {action}"), t.muted));
+                continue;
+            }
             lines.push(Line::from(vec![
                 Span::styled(format!("  {keys:<20}"), t.key),
                 Span::raw(action),
@@ -28,7 +40,14 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.key)
-        .title(Span::styled(" Keys (Esc closes) ", t.title));
+        .title(Span::styled(
+            if state.read_only {
+                " Keys (read-only: ✗ is refused; Esc closes) "
+            } else {
+                " Keys (Esc closes) "
+            },
+            t.title,
+        ));
     let max_scroll = height.saturating_sub(popup.height);
     let block = if scroll < max_scroll {
         let down = state.keymap.key(crate::app::keymap::Command::Down);

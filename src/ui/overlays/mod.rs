@@ -1,6 +1,7 @@
 //! What floats over a screen, drawn over it: one file per overlay of `app::overlays`.
 
 pub mod confirm;
+pub mod export;
 pub mod form;
 pub mod help;
 pub mod profiles;

@@ -9,7 +9,7 @@ use ratatui::widgets::{
 };
 
 use crate::app::list::Column;
-use crate::app::screens::browser::{Browser, ExportScope, FormField, Prompt, Source};
+use crate::app::screens::browser::{Browser, FormField, Prompt, Source};
 use crate::text::sanitize;
 use crate::ui::screens::list::{
     COLUMN_SPACING, HIGHLIGHT_WIDTH, changed_row, column_widths, input_spans, render_filter,
@@ -237,7 +237,7 @@ fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) {
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn render_prompt(frame: &mut Frame, area: Rect, b: &Browser, prompt: &Prompt) {
+fn render_prompt(frame: &mut Frame, area: Rect, _b: &Browser, prompt: &Prompt) {
     let t = theme();
     let popup = crate::ui::popup(frame, area, 70, 6);
     let (name, label, input, error, extra) = match prompt {
@@ -251,22 +251,6 @@ fn render_prompt(frame: &mut Frame, area: Rect, b: &Browser, prompt: &Prompt) {
                 t.muted,
             ),
         ),
-        Prompt::Export { path, scope, error } => {
-            let (loaded, all) = match scope {
-                ExportScope::Loaded => ("(•)", "( )"),
-                ExportScope::All => ("( )", "(•)"),
-            };
-            (
-                " Export mappings ",
-                "File ",
-                path,
-                error,
-                Line::from(format!(
-                    "{loaded} the {} loaded rows   {all} every row, read page by page   (Tab)",
-                    b.table.len()
-                )),
-            )
-        }
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -274,8 +258,7 @@ fn render_prompt(frame: &mut Frame, area: Rect, b: &Browser, prompt: &Prompt) {
         .title(Span::styled(name, t.title));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let [field, extra_area, error_area, hint] =
-        Layout::vertical([Constraint::Length(1); 4]).areas(inner);
+    let [field, extra_area, error_area] = Layout::vertical([Constraint::Length(1); 3]).areas(inner);
     let mut spans = vec![Span::styled(label, t.field)];
     spans.extend(input_spans(frame, field, 5, input, true));
     frame.render_widget(Paragraph::new(Line::from(spans)), field);
@@ -284,15 +267,6 @@ fn render_prompt(frame: &mut Frame, area: Rect, b: &Browser, prompt: &Prompt) {
         frame.render_widget(
             Paragraph::new(Line::styled(format!("✗ {}", sanitize(e)), t.error)),
             error_area,
-        );
-    }
-    if matches!(prompt, Prompt::Export { .. }) {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                ".csv, .json or .ndjson · never overwrites · Enter writes · Esc cancels",
-                t.muted,
-            )),
-            hint,
         );
     }
 }

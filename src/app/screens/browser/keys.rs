@@ -2,16 +2,14 @@
 //! then the destination form while it has focus, then the filter field, then the rows.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::app::keymap::Command;
-use crate::app::screens::browser::{Browser, ExportScope, FormField, Prompt, Source};
-use crate::app::{Effect, ExportJob, ExportRows, Screen, State};
-use crate::format::OutputFormat;
+use crate::app::screens::browser::{Browser, FormField, Prompt};
+use crate::app::{Effect, Screen, State};
 use crate::model::{Accelerator, EndpointGroup};
 
 /// Accelerator names the accelerators pane knows, by ARN.
@@ -89,25 +87,30 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
                 error: None,
             });
         }
-        Some(Command::Export) => {
-            let path = default_export_path(b);
-            b.prompt = Some(Prompt::Export {
-                path: Input::new(path),
-                scope: ExportScope::Loaded,
-                error: None,
+        Some(Command::Export) => crate::app::overlays::export::open(state),
+        Some(Command::Copy) => {
+            let copied = b.selected_row().and_then(|i| b.table.get(i)).map(|r| {
+                format!(
+                    "copied the row of {} (port {}), tab-separated",
+                    r.destination(),
+                    r.accelerator_port
+                )
             });
+            let effects = copy(b);
+            state.info(copied.unwrap_or_else(|| "nothing to copy: no row is selected".into()));
+            return Some(effects);
         }
-        Some(Command::Copy) => return Some(copy(b)),
         Some(Command::Back) => {
-            if state.message.take().is_some() {
-                return Some(Vec::new());
-            }
-            let b = browser(state)?;
+            // A running search stops first: the hint says Esc stops it.
             if b.seek.take().is_some() {
                 let cancelled = b.pending.take().map(|(id, _)| id);
                 state.info("search stopped");
                 return Some(cancelled.into_iter().map(Effect::Cancel).collect());
             }
+            if state.message.take().is_some() {
+                return Some(Vec::new());
+            }
+            let b = browser(state)?;
             if b.filter.is_active() {
                 b.filter.input.reset();
                 b.refilter();
@@ -118,23 +121,6 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
         _ => return None,
     }
     Some(Vec::new())
-}
-
-fn default_export_path(b: &Browser) -> String {
-    let name: String = match &b.source {
-        Some(Source::Destination { ip, .. }) => ip.clone(),
-        _ => b.title.clone(),
-    }
-    .chars()
-    .map(|c| {
-        if c.is_ascii_alphanumeric() || c == '.' {
-            c
-        } else {
-            '-'
-        }
-    })
-    .collect();
-    format!("portolan-mappings-{name}.csv")
 }
 
 fn copy(b: &Browser) -> Vec<Effect> {
@@ -202,7 +188,7 @@ fn prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Prompt::Jump { input, error } => match key.code {
             KeyCode::Enter => {
                 let typed = input.value().to_string();
-                match b.start_seek(&typed) {
+                match port_typed(b, &typed).and_then(|port| b.start_seek(&port)) {
                     Ok(call) => {
                         b.prompt = None;
                         if let Some(call) = call {
@@ -225,74 +211,53 @@ fn prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 *error = None;
             }
         },
-        Prompt::Export { path, scope, error } => match key.code {
-            KeyCode::Tab | KeyCode::BackTab => {
-                *scope = match scope {
-                    ExportScope::Loaded => ExportScope::All,
-                    ExportScope::All => ExportScope::Loaded,
-                };
-            }
-            KeyCode::Enter => match export_job(b) {
-                Ok(job) => {
-                    b.prompt = None;
-                    state.exports += 1;
-                    state.info(format!("exporting to {}…", job.path.display()));
-                    return vec![Effect::Export(job)];
-                }
-                Err(message) => {
-                    if let Some(Prompt::Export { error, .. }) = b.prompt.as_mut() {
-                        *error = Some(message);
-                    }
-                }
-            },
-            _ => {
-                path.handle_event(&Event::Key(key));
-                *error = None;
-            }
-        },
     }
     Vec::new()
 }
 
-/// The format a path's extension names: `.json`, `.ndjson`, otherwise CSV.
-fn format_of(path: &str) -> OutputFormat {
-    let lower = path.to_ascii_lowercase();
-    if lower.ends_with(".ndjson") || lower.ends_with(".jsonl") {
-        OutputFormat::Ndjson
-    } else if lower.ends_with(".json") {
-        OutputFormat::Json
-    } else {
-        OutputFormat::Csv
+/// The static IPs of the accelerators of the browser (its own, or those of the loaded rows).
+fn accelerator_ips(b: &Browser) -> Vec<String> {
+    if let Some(a) = &b.accelerator {
+        return a.static_ips.clone();
     }
+    let mut ips: Vec<String> = Vec::new();
+    for i in 0..b.table.len().min(100_000) {
+        if let Some(row) = b.table.get(i) {
+            for ip in row.static_ips {
+                if !ips.contains(ip) {
+                    ips.push(ip.clone());
+                }
+            }
+        }
+    }
+    ips
 }
 
-fn export_job(b: &Browser) -> Result<ExportJob, String> {
-    let Some(Prompt::Export { path, scope, .. }) = &b.prompt else {
-        return Err("no export is being asked for".into());
+/// What `:` was given, as a port: a pasted `IP:PORT` (as whois and the rows show sockets)
+/// counts when the IP is a static IP of the accelerator, since all its IPs share the port.
+fn port_typed(b: &Browser, typed: &str) -> Result<String, String> {
+    let typed = typed.trim();
+    let Some((ip, port)) = typed.rsplit_once(':') else {
+        return Ok(typed.to_string());
     };
-    let typed = path.value().trim();
-    if typed.is_empty() {
-        return Err("type a file name".into());
+    let ip = ip.trim().trim_start_matches('[').trim_end_matches(']');
+    if ip.is_empty() {
+        return Ok(port.to_string());
     }
-    if typed.chars().any(char::is_control) {
-        return Err("a file name cannot hold control characters".into());
+    let ours = accelerator_ips(b);
+    if ours.iter().any(|a| a == ip) {
+        return Ok(port.to_string());
     }
-    let source = b
-        .source
-        .clone()
-        .ok_or("nothing to export: choose a destination first")?;
-    let rows = match scope {
-        ExportScope::Loaded => ExportRows::Loaded {
-            table: b.table.clone(),
-            by_destination: matches!(source, Source::Destination { .. }),
-        },
-        ExportScope::All => ExportRows::All(source),
-    };
-    Ok(ExportJob {
-        path: PathBuf::from(typed),
-        format: format_of(typed),
-        rows,
-    })
+    // Short enough for the prompt's line: the IPs it has are in the frame and the rows.
+    let ip = crate::text::sanitize(ip);
+    if ours.is_empty() {
+        return Err(format!(
+            "{ip} is not an accelerator IP shown here: type the port"
+        ));
+    }
+    Err(format!(
+        "{ip} is not a static IP of this accelerator: type the port"
+    ))
 }
 
 /// A paste goes to the field with focus, as one line of printable characters.
@@ -304,7 +269,6 @@ pub fn paste(state: &mut State, text: &str) -> bool {
     let clean = clean.trim();
     let target = match (&mut b.prompt, b.editing, b.filter.editing) {
         (Some(Prompt::Jump { input, .. }), _, _) => input,
-        (Some(Prompt::Export { path, .. }), _, _) => path,
         (None, true, _) => match b.form.as_mut() {
             Some(form) if form.focus == FormField::Address => &mut form.address,
             _ => return true,

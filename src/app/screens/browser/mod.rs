@@ -59,23 +59,10 @@ pub struct Seek {
     pub scanned: usize,
 }
 
-/// Whether an export writes the loaded rows or reads every page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportScope {
-    Loaded,
-    All,
-}
-
 #[derive(Debug, Clone)]
 pub enum Prompt {
     /// `:` asks for an accelerator port.
     Jump { input: Input, error: Option<String> },
-    /// `e` asks for a path and what to write.
-    Export {
-        path: Input,
-        scope: ExportScope,
-        error: Option<String>,
-    },
 }
 
 /// Rows a filter looks at per step: about 5 ms of a 2-core machine's time at a million rows

@@ -4,7 +4,8 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::screens::browser::{Browser, ExportScope, Prompt, Source};
+use super::overlays::export::ExportScope;
+use super::screens::browser::{Browser, Prompt, Source};
 use super::*;
 use crate::model::{
     Accelerator, AcceleratorStatus, DestinationConfig, DestinationPortMapping, EndpointGroup, Page,
@@ -396,14 +397,7 @@ fn filter_copy_and_export() {
 
     key(&mut s, KeyCode::Char('e'));
     key(&mut s, KeyCode::Tab);
-    let b = browser(&s);
-    assert!(matches!(
-        b.prompt,
-        Some(Prompt::Export {
-            scope: ExportScope::All,
-            ..
-        })
-    ));
+    assert_eq!(s.export().unwrap().scope, ExportScope::All);
     for _ in 0..60 {
         key(&mut s, KeyCode::Backspace);
     }
