@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the state. Nothing here changes data or does IO, and every
 //! string that came from the API passes through `text::sanitize` on its way to the screen.
 
+pub mod fit;
 mod overlays;
 mod screens;
 pub mod theme;
