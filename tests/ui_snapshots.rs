@@ -631,3 +631,51 @@ fn one_accelerator_says_its_ips_once_and_its_ports_in_a_column() {
     assert!(table.contains("IPs 75.2.16.1 99.83.20.1"), "{table}");
     assert!(!table.contains("ACCELERATOR IPS"), "{table}");
 }
+
+#[test]
+fn a_long_message_is_cut_between_words_and_the_log_holds_it_whole() {
+    let mut h = Harness::new();
+    h.state.error(
+        "traffic denied: 10.48.24.4:7777 for subnet-000a1b2c3d4e5f6a7 in eu-central-1 \
+         (endpoint group 0b2c3d4e5f6a of listener 0a1b2c3d); the accelerator is IN_PROGRESS \
+         until the change is deployed, which takes a minute or two",
+    );
+    h.state.now += Duration::from_secs(42);
+    h.state.info("copied 75.2.16.1:54442 → 10.48.24.4:7777");
+    h.state.error(
+        "deny failed: the accelerator 75.2.16.1:54442 is being changed; try again in a moment",
+    );
+    for (w, hgt) in [(60, 24), (80, 24), (160, 48)] {
+        let screen = h.lines((w, hgt));
+        let status = &screen[usize::from(hgt) - 2];
+        if w < 160 {
+            assert!(
+                status.contains("…") && status.contains("(! log"),
+                "{status}"
+            );
+        } else {
+            assert!(
+                status.contains("try again in a moment (Esc dismisses)"),
+                "{status}"
+            );
+        }
+        for word in status.split_whitespace() {
+            let word = word.trim_end_matches(['…', ';', ',']);
+            if word.chars().any(|c| c.is_ascii_digit()) && word.contains(':') {
+                assert!(
+                    ["75.2.16.1:54442", "10.48.24.4:7777"].contains(&word),
+                    "{word} cut at {w}: {status}"
+                );
+            }
+        }
+    }
+    h.snapshot("status_cut_message");
+    h.key(KeyCode::Char('!'));
+    h.snapshot("message_log");
+    let log = h.lines((80, 24)).join("\n");
+    assert!(log.contains("a minute or two"), "{log}");
+    assert!(
+        log.contains("42s ✗ traffic denied: 10.48.24.4:7777"),
+        "{log}"
+    );
+}

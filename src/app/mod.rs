@@ -182,6 +182,10 @@ pub enum Overlay {
     Whois(Box<overlays::whois::Lookup>),
     /// The `P` profile switcher.
     Profiles(profiles::Picker),
+    /// The `!` log of every message, `scroll` lines back from the newest.
+    Messages {
+        scroll: u16,
+    },
 }
 
 /// `form()`/`form_mut()` and the like: the open overlay, when it is of that kind.
@@ -238,6 +242,8 @@ pub struct State {
     /// Started with --read-only: nothing is changed, every mutation is refused before a call.
     pub read_only: bool,
     pub message: Option<Message>,
+    /// Every message and error so far (the last `overlays::messages::KEPT`), with its time.
+    pub messages: overlays::messages::MessageLog,
     pub mouse: bool,
     pub theme: ThemeName,
     /// Which key runs which command on the screens (the config can rebind them).
@@ -270,6 +276,7 @@ impl State {
             indexing: None,
             read_only: false,
             message: None,
+            messages: overlays::messages::MessageLog::default(),
             mouse: false,
             theme: ThemeName::Dark,
             keymap: std::sync::Arc::default(),
@@ -397,16 +404,20 @@ impl State {
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        self.messages.record(&text, false, self.now);
         self.message = Some(Message {
-            text: text.into(),
+            text,
             error: false,
             at: self.now,
         });
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        self.messages.record(&text, true, self.now);
         self.message = Some(Message {
-            text: text.into(),
+            text,
             error: true,
             at: self.now,
         });

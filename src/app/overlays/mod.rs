@@ -4,5 +4,6 @@ pub mod confirm;
 pub mod create;
 pub mod fields;
 pub mod form;
+pub mod messages;
 pub mod profiles;
 pub mod whois;

@@ -3,5 +3,6 @@
 pub mod confirm;
 pub mod form;
 pub mod help;
+pub mod messages;
 pub mod profiles;
 pub mod whois;
