@@ -131,41 +131,51 @@ pub(crate) fn popup(frame: &mut Frame, area: Rect, width: u16, height: u16) -> R
 fn render_header(state: &State, frame: &mut Frame, area: Rect) {
     let t = theme();
     let context = &state.context;
-    let mut spans = vec![
-        Span::raw(" portolan "),
-        Span::raw("│ profile "),
-        Span::raw(sanitize(&context.profile).into_owned()),
-        Span::raw(" │ account "),
-        Span::raw(context.account.clone().unwrap_or_else(|| "-".into())),
+    let plain = Style::new();
+    let mut parts = vec![
+        Part::whole(" portolan ", plain, 0),
+        Part::whole("│ profile ", plain, 0),
+        Part::name(sanitize(&context.profile).into_owned(), plain, 0),
+        Part::whole(
+            format!(
+                " │ account {}",
+                context.account.clone().unwrap_or_else(|| "-".into())
+            ),
+            plain,
+            0,
+        ),
     ];
     if let Some(endpoint) = &context.endpoint {
-        spans.push(Span::raw(" │ "));
-        spans.push(Span::raw(sanitize(endpoint).into_owned()));
+        parts.push(Part::whole(" │ ", plain, 2));
+        parts.push(Part::name(sanitize(endpoint).into_owned(), plain, 2));
     }
     if state.read_only {
-        spans.push(Span::raw(" │ "));
-        spans.push(Span::styled(
-            "READ-ONLY",
+        parts.push(Part::whole(
+            " │ READ-ONLY",
             t.header.add_modifier(Modifier::BOLD),
+            0,
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(t.header), area);
+    let line = screens::list::spans(&parts, area.width);
+    frame.render_widget(Paragraph::new(line).style(t.header), area);
 }
 
+/// The path of screens; too long for the width, the first ones make way (the end of the
+/// path matters most), each whole or replaced by `…`.
 fn render_crumbs(state: &State, frame: &mut Frame, area: Rect) {
     let crumbs: Vec<String> = state
         .screens
         .iter()
         .map(|s| sanitize(&s.crumb()).into_owned())
         .collect();
-    let mut line = format!(" {}", crumbs.join(" › "));
-    // Too long for the width: the end of the path matters most.
-    let width = usize::from(area.width);
-    let length = line.chars().count();
-    if length > width && width > 2 {
-        let tail: String = line.chars().skip(length - (width - 2)).collect();
-        line = format!(" …{tail}");
+    let width = usize::from(area.width.saturating_sub(1));
+    let mut skip = 0;
+    let mut line = crumbs.join(" › ");
+    while fit::width(&line) > width && skip + 1 < crumbs.len() {
+        skip += 1;
+        line = format!("… › {}", crumbs[skip..].join(" › "));
     }
+    let line = format!(" {}", fit::cut_words(&line, width));
     frame.render_widget(Paragraph::new(line).style(theme().crumbs), area);
 }
 
@@ -298,12 +308,20 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// The key hints: each whole, the last ones left out when the line is full.
 fn render_hints(state: &State, frame: &mut Frame, area: Rect) {
     let t = theme();
     let mut spans = vec![Span::raw(" ")];
+    let mut room = usize::from(area.width.saturating_sub(1));
     for binding in hints(state) {
+        let action = format!(" {}  ", binding.action);
+        let needed = fit::width(&binding.keys) + fit::width(action.trim_end());
+        if needed > room {
+            break;
+        }
+        room = room.saturating_sub(needed + 2);
         spans.push(Span::styled(binding.keys, t.key));
-        spans.push(Span::raw(format!(" {}  ", binding.action)));
+        spans.push(Span::raw(action));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
