@@ -466,3 +466,219 @@ fn no_colour_theme_uses_no_colour_and_still_marks_every_state() {
     .unwrap();
     assert!(buffer[(x, deny)].modifier.contains(Modifier::BOLD));
 }
+
+/// Words on the table rows of the screen made only of digits, dots, colons and dashes: what
+/// a cut number would look like.
+fn numeric_words(screen: &[String]) -> Vec<String> {
+    screen
+        .iter()
+        .filter(|l| l.starts_with('│') && !l.starts_with("│/ ") && !l.starts_with("│Subnet"))
+        .flat_map(|l| {
+            l.replace('│', " ")
+                .split_whitespace()
+                .map(|w| w.trim_end_matches(',').to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|w| {
+            w.chars().any(|c| c.is_ascii_digit())
+                && w.chars().all(|c| c.is_ascii_digit() || ".:-".contains(c))
+        })
+        .collect()
+}
+
+impl Harness {
+    fn lines(&mut self, (w, h): (u16, u16)) -> Vec<String> {
+        update(&mut self.state, Action::Resize(w, h));
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal
+            .draw(|f| portolan::ui::render(&self.state, f))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..h)
+            .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect())
+            .collect()
+    }
+}
+
+fn high_port_rows(n: u16) -> Vec<DestinationPortMapping> {
+    let other =
+        "arn:aws:globalaccelerator::111122223333:accelerator/00000000-0000-4000-8000-000000000002";
+    destination_rows("10.48.24.4", n)
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut m)| {
+            for s in &mut m.accelerator_sockets {
+                s.port = 54_442 + u16::try_from(i).unwrap();
+            }
+            if i % 2 == 1 {
+                m.accelerator_arn = other.into();
+                for (s, ip) in m
+                    .accelerator_sockets
+                    .iter_mut()
+                    .zip(["75.2.16.2", "99.83.20.2"])
+                {
+                    s.ip = ip.into();
+                }
+            }
+            m
+        })
+        .collect()
+}
+
+#[test]
+fn rows_of_two_accelerators_show_their_ips_as_a_column() {
+    let mut h = Harness::new();
+    h.open_browser("10.48.24.4");
+    h.key(KeyCode::Enter);
+    h.answer(Reply::DestinationMappings(Page {
+        items: high_port_rows(12),
+        next_token: None,
+    }));
+    h.snapshot("browser_two_accelerators");
+    let wide = h.lines((160, 48)).join("\n");
+    assert!(wide.contains("ACCELERATOR IPS"), "{wide}");
+    assert!(wide.contains("75.2.16.2 99.83.20.2"), "{wide}");
+}
+
+#[test]
+fn no_number_on_screen_is_cut() {
+    let rows = high_port_rows(12);
+    let mut real: Vec<String> = Vec::new();
+    for m in &rows {
+        real.push(m.destination.to_string());
+        real.push(m.destination.ip.clone());
+        for s in &m.accelerator_sockets {
+            real.push(s.port.to_string());
+            real.push(s.ip.clone());
+        }
+    }
+    let mut h = Harness::new();
+    h.open_browser("10.48.24.4");
+    h.key(KeyCode::Enter);
+    h.answer(Reply::DestinationMappings(Page {
+        items: rows,
+        next_token: None,
+    }));
+    for width in [60, 61, 64, 70, 75, 80, 90, 100, 120, 160, 200] {
+        let screen = h.lines((width, 24));
+        let mut words = numeric_words(&screen);
+        // The breadcrumbs too: the first crumbs make way whole.
+        words.extend(numeric_words(&[format!("│{}", screen[1])]));
+        assert!(words.iter().any(|w| w.starts_with("5444")), "{screen:#?}");
+        for word in words {
+            assert!(
+                real.contains(&word),
+                "{word} is not a value at {width} columns:\n{}",
+                screen.join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn one_accelerator_says_its_ips_once_and_its_ports_in_a_column() {
+    let mut h = Harness::new();
+    let mut effects = update(
+        &mut h.state,
+        Action::Key(KeyEvent::new(KeyCode::Char('M'), KeyModifiers::NONE)),
+    );
+    let group = groups().remove(0);
+    let mut answered = 0;
+    while let Some(effect) = effects.pop() {
+        let Effect::Call { id, call } = effect else {
+            continue;
+        };
+        let reply = match call {
+            portolan::app::Call::GroupsOfAccelerator { .. } => Reply::Groups(groups()),
+            portolan::app::Call::ListMappings { .. } => Reply::PortMappings(Page {
+                items: (0..30u16)
+                    .map(|i| portolan::model::PortMapping {
+                        accelerator_port: 54_442 + i,
+                        endpoint_group_arn: group.arn.clone(),
+                        endpoint_id: group.endpoints[0].clone(),
+                        destination: SocketAddress {
+                            ip: format!("10.48.24.{}", 4 + i / 10),
+                            port: 7777 + i % 10,
+                        },
+                        protocols: ProtocolSet::BOTH,
+                        traffic: TrafficState::Allow,
+                    })
+                    .collect(),
+                next_token: Some("more".into()),
+            }),
+            other => panic!("unexpected call {other:?}"),
+        };
+        answered += 1;
+        effects.extend(update(
+            &mut h.state,
+            Action::Reply {
+                id,
+                result: Ok(reply),
+            },
+        ));
+    }
+    assert!(answered >= 1);
+    h.snapshot("browser_one_accelerator");
+    let narrow = h.lines((80, 24));
+    let table = narrow.join("\n");
+    for title in ["PORT", "DESTINATION", "PROTO", "TRAFFIC", "ACCELERATOR"] {
+        assert!(
+            table.contains(title),
+            "{title} missing at 80 columns:\n{table}"
+        );
+    }
+    assert!(
+        table.contains("54442") && table.contains("10.48.24.4:7777"),
+        "{table}"
+    );
+    assert!(table.contains("IPs 75.2.16.1 99.83.20.1"), "{table}");
+    assert!(!table.contains("ACCELERATOR IPS"), "{table}");
+}
+
+#[test]
+fn a_long_message_is_cut_between_words_and_the_log_holds_it_whole() {
+    let mut h = Harness::new();
+    h.state.error(
+        "traffic denied: 10.48.24.4:7777 for subnet-000a1b2c3d4e5f6a7 in eu-central-1 \
+         (endpoint group 0b2c3d4e5f6a of listener 0a1b2c3d); the accelerator is IN_PROGRESS \
+         until the change is deployed, which takes a minute or two",
+    );
+    h.state.now += Duration::from_secs(42);
+    h.state.info("copied 75.2.16.1:54442 → 10.48.24.4:7777");
+    h.state.error(
+        "deny failed: the accelerator 75.2.16.1:54442 is being changed; try again in a moment",
+    );
+    for (w, hgt) in [(60, 24), (80, 24), (160, 48)] {
+        let screen = h.lines((w, hgt));
+        let status = &screen[usize::from(hgt) - 2];
+        if w < 160 {
+            assert!(
+                status.contains("…") && status.contains("(! log"),
+                "{status}"
+            );
+        } else {
+            assert!(
+                status.contains("try again in a moment (Esc dismisses)"),
+                "{status}"
+            );
+        }
+        for word in status.split_whitespace() {
+            let word = word.trim_end_matches(['…', ';', ',']);
+            if word.chars().any(|c| c.is_ascii_digit()) && word.contains(':') {
+                assert!(
+                    ["75.2.16.1:54442", "10.48.24.4:7777"].contains(&word),
+                    "{word} cut at {w}: {status}"
+                );
+            }
+        }
+    }
+    h.snapshot("status_cut_message");
+    h.key(KeyCode::Char('!'));
+    h.snapshot("message_log");
+    let log = h.lines((80, 24)).join("\n");
+    assert!(log.contains("a minute or two"), "{log}");
+    assert!(
+        log.contains("42s ✗ traffic denied: 10.48.24.4:7777"),
+        "{log}"
+    );
+}

@@ -30,6 +30,7 @@ pub fn overlay(state: &State, overlay: &Overlay) -> Vec<Hint> {
             );
             vec![fixed(&keys, "scroll"), fixed("Esc", "close")]
         }
+        Overlay::Messages { .. } => super::overlays::messages::hints(state),
         Overlay::Whois(_) => vec![
             fixed("⏎", "look up / open in the browser"),
             fixed("↑↓", "pick"),

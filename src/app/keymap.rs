@@ -41,6 +41,7 @@ pub enum Command {
     Whois,
     Index,
     Profiles,
+    Messages,
     Help,
     Quit,
 }
@@ -202,6 +203,12 @@ const SECTIONS: &[(&str, &[Spec])] = &[
                 "profiles",
                 ["P"],
                 "switch to another profile of your AWS config"
+            ),
+            spec!(
+                Messages,
+                "messages",
+                ["!"],
+                "every message and error so far, with its time"
             ),
             spec!(Help, "help", ["?"], "this help"),
             spec!(Quit, "quit", ["q"], "quit (Ctrl-C always quits)"),

@@ -186,6 +186,10 @@ pub enum Overlay {
     Profiles(profiles::Picker),
     /// `e` in the browser: where to write which mappings.
     Export(Box<overlays::export::Export>),
+    /// The `!` log of every message, `scroll` lines back from the newest.
+    Messages {
+        scroll: u16,
+    },
 }
 
 /// `form()`/`form_mut()` and the like: the open overlay, when it is of that kind.
@@ -243,6 +247,8 @@ pub struct State {
     /// Started with --read-only: nothing is changed, every mutation is refused before a call.
     pub read_only: bool,
     pub message: Option<Message>,
+    /// Every message and error so far (the last `overlays::messages::KEPT`), with its time.
+    pub messages: overlays::messages::MessageLog,
     pub mouse: bool,
     pub theme: ThemeName,
     /// Which key runs which command on the screens (the config can rebind them).
@@ -277,6 +283,7 @@ impl State {
             indexing: None,
             read_only: false,
             message: None,
+            messages: overlays::messages::MessageLog::default(),
             mouse: false,
             theme: ThemeName::Dark,
             keymap: std::sync::Arc::default(),
@@ -409,8 +416,10 @@ impl State {
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        self.messages.record(&text, false, self.now);
         self.message = Some(Message {
-            text: text.into(),
+            text,
             error: false,
             at: self.now,
         });
@@ -418,8 +427,10 @@ impl State {
 
     pub fn error(&mut self, text: impl Into<String>) {
         self.unreachable = false;
+        let text = text.into();
+        self.messages.record(&text, true, self.now);
         self.message = Some(Message {
-            text: text.into(),
+            text,
             error: true,
             at: self.now,
         });

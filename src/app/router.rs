@@ -31,6 +31,10 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             help_key(state, key);
             Vec::new()
         }
+        Some(Overlay::Messages { .. }) => {
+            super::overlays::messages::key(state, key);
+            Vec::new()
+        }
         None => super::screens::keys::handle(state, key),
     }
 }
@@ -41,7 +45,12 @@ pub fn paste(state: &mut State, text: &str) {
         Some(Overlay::Whois(_)) => super::overlays::whois::paste(state, text),
         Some(Overlay::Export(_)) => super::overlays::export::paste(state, text),
         // Nothing to type into: a paste must not fall through to the screen below.
-        Some(Overlay::Confirm(_) | Overlay::Profiles(_) | Overlay::Help { .. }) => {}
+        Some(
+            Overlay::Confirm(_)
+            | Overlay::Profiles(_)
+            | Overlay::Help { .. }
+            | Overlay::Messages { .. },
+        ) => {}
         None => super::screens::keys::paste(state, text),
     }
 }
@@ -56,6 +65,10 @@ pub fn mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
             };
             scroll_help(state, delta);
             state.dirty = true;
+            Vec::new()
+        }
+        Some(Overlay::Messages { .. }) if state.mouse => {
+            super::overlays::messages::mouse(state, mouse);
             Vec::new()
         }
         // An overlay hides what is under it: a click never reaches the list below.

@@ -1,23 +1,25 @@
 //! Drawing: a pure function of the state. Nothing here changes data or does IO, and every
 //! string that came from the API passes through `text::sanitize` on its way to the screen.
 
+pub mod fit;
 mod overlays;
 mod screens;
 pub mod theme;
 
-use overlays::{confirm, export, form, help, profiles, whois};
+use overlays::{confirm, export, form, help, messages, profiles, whois};
 use screens::{browser, detail, list};
 
 use std::time::Duration;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{MIN_HEIGHT, MIN_WIDTH, Overlay, Screen, State, hints};
 use crate::text::sanitize;
+use fit::Part;
 use theme::theme;
 
 const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -70,6 +72,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Some(Overlay::Profiles(p)) => profiles::render(frame, area, p, &state.context.profile),
         Some(Overlay::Export(e)) => export::render(frame, area, e),
         Some(Overlay::Help { scroll }) => help::render(state, frame, area, *scroll),
+        Some(Overlay::Messages { scroll }) => messages::render(state, frame, area, *scroll),
         None => {}
     }
 }
@@ -90,57 +93,90 @@ fn too_small(frame: &mut Frame, area: Rect) {
     );
 }
 
-/// A box of `width`×`height` cells in the middle of `area`, cut to fit it, cleared.
+/// A box of `width`×`height` cells in the middle of `area`, cut to fit it, cleared with a
+/// blank ring around it. A box that would leave only a sliver of the screen beside it takes
+/// the whole width (or height): a sliver shows fragments of what is under it (`┐c│`).
 pub(crate) fn popup(frame: &mut Frame, area: Rect, width: u16, height: u16) -> Rect {
-    use ratatui::layout::Flex;
-    let [popup] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(popup);
-    frame.render_widget(ratatui::widgets::Clear, popup);
+    const SLIVER: u16 = 3;
+    let width = if area.width.saturating_sub(width) / 2 < SLIVER {
+        area.width
+    } else {
+        width
+    };
+    let height = if area.height.saturating_sub(height) / 2 < 1 {
+        area.height
+    } else {
+        height
+    };
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    let ring = Rect {
+        x: popup.x.saturating_sub(1).max(area.x),
+        y: popup.y.saturating_sub(1).max(area.y),
+        width: 0,
+        height: 0,
+    };
+    let ring = Rect {
+        width: (popup.right() + 1).min(area.right()) - ring.x,
+        height: (popup.bottom() + 1).min(area.bottom()) - ring.y,
+        ..ring
+    };
+    frame.render_widget(ratatui::widgets::Clear, ring);
     popup
 }
 
 fn render_header(state: &State, frame: &mut Frame, area: Rect) {
     let t = theme();
     let context = &state.context;
-    let mut spans = vec![
-        Span::raw(" portolan "),
-        Span::raw("│ profile "),
-        Span::raw(sanitize(&context.profile).into_owned()),
-        Span::raw(" │ account "),
-        Span::raw(context.account.clone().unwrap_or_else(|| "-".into())),
+    let plain = Style::new();
+    let mut parts = vec![
+        Part::whole(" portolan ", plain, 0),
+        Part::whole("│ profile ", plain, 0),
+        Part::name(sanitize(&context.profile).into_owned(), plain, 0),
+        Part::whole(
+            format!(
+                " │ account {}",
+                context.account.clone().unwrap_or_else(|| "-".into())
+            ),
+            plain,
+            0,
+        ),
     ];
     if let Some(endpoint) = &context.endpoint {
-        spans.push(Span::raw(" │ "));
-        spans.push(Span::raw(sanitize(endpoint).into_owned()));
+        parts.push(Part::whole(" │ ", plain, 2));
+        parts.push(Part::name(sanitize(endpoint).into_owned(), plain, 2));
     }
     if state.read_only {
-        spans.push(Span::raw(" │ "));
-        spans.push(Span::styled(
-            "READ-ONLY",
+        parts.push(Part::whole(
+            " │ READ-ONLY",
             t.header.add_modifier(Modifier::BOLD),
+            0,
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(t.header), area);
+    let line = screens::list::spans(&parts, area.width);
+    frame.render_widget(Paragraph::new(line).style(t.header), area);
 }
 
+/// The path of screens; too long for the width, the first ones make way (the end of the
+/// path matters most), each whole or replaced by `…`.
 fn render_crumbs(state: &State, frame: &mut Frame, area: Rect) {
     let crumbs: Vec<String> = state
         .screens
         .iter()
         .map(|s| sanitize(&s.crumb()).into_owned())
         .collect();
-    let mut line = format!(" {}", crumbs.join(" › "));
-    // Too long for the width: the end of the path matters most.
-    let width = usize::from(area.width);
-    let length = line.chars().count();
-    if length > width && width > 2 {
-        let tail: String = line.chars().skip(length - (width - 2)).collect();
-        line = format!(" …{tail}");
+    let width = usize::from(area.width.saturating_sub(1));
+    let mut skip = 0;
+    let mut line = crumbs.join(" › ");
+    while fit::width(&line) > width && skip + 1 < crumbs.len() {
+        skip += 1;
+        line = format!("… › {}", crumbs[skip..].join(" › "));
     }
+    let line = format!(" {}", fit::cut_words(&line, width));
     frame.render_widget(Paragraph::new(line).style(theme().crumbs), area);
 }
 
@@ -153,17 +189,20 @@ pub fn age(d: Duration) -> String {
     }
 }
 
+/// The status bar: what is going on, then the last message. Every part is whole or left out;
+/// a message too long for what is left is cut between words, ends in `…` and says that the
+/// log holds the rest, so no number in it is ever cut.
 fn render_status(state: &State, frame: &mut Frame, area: Rect) {
     let t = theme();
-    let mut spans = vec![Span::raw(" ")];
+    let mut parts: Vec<Part<Style>> = Vec::new();
     if state.busy() {
         let frame_no = state.now.duration_since(state.started).as_millis() / 100;
         let glyph = SPINNER[usize::try_from(frame_no).unwrap_or(0) % SPINNER.len()];
-        spans.push(Span::styled(format!("{glyph} loading "), t.spinner));
+        parts.push(Part::whole(format!("{glyph} loading "), t.spinner, 0));
     }
     if let Some(f) = &state.follow {
         let status = f.status.as_deref().unwrap_or("checking");
-        spans.push(Span::styled(
+        parts.push(Part::whole(
             format!(
                 "⟳ {} {} {} ",
                 sanitize(&f.name),
@@ -171,6 +210,7 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
                 age(state.now.duration_since(f.since))
             ),
             t.spinner,
+            1,
         ));
     }
     if let Some(i) = &state.indexing {
@@ -181,7 +221,7 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
                 .min(10),
         )
         .unwrap_or(0);
-        spans.push(Span::styled(
+        parts.push(Part::whole(
             format!(
                 "⧗ indexing {} [{}{}] {} read (≤ {}) Esc stops ",
                 sanitize(&i.name),
@@ -191,58 +231,139 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
                 i.bound
             ),
             t.spinner,
+            1,
         ));
     }
     match &state.live {
-        Some(l) if l.paused => spans.push(Span::styled("⏸ paused ", t.muted)),
-        Some(l) if l.throttled => spans.push(Span::styled(
+        Some(l) if l.paused => parts.push(Part::whole("⏸ paused ", t.muted, 2)),
+        Some(l) if l.throttled => parts.push(Part::whole(
             format!("● LIVE throttled: every {}s ", l.current.as_secs()),
             t.stale,
+            0,
         )),
-        Some(l) => spans.push(Span::styled(
+        Some(l) => parts.push(Part::whole(
             format!("● LIVE every {}s ", l.current.as_secs()),
             t.info,
+            1,
         )),
         None => {}
     }
     let (loaded_at, stale) = state.top().freshness();
     match loaded_at {
-        Some(at) if stale => spans.push(Span::styled(
+        Some(at) if stale => parts.push(Part::whole(
             format!(
                 "STALE: refresh failed, data from {} ago ",
                 age(state.now.duration_since(at))
             ),
             t.stale,
+            0,
         )),
-        Some(at) => spans.push(Span::styled(
+        Some(at) => parts.push(Part::whole(
             format!("refreshed {} ago ", age(state.now.duration_since(at))),
             t.muted,
+            3,
         )),
         None => {}
     }
-    if let Some(message) = &state.message {
-        let (mark, style) = if message.error {
+    let budget = area.width.saturating_sub(1);
+    let message = state.message.as_ref().map(|m| {
+        let (mark, style) = if m.error {
             ("✗ ", t.error)
         } else {
             ("• ", t.info)
         };
-        spans.push(Span::styled(
-            format!("{mark}{}", sanitize(&message.text)),
-            style,
-        ));
-        if message.error {
-            spans.push(Span::styled(" (Esc dismisses)", t.muted));
+        (mark, style, sanitize(&m.text).into_owned(), m.error)
+    });
+    let dismiss = " (Esc dismisses)";
+    let whole = |(mark, _, text, error): &(&str, Style, String, bool)| {
+        fit::width(mark) + fit::width(text) + if *error { fit::width(dismiss) } else { 0 }
+    };
+    let reserve = message.as_ref().map_or(0, |m| {
+        u16::try_from(whole(m))
+            .unwrap_or(u16::MAX)
+            .min((budget / 2).max(24))
+    });
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 0;
+    for (text, style) in fit::line(&parts, budget.saturating_sub(reserve)) {
+        used += fit::width(&text);
+        spans.push(Span::styled(text, style));
+    }
+    if let Some(m) = &message {
+        let room = usize::from(budget).saturating_sub(used);
+        let (mark, style, text, error) = m;
+        spans.push(Span::styled(*mark, *style));
+        if whole(m) <= room {
+            spans.push(Span::styled(text.clone(), *style));
+            if *error {
+                spans.push(Span::styled(dismiss, t.muted));
+            }
+        } else {
+            let log = state.keymap.key(crate::app::keymap::Command::Messages);
+            let note = format!(" ({log} log)");
+            let text_room = room.saturating_sub(fit::width(mark) + fit::width(&note));
+            spans.push(Span::styled(fit::cut_words(text, text_room.max(1)), *style));
+            spans.push(Span::styled(note, t.muted));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// The key hints: each whole, the last ones left out when the line is full.
 fn render_hints(state: &State, frame: &mut Frame, area: Rect) {
     let t = theme();
     let mut spans = vec![Span::raw(" ")];
+    let mut room = usize::from(area.width.saturating_sub(1));
     for binding in hints(state) {
+        let action = format!(" {}  ", binding.action);
+        let needed = fit::width(&binding.keys) + fit::width(action.trim_end());
+        if needed > room {
+            break;
+        }
+        room = room.saturating_sub(needed + 2);
         spans.push(Span::styled(binding.keys, t.key));
-        spans.push(Span::raw(format!(" {}  ", binding.action)));
+        spans.push(Span::raw(action));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    /// The columns left of and right of a popup on a full screen hold no stray characters.
+    #[test]
+    fn a_popup_leaves_no_fragments_beside_it() {
+        for (screen_w, want) in [(80, 76), (80, 70), (80, 74), (100, 90), (60, 96)] {
+            let mut terminal = Terminal::new(TestBackend::new(screen_w, 10)).unwrap();
+            terminal
+                .draw(|f| {
+                    let area = f.area();
+                    f.render_widget(Paragraph::new(vec![Line::raw("Dc".repeat(80)); 10]), area);
+                    let p = popup(f, area, want, 6);
+                    f.render_widget(ratatui::widgets::Block::bordered(), p);
+                })
+                .unwrap();
+            let buffer = terminal.backend().buffer();
+            for y in 0..10 {
+                let row: String = (0..screen_w).map(|x| buffer[(x, y)].symbol()).collect();
+                let left = row.len() - row.trim_start_matches(['D', 'c']).len();
+                if left == row.len() {
+                    continue;
+                }
+                let right = row.len() - row.trim_end_matches(['D', 'c']).len();
+                for (side, next) in [
+                    (left, row[left..].chars().next()),
+                    (right, row[..row.len() - right].chars().last()),
+                ] {
+                    assert!(
+                        side == 0 || (side >= 2 && next == Some(' ')),
+                        "a sliver beside a {want}-wide popup on {screen_w}: {row}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@
 // The short test run and the long example use different parts of it.
 #![allow(dead_code)]
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -14,6 +15,7 @@ use rand::{Rng, SeedableRng};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use portolan::app::list::{ListPane, Row};
 use portolan::app::{Action, Call, Context, Effect, RequestId, Screen, State, update};
 
 mod service;
@@ -312,10 +314,17 @@ impl Monkey {
         }
         self.check()?;
         let (w, h) = self.state.size;
-        self.terminal.backend_mut().resize(w, h);
+        let area = self.terminal.backend().buffer().area;
+        if (area.width, area.height) != (w, h) {
+            self.terminal.backend_mut().resize(w, h);
+        }
+        // Every frame drawn whole: the checks read what this state draws, not cells an
+        // earlier frame left behind (the test backend keeps some across diffs).
+        self.terminal.clear().map_err(|e| e.to_string())?;
         self.terminal
             .draw(|f| portolan::ui::render(&self.state, f))
             .map_err(|e| e.to_string())?;
+        self.numbers_whole()?;
         if self.state.quit {
             self.stats.restarts += 1;
             self.state = fresh_state(self.state.now);
@@ -358,6 +367,96 @@ impl Monkey {
         }
         if self.state.screens.is_empty() {
             return Err("the accelerators pane was popped".into());
+        }
+        Ok(())
+    }
+
+    /// Every fitted cell keeps its numbers whole: each word of a table row on screen made of
+    /// digits, dots, colons and dashes (what a cut port or address looks like) is a whole
+    /// value of a row in view.
+    fn numbers_whole(&self) -> Result<(), String> {
+        if self.state.overlay.is_some() || self.state.too_small() {
+            return Ok(());
+        }
+        let rows = usize::from(self.state.size.1);
+        let mut real: HashSet<String> = HashSet::new();
+        let mut add = |cells: Vec<String>| {
+            for cell in cells {
+                let cell = portolan::text::sanitize(&cell);
+                for word in cell
+                    .split(|c: char| c.is_whitespace() || c == ',')
+                    .filter(|w| !w.is_empty())
+                {
+                    real.insert(word.to_string());
+                }
+            }
+        };
+        fn pane<T: Row>(p: &ListPane<T>, rows: usize, add: &mut impl FnMut(Vec<String>)) -> bool {
+            for i in p.offset()..(p.offset() + rows).min(p.visible_len()) {
+                if let Some(row) = p.visible_row(i) {
+                    add(row.cells());
+                }
+            }
+            p.visible_len() > 0
+        }
+        let shown = match self.state.top() {
+            Screen::Accelerators(p) => pane(p, rows, &mut add),
+            Screen::Listeners(s) => pane(&s.pane, rows, &mut add),
+            Screen::EndpointGroups(s) => pane(&s.pane, rows, &mut add),
+            Screen::Browser(b) if b.prompt.is_none() => {
+                for i in b.offset..(b.offset + rows).min(b.view_len()) {
+                    if let Some(row) = b.row_index(i).and_then(|i| b.table.get(i)) {
+                        let mut cells = row.cells().to_vec();
+                        cells.push(row.accelerator_port.to_string());
+                        cells.push(row.destination().to_string());
+                        cells.extend(row.static_ips.iter().cloned());
+                        add(cells);
+                    }
+                }
+                b.view_len() > 0
+            }
+            _ => false,
+        };
+        if !shown {
+            return Ok(());
+        }
+        let buffer = self.terminal.backend().buffer();
+        let area = buffer.area;
+        for y in 0..area.height {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..area.width {
+                let symbol = buffer[(x, y)].symbol();
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                line.push_str(symbol);
+            }
+            let Some(inner) = line.strip_prefix('│') else {
+                continue;
+            };
+            if ["/ ", "Subnet", "Tab", "Enter", "✗", "Type"]
+                .iter()
+                .any(|p| inner.starts_with(p))
+            {
+                continue;
+            }
+            for word in inner.replace('│', " ").split_whitespace() {
+                let word = word.trim_end_matches(',');
+                let numeric = word.chars().any(|c| c.is_ascii_digit())
+                    && word
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || ".:-".contains(c));
+                if numeric && !real.contains(word) {
+                    return Err(format!(
+                        "{word} on screen is no value of a row in view (a cut number?) in {}:\n{}",
+                        self.whereabouts(),
+                        self.terminal.backend()
+                    ));
+                }
+            }
         }
         Ok(())
     }

@@ -5,5 +5,6 @@ pub mod create;
 pub mod export;
 pub mod fields;
 pub mod form;
+pub mod messages;
 pub mod profiles;
 pub mod whois;

@@ -136,6 +136,7 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match command {
         Command::Quit => state.quit = true,
         Command::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Command::Messages => crate::app::overlays::messages::open(state),
         Command::Down => move_selection(state, 1),
         Command::Up => move_selection(state, -1),
         Command::PageDown => move_selection(state, page),

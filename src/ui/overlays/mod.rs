@@ -4,5 +4,6 @@ pub mod confirm;
 pub mod export;
 pub mod form;
 pub mod help;
+pub mod messages;
 pub mod profiles;
 pub mod whois;

@@ -3,34 +3,101 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
-};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 
-use crate::app::list::Column;
+use crate::app::mappings::MappingRow;
 use crate::app::screens::browser::{Browser, FormField, Prompt, Source};
+use crate::model::TrafficState;
 use crate::text::sanitize;
+use crate::ui::fit::{self, ColumnSpec, Fitted, Kind, Part};
 use crate::ui::screens::list::{
-    COLUMN_SPACING, HIGHLIGHT_WIDTH, changed_row, column_widths, input_spans, render_filter,
+    COLUMN_SPACING, HIGHLIGHT_WIDTH, draw_table, input_spans, render_filter, spans,
 };
 use crate::ui::theme::theme;
 
-pub const COLUMNS: &[Column] = &[
-    Column::text("ACCELERATOR SOCKETS", 32, true),
-    Column::text("DESTINATION", 15, false),
-    Column::text("PROTO", 5, false),
-    Column::text("TRAFFIC", 7, false),
-    Column::text("ACCELERATOR", 11, true),
-    Column::text("REGION", 6, true),
-    Column::text("SUBNET", 10, true),
-    Column::text("GROUP", 8, true),
+/// The browser's columns. The accelerator port is its own column: every static IP of an
+/// accelerator shares it, so the IPs are said once, under the frame, while the rows on screen
+/// are of one accelerator, and get a column only where they span several.
+pub const COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec::whole("PORT", Kind::Number, 0),
+    ColumnSpec::whole("ACCELERATOR IPS", Kind::Address, 4),
+    ColumnSpec::whole("DESTINATION", Kind::Address, 0),
+    ColumnSpec::whole("PROTO", Kind::Word, 1),
+    ColumnSpec::whole("TRAFFIC", Kind::Word, 0),
+    ColumnSpec::name("ACCELERATOR", 8, 20, 2),
+    ColumnSpec::whole("REGION", Kind::Id, 3),
+    ColumnSpec::whole("SUBNET", Kind::Id, 5),
+    ColumnSpec::whole("GROUP", Kind::Id, 6),
 ];
-const TRAFFIC: usize = 3;
+const IPS: usize = 1;
+const TRAFFIC: usize = 4;
 
-fn title(b: &Browser) -> Line<'static> {
+/// A loaded mapping as the browser's columns show it (sanitised), in `COLUMNS` order.
+pub fn cells(row: &MappingRow<'_>) -> Vec<String> {
+    let traffic = match row.traffic {
+        TrafficState::Allow => "✓ ALLOW".to_string(),
+        TrafficState::Deny => "✗ DENY".to_string(),
+    };
+    let ips = if row.static_ips.is_empty() {
+        "-".to_string()
+    } else {
+        row.static_ips.join(" ")
+    };
+    [
+        row.accelerator_port.to_string(),
+        ips,
+        row.destination().to_string(),
+        row.protocols.map_or_else(|| "-".into(), |p| p.to_string()),
+        traffic,
+        row.accelerator_name
+            .unwrap_or(crate::model::short_id(row.accelerator_arn))
+            .to_string(),
+        row.region.unwrap_or("-").to_string(),
+        row.subnet.to_string(),
+        crate::model::short_id(row.endpoint_group_arn).to_string(),
+    ]
+    .into_iter()
+    .map(|c| sanitize(&c).into_owned())
+    .collect()
+}
+
+/// The rows on screen of the browser, fitted to `width` (the table's width, selection mark
+/// included), and the static IPs all of them share when they are of one accelerator.
+pub fn fitted(b: &Browser, width: u16, height: usize) -> (Vec<ColumnSpec>, Fitted, Option<String>) {
+    let offset = b.offset.min(b.view_len().saturating_sub(1));
+    let end = (offset + height).min(b.view_len());
+    let rows: Vec<MappingRow<'_>> = (offset..end)
+        .filter_map(|i| b.row_index(i))
+        .filter_map(|i| b.table.get(i))
+        .collect();
+    let one = rows
+        .first()
+        .filter(|first| {
+            rows.iter()
+                .all(|r| r.accelerator_arn == first.accelerator_arn)
+        })
+        .map(|first| sanitize(&first.static_ips.join(" ")).into_owned());
+    let mut columns: Vec<ColumnSpec> = COLUMNS.to_vec();
+    let mut cells: Vec<Vec<String>> = rows.iter().map(cells).collect();
+    if one.is_some() {
+        columns.remove(IPS);
+        for row in &mut cells {
+            row.remove(IPS);
+        }
+    }
+    let fitted = fit::fit(
+        &columns,
+        &cells,
+        width.saturating_sub(HIGHLIGHT_WIDTH),
+        COLUMN_SPACING,
+    );
+    (columns, fitted, one)
+}
+
+fn title(b: &Browser, width: u16) -> Line<'static> {
     let t = theme();
-    let mut spans = vec![Span::raw(" ")];
     let loaded = b.table.len();
     let count = if b.source.is_none() {
         None
@@ -43,48 +110,56 @@ fn title(b: &Browser) -> Line<'static> {
     } else {
         Some(format!("loaded {loaded} · more…"))
     };
+    let mut parts = vec![Part::whole(" ", Style::new(), 0)];
     if let Some(count) = count {
-        spans.push(Span::styled(format!("{count} "), t.title));
-        spans.push(Span::raw("─ "));
+        parts.push(Part::whole(format!("{count} "), t.title, 0));
+        parts.push(Part::whole("─ ", Style::new(), 0));
     }
-    spans.push(Span::raw(format!("{} ", sanitize(&b.describe()))));
+    parts.push(Part::name(
+        format!("{} ", sanitize(&b.describe())),
+        Style::new(),
+        1,
+    ));
     if let Some((looked, of)) = b.filter_progress() {
-        spans.push(Span::styled(
+        parts.push(Part::whole(
             format!(
                 "─ filtering: {} match so far, {looked} of {of} rows looked at ",
                 b.view_len()
             ),
             t.field,
+            2,
         ));
     } else if b.filter.is_active() {
-        spans.push(Span::styled(
+        parts.push(Part::whole(
             format!("─ {} of {loaded} loaded match the filter ", b.view_len()),
             t.field,
+            2,
         ));
     }
     if let Some(seek) = &b.seek {
-        spans.push(Span::styled(
+        parts.push(Part::whole(
             format!(
                 "─ looking for port {}: {} scanned ",
                 seek.port, seek.scanned
             ),
             t.spinner,
+            0,
         ));
     }
     if b.stale {
-        spans.push(Span::styled("─ STALE ", t.stale));
+        parts.push(Part::whole("─ STALE ", t.stale, 0));
     }
-    Line::from(spans)
+    spans(&parts, width)
 }
 
 pub fn render(frame: &mut Frame, area: Rect, b: &Browser) {
     let t = theme();
+    let width = area.width.saturating_sub(2);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border)
-        .title(title(b));
+        .title(title(b, width));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     let show_filter = b.filter.editing || b.filter.is_active();
     let [form_area, filter_area, table_area] = Layout::vertical([
         Constraint::Length(if b.form.is_some() { 2 } else { 0 }),
@@ -92,13 +167,18 @@ pub fn render(frame: &mut Frame, area: Rect, b: &Browser) {
         Constraint::Min(0),
     ])
     .areas(inner);
+    let note = render_rows(frame, table_area, b);
+    let block = match note {
+        Some(note) => block.title_bottom(note),
+        None => block,
+    };
+    frame.render_widget(block, area);
     if b.form.is_some() {
         render_form(frame, form_area, b);
     }
     if show_filter {
         render_filter(frame, filter_area, &b.filter);
     }
-    render_rows(frame, table_area, b);
     if let Some(prompt) = &b.prompt {
         render_prompt(frame, area, b, prompt);
     }
@@ -176,65 +256,65 @@ fn empty_text(b: &Browser) -> Line<'static> {
     }
 }
 
-fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) {
+/// The table of the rows on screen; returns what the bottom border says (the shared static
+/// IPs, the hidden columns).
+fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) -> Option<Line<'static>> {
     let t = theme();
     if area.height == 0 {
-        return;
+        return None;
     }
     if b.view_len() == 0 {
         frame.render_widget(
             Paragraph::new(empty_text(b)).wrap(Wrap { trim: true }),
             area,
         );
-        return;
+        return None;
     }
     let height = usize::from(area.height.saturating_sub(1));
     let offset = b.offset.min(b.view_len().saturating_sub(1));
-    let end = (offset + height).min(b.view_len());
-    let indices: Vec<usize> = (offset..end).filter_map(|i| b.row_index(i)).collect();
-    let marked: Vec<bool> = indices.iter().map(|i| b.changed.contains_key(i)).collect();
-    let rows: Vec<Vec<String>> = indices
+    let marked: Vec<bool> = (offset..(offset + height).min(b.view_len()))
+        .filter_map(|i| b.row_index(i))
+        .map(|i| b.changed.contains_key(&i))
+        .collect();
+    let (columns, fitted, one) = fitted(b, area.width, height);
+    let mut parts = Vec::new();
+    if let Some(ips) = one {
+        let ips = if ips.is_empty() {
+            " static IPs not known ".to_string()
+        } else {
+            format!(" IPs {ips} (each row's PORT on each) ")
+        };
+        parts.push(Part::whole(ips, t.muted, 0));
+    }
+    let hidden = fitted.hidden(&columns);
+    if !hidden.is_empty() {
+        let sep = if parts.is_empty() { " " } else { "─ " };
+        parts.push(Part::whole(
+            format!("{sep}hidden: {} ", hidden.join(", ")),
+            t.muted,
+            1,
+        ));
+    }
+    let traffic = columns
         .iter()
-        .filter_map(|&i| b.table.get(i))
-        .map(|row| {
-            row.cells()
-                .into_iter()
-                .map(|c| sanitize(&c).into_owned())
-                .collect()
-        })
-        .collect();
-    let widths = column_widths(COLUMNS, &rows, area.width.saturating_sub(HIGHLIGHT_WIDTH));
-    let table_rows: Vec<Row> = rows
-        .into_iter()
-        .zip(marked)
-        .map(|(cells, changed)| {
-            let row = Row::new(cells.into_iter().enumerate().map(|(i, c)| {
-                if i != TRAFFIC {
-                    Cell::from(c)
-                } else if c == "ALLOW" {
-                    Cell::from(Span::styled("✓ ALLOW", t.allow))
-                } else {
-                    Cell::from(Span::styled(format!("✗ {c}"), t.deny))
-                }
-            }));
-            changed_row(row, changed)
-        })
-        .collect();
-    let header = Row::new(COLUMNS.iter().map(|c| Cell::from(c.title))).style(t.column_header);
-    let table = Table::new(
-        table_rows,
-        widths
-            .into_iter()
-            .map(Constraint::Length)
-            .collect::<Vec<_>>(),
-    )
-    .header(header)
-    .row_highlight_style(t.selected)
-    .highlight_symbol("▶ ")
-    .highlight_spacing(HighlightSpacing::Always)
-    .column_spacing(COLUMN_SPACING);
-    let mut state = TableState::default().with_selected(Some(b.selected.saturating_sub(offset)));
-    frame.render_stateful_widget(table, area, &mut state);
+        .position(|c| c.title == COLUMNS[TRAFFIC].title);
+    draw_table(
+        frame,
+        area,
+        fitted,
+        &marked,
+        b.selected.saturating_sub(offset),
+        |i, text| {
+            if Some(i) != traffic {
+                Cell::from(text)
+            } else if text.contains("ALLOW") {
+                Cell::from(Span::styled(text, t.allow))
+            } else {
+                Cell::from(Span::styled(text, t.deny))
+            }
+        },
+    );
+    (!parts.is_empty()).then(|| spans(&parts, area.width))
 }
 
 fn render_prompt(frame: &mut Frame, area: Rect, _b: &Browser, prompt: &Prompt) {

@@ -9,14 +9,54 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table, 
 use crate::ui::theme::theme;
 use tui_input::Input;
 
-use crate::app::list::{Column, Filter, ListPane, Row};
+use crate::app::list::{Filter, ListPane, Row};
+use crate::app::rows::SubnetEndpoint;
+use crate::model::{Accelerator, EndpointGroup, Listener};
 use crate::text::sanitize;
+use crate::ui::fit::{self, ColumnSpec, Fitted, Kind, Part};
+use ratatui::style::Style;
 
-/// What the title says about the rows: how many, whether more exist, filter and sort.
-fn title<T: Row>(pane: &ListPane<T>, name: &str) -> Line<'static> {
+/// How each kind of row is fitted: its columns in the order of `Row::COLUMNS`.
+pub trait Fit: Row {
+    const SPECS: &'static [ColumnSpec];
+}
+
+impl Fit for Accelerator {
+    const SPECS: &'static [ColumnSpec] = &[
+        ColumnSpec::name("NAME", 8, 24, 0),
+        ColumnSpec::whole("STATUS", Kind::Word, 1),
+        ColumnSpec::whole("ENABLED", Kind::Word, 2),
+        ColumnSpec::whole("STATIC IPS", Kind::Address, 1),
+        ColumnSpec::whole("DNS NAME", Kind::Address, 3),
+    ];
+}
+
+impl Fit for Listener {
+    const SPECS: &'static [ColumnSpec] = &[
+        ColumnSpec::whole("LISTENER", Kind::Id, 0),
+        ColumnSpec::whole("PORT RANGES", Kind::Number, 1),
+        ColumnSpec::whole("PORTS", Kind::Number, 0),
+    ];
+}
+
+impl Fit for EndpointGroup {
+    const SPECS: &'static [ColumnSpec] = &[
+        ColumnSpec::whole("REGION", Kind::Id, 0),
+        ColumnSpec::whole("DESTINATION PORTS", Kind::Number, 2),
+        ColumnSpec::whole("SUBNETS", Kind::Number, 0),
+        ColumnSpec::whole("GROUP", Kind::Id, 1),
+    ];
+}
+
+impl Fit for SubnetEndpoint {
+    const SPECS: &'static [ColumnSpec] = &[ColumnSpec::whole("SUBNET ENDPOINT", Kind::Id, 0)];
+}
+
+/// What the title says about the rows: how many, whether more exist, filter and sort; fitted
+/// to `width` so no count is ever cut (the pane's name may be, with `…`).
+fn title<T: Row>(pane: &ListPane<T>, name: &str, width: u16) -> Line<'static> {
     let t = theme();
     let loaded = pane.rows().len();
-    let mut spans = vec![Span::styled(format!(" {name} "), t.title)];
     let count = if !pane.is_loaded() && pane.error.is_some() && !pane.is_loading() {
         "failed".to_string()
     } else if !pane.is_loaded() {
@@ -26,45 +66,84 @@ fn title<T: Row>(pane: &ListPane<T>, name: &str) -> Line<'static> {
     } else {
         format!("loaded {loaded} · more…")
     };
-    spans.push(Span::raw(format!("─ {count} ")));
+    let mut parts = vec![
+        Part::name(format!(" {name} "), t.title, 1),
+        Part::whole(format!("─ {count} "), Style::new(), 0),
+    ];
     if pane.filter.is_active() {
-        spans.push(Span::styled(
+        parts.push(Part::whole(
             format!(
                 "─ {} of {loaded} loaded match the filter ",
                 pane.visible_len()
             ),
             t.field,
+            2,
         ));
     }
     if let Some((column, reversed)) = pane.sort {
         let name = T::COLUMNS.get(column).map_or("?", |c| c.title);
         let arrow = if reversed { "↓" } else { "↑" };
-        spans.push(Span::raw(format!("─ sort {name} {arrow} ")));
+        parts.push(Part::whole(
+            format!("─ sort {name} {arrow} "),
+            Style::new(),
+            3,
+        ));
     }
     if pane.stale {
-        spans.push(Span::styled("─ STALE ", t.stale));
+        parts.push(Part::whole("─ STALE ", t.stale, 0));
     }
-    Line::from(spans)
+    spans(&parts, width)
 }
 
-pub fn render<T: Row>(frame: &mut Frame, area: Rect, pane: &ListPane<T>, name: String) {
+/// The fitted parts as one line.
+pub fn spans(parts: &[Part<Style>], width: u16) -> Line<'static> {
+    Line::from(
+        fit::line(parts, width)
+            .into_iter()
+            .map(|(text, style)| Span::styled(text, style))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The bottom border's note of the columns left out for want of room.
+pub fn hidden_note(hidden: &[&str], width: u16) -> Option<Line<'static>> {
+    if hidden.is_empty() {
+        return None;
+    }
+    let note = format!(" hidden: {} (too narrow) ", hidden.join(", "));
+    let short = format!(" hidden: {} ", hidden.join(", "));
+    let parts = [Part::whole(short, theme().muted, 0)];
+    let line = if fit::width(&note) <= usize::from(width) {
+        Line::styled(note, theme().muted)
+    } else {
+        spans(&parts, width)
+    };
+    Some(line.right_aligned())
+}
+
+pub fn render<T: Fit>(frame: &mut Frame, area: Rect, pane: &ListPane<T>, name: String) {
     let t = theme();
+    let width = area.width.saturating_sub(2);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border)
-        .title(title(pane, &sanitize(&name)));
+        .title(title(pane, &sanitize(&name), width));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     let show_filter = pane.filter.editing || pane.filter.is_active();
     let [filter_area, table_area] = Layout::vertical([
         Constraint::Length(u16::from(show_filter)),
         Constraint::Min(0),
     ])
     .areas(inner);
+    let hidden = render_rows(frame, table_area, pane);
+    let block = match hidden_note(&hidden, width) {
+        Some(note) => block.title_bottom(note),
+        None => block,
+    };
+    frame.render_widget(block, area);
     if show_filter {
         render_filter(frame, filter_area, &pane.filter);
     }
-    render_rows(frame, table_area, pane);
 }
 
 pub fn render_filter(frame: &mut Frame, area: Rect, filter: &Filter) {
@@ -113,56 +192,12 @@ pub fn changed_row(row: TableRow<'_>, changed: bool) -> TableRow<'_> {
 pub const HIGHLIGHT_WIDTH: u16 = 2;
 pub const COLUMN_SPACING: u16 = 2;
 
-/// Widths that fit what is on screen: each column as wide as its widest visible cell; when
-/// that is too wide, the growing columns give way from the last one, down to their minimum,
-/// then the rest; whatever is left over goes to the last growing column.
-pub fn column_widths(columns: &[Column], cells: &[Vec<String>], available: u16) -> Vec<u16> {
-    let spacing = COLUMN_SPACING * u16::try_from(columns.len().saturating_sub(1)).unwrap_or(0);
-    let available = available.saturating_sub(spacing);
-    let mut widths: Vec<u16> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let widest = cells
-                .iter()
-                .filter_map(|row| row.get(i))
-                .map(|cell| cell.chars().count())
-                .max()
-                .unwrap_or(0)
-                .max(c.title.len());
-            u16::try_from(widest).unwrap_or(u16::MAX)
-        })
-        .collect();
-    let mut excess = widths.iter().sum::<u16>().saturating_sub(available);
-    let growing = || columns.iter().enumerate().rev().filter(|(_, c)| c.grow);
-    let fixed = || columns.iter().enumerate().rev().filter(|(_, c)| !c.grow);
-    // First the growing columns give way down to their minimum, then down to nothing (the
-    // last ones first), and only then the fixed ones.
-    let passes = growing()
-        .map(|(i, c)| (i, c.min_width))
-        .chain(growing().map(|(i, _)| (i, 0)))
-        .chain(fixed().map(|(i, _)| (i, 1)));
-    for (i, floor) in passes.collect::<Vec<_>>() {
-        if excess == 0 {
-            break;
-        }
-        let give = widths[i].saturating_sub(floor).min(excess);
-        widths[i] -= give;
-        excess -= give;
-    }
-    let spare = available.saturating_sub(widths.iter().sum());
-    if let Some(last_grow) = columns.iter().rposition(|c| c.grow) {
-        widths[last_grow] += spare;
-    }
-    widths
-}
-
 /// Body of one list: a table of the rows between the offset and the bottom of the area.
-/// Only those rows are formatted, however many are loaded.
-pub fn render_rows<T: Row>(frame: &mut Frame, area: Rect, pane: &ListPane<T>) {
+/// Only those rows are formatted, however many are loaded. Returns the columns left out.
+pub fn render_rows<T: Fit>(frame: &mut Frame, area: Rect, pane: &ListPane<T>) -> Vec<&'static str> {
     let t = theme();
     if area.height == 0 {
-        return;
+        return Vec::new();
     }
     if pane.visible_len() == 0 {
         let text = if let Some(error) = &pane.error {
@@ -178,7 +213,7 @@ pub fn render_rows<T: Row>(frame: &mut Frame, area: Rect, pane: &ListPane<T>) {
             Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }),
             area,
         );
-        return;
+        return Vec::new();
     }
     let height = usize::from(area.height.saturating_sub(1));
     let offset = pane.offset().min(pane.visible_len().saturating_sub(1));
@@ -189,35 +224,88 @@ pub fn render_rows<T: Row>(frame: &mut Frame, area: Rect, pane: &ListPane<T>) {
         .iter()
         .map(|r| pane.changed.contains_key(r.id()))
         .collect();
-    let cells: Vec<Vec<String>> = shown
-        .iter()
-        .map(|row| {
-            row.cells()
-                .iter()
-                .map(|c| sanitize(c).into_owned())
-                .collect()
-        })
-        .collect();
-    let widths = column_widths(
-        T::COLUMNS,
+    let cells: Vec<Vec<String>> = shown.iter().map(|row| row_cells(*row)).collect();
+    let fitted = fit::fit(
+        T::SPECS,
         &cells,
         area.width.saturating_sub(HIGHLIGHT_WIDTH),
+        COLUMN_SPACING,
     );
-    let rows: Vec<TableRow> = cells
+    let hidden = fitted.hidden(T::SPECS);
+    draw_table(
+        frame,
+        area,
+        fitted,
+        &marked,
+        pane.selected_index().saturating_sub(offset),
+        |_, text| Cell::from(text),
+    );
+    hidden
+}
+
+/// The cells of a row as drawn (sanitised), in column order.
+pub fn row_cells<T: Row>(row: &T) -> Vec<String> {
+    row.cells()
+        .iter()
+        .map(|c| sanitize(c).into_owned())
+        .collect()
+}
+
+/// Draws fitted rows as a table with its header and the selection; `cell` styles a cell
+/// given its column (an index into the specs).
+pub fn draw_table(
+    frame: &mut Frame,
+    area: Rect,
+    fitted: Fitted,
+    marked: &[bool],
+    selected: usize,
+    cell: impl Fn(usize, String) -> Cell<'static>,
+) {
+    let t = theme();
+    let columns = fitted.shown();
+    let widths: Vec<Constraint> = fitted
+        .shown_widths()
         .into_iter()
-        .zip(marked)
-        .map(|(row, changed)| changed_row(TableRow::new(row.into_iter().map(Cell::from)), changed))
+        .map(Constraint::Length)
         .collect();
-    let widths: Vec<Constraint> = widths.into_iter().map(Constraint::Length).collect();
-    let header =
-        TableRow::new(T::COLUMNS.iter().map(|c| Cell::from(c.title))).style(t.column_header);
+    let rows: Vec<TableRow> = fitted
+        .rows
+        .into_iter()
+        .zip(marked.iter().copied().chain(std::iter::repeat(false)))
+        .map(|(row, changed)| {
+            let cells = row
+                .into_iter()
+                .zip(&columns)
+                .map(|(text, &i)| cell(i, text));
+            changed_row(TableRow::new(cells), changed)
+        })
+        .collect();
+    let header = TableRow::new(fitted.header.into_iter().map(Cell::from)).style(t.column_header);
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(t.selected)
         .highlight_symbol("▶ ")
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
         .column_spacing(COLUMN_SPACING);
-    let mut table_state =
-        TableState::default().with_selected(Some(pane.selected_index().saturating_sub(offset)));
+    let mut table_state = TableState::default().with_selected(Some(selected));
     frame.render_stateful_widget(table, area, &mut table_state);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same_titles<T: Fit>() {
+        let titles: Vec<&str> = T::COLUMNS.iter().map(|c| c.title).collect();
+        let fitted: Vec<&str> = T::SPECS.iter().map(|c| c.title).collect();
+        assert_eq!(titles, fitted, "a pane's fit specs follow its columns");
+    }
+
+    #[test]
+    fn every_pane_fits_the_columns_it_has() {
+        same_titles::<Accelerator>();
+        same_titles::<Listener>();
+        same_titles::<EndpointGroup>();
+        same_titles::<SubnetEndpoint>();
+    }
 }
