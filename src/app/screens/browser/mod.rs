@@ -65,9 +65,9 @@ pub enum Prompt {
     Jump { input: Input, error: Option<String> },
 }
 
-/// Rows a filter looks at per step: about 5 ms of a 2-core machine's time at a million rows
-/// (`cargo bench --bench browser`).
-const FILTER_CHUNK: usize = 100_000;
+/// Rows a filter looks at per step: a few milliseconds of loop time even on a loaded 2-core
+/// machine (`cargo bench --bench browser` prints the longest step).
+const FILTER_CHUNK: usize = 50_000;
 
 /// A filter at work over the loaded rows.
 #[derive(Debug, Clone)]
