@@ -1,0 +1,678 @@
+//! Listing streams: paged listings read as several token chains at once, handed on in a fixed
+//! order. A token chain is inherently one call after another, but the API allows independent
+//! chains (one per accelerator, one per endpoint group with the `EndpointGroupArn` filter), so
+//! account-wide reads keep several calls in flight.
+//!
+//! - **Order**: chains are numbered by the caller; every page of chain `i` is handed on before
+//!   any page of chain `i + 1`, and a chain's pages in the order the service gave them. The
+//!   output is therefore the same on every run and the same as reading the chains one by one.
+//! - **How many in flight**: adaptive, like TCP's congestion window. It starts small, doubles
+//!   while every call succeeds, halves on each throttling answer (the page is asked again after
+//!   a back-off, never lost), and grows back by one per window of successes.
+//! - **Memory**: pages fetched but not yet handed on (waiting behind an earlier chain) and
+//!   calls in flight together stay within a budget of pages, and the page size is chosen from
+//!   the number of chains so the budget holds a bounded number of mappings.
+
+use std::collections::VecDeque;
+use std::ops::ControlFlow;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+
+use super::{ApiError, ApiResult, GlobalAccelerator, MAX_RESULTS_MAPPINGS, MAX_RESULTS_RESOURCES};
+use crate::model::{EndpointGroup, Listener, Page};
+
+/// How a listing reads its chains.
+#[derive(Debug, Clone)]
+pub struct ListingOptions {
+    /// Calls in flight at first.
+    pub start_in_flight: usize,
+    /// Never more calls in flight than this, whatever the service sustains.
+    pub max_in_flight: usize,
+    /// Mappings held at once (in flight, or fetched and waiting for an earlier chain).
+    pub budget_mappings: usize,
+    /// Mappings per request; `None` picks it from the number of chains and the budget.
+    pub page_size: Option<i32>,
+    /// Wait before asking again for a throttled page; doubles with each throttling of it.
+    pub initial_backoff: Duration,
+    /// Throttling answers for one page before the listing gives up with the error.
+    pub max_throttled: u32,
+}
+
+impl Default for ListingOptions {
+    /// Two calls at first and at most sixteen: far inside Global Accelerator's request rates,
+    /// and enough to hide a 100 ms round trip. 40,000 mappings in memory is about 20 MB.
+    fn default() -> Self {
+        Self {
+            start_in_flight: 2,
+            max_in_flight: 16,
+            budget_mappings: 40_000,
+            page_size: None,
+            initial_backoff: Duration::from_millis(200),
+            max_throttled: 8,
+        }
+    }
+}
+
+/// The smallest page the chosen size goes down to: smaller pages cost more round trips than
+/// they save in memory.
+const MIN_AUTO_PAGE: usize = 5_000;
+
+impl ListingOptions {
+    /// Mappings per request for `chains` chains: as big as the API allows while the budget
+    /// still covers one page per chain, never below `MIN_AUTO_PAGE`.
+    pub fn mapping_page_size(&self, chains: usize) -> i32 {
+        if let Some(size) = self.page_size {
+            return size.clamp(1, MAX_RESULTS_MAPPINGS);
+        }
+        let per_chain = self.budget_mappings / chains.clamp(1, self.max_in_flight.max(1));
+        let size = per_chain.clamp(MIN_AUTO_PAGE, MAX_RESULTS_MAPPINGS as usize);
+        i32::try_from(size).unwrap_or(MAX_RESULTS_MAPPINGS)
+    }
+
+    /// Pages in flight or waiting, at most, for pages of `page_size` items.
+    pub fn budget_pages(&self, page_size: i32) -> usize {
+        (self.budget_mappings / usize::try_from(page_size.max(1)).unwrap_or(1)).max(2)
+    }
+}
+
+/// What the limiter did, kept so tests can tell the in-flight count followed throttling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitEvent {
+    /// A call started with this many in flight (itself included) under this limit.
+    Started {
+        in_flight: usize,
+        limit: usize,
+    },
+    Throttled {
+        before: usize,
+        after: usize,
+    },
+    Raised {
+        limit: usize,
+    },
+}
+
+#[derive(Debug)]
+struct LimiterState {
+    limit: usize,
+    max: usize,
+    successes: usize,
+    /// Doubling until the first throttling, then one more per window.
+    slow_start: bool,
+    in_flight: usize,
+    peak: usize,
+    events: Vec<LimitEvent>,
+}
+
+/// The adaptive bound on calls in flight, shared by every chain of a listing.
+#[derive(Debug)]
+pub struct Limiter {
+    state: Mutex<LimiterState>,
+    /// Woken when a call ends or the limit rises.
+    room: tokio::sync::Notify,
+}
+
+/// Events kept per listing: enough for any test, bounded for a long run.
+const MAX_EVENTS: usize = 100_000;
+
+impl Limiter {
+    pub fn new(options: &ListingOptions) -> Self {
+        let max = options.max_in_flight.max(1);
+        Self {
+            state: Mutex::new(LimiterState {
+                limit: options.start_in_flight.clamp(1, max),
+                max,
+                successes: 0,
+                slow_start: true,
+                in_flight: 0,
+                peak: 0,
+                events: Vec::new(),
+            }),
+            room: tokio::sync::Notify::new(),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, LimiterState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn record(state: &mut LimiterState, event: LimitEvent) {
+        if state.events.len() < MAX_EVENTS {
+            state.events.push(event);
+        }
+    }
+
+    pub fn limit(&self) -> usize {
+        self.state().limit
+    }
+
+    /// The most calls that were ever in flight at once.
+    pub fn peak(&self) -> usize {
+        self.state().peak
+    }
+
+    pub fn events(&self) -> Vec<LimitEvent> {
+        self.state().events.clone()
+    }
+
+    /// Waits until one more call fits under the limit, then marks it in flight until the
+    /// guard drops. A call that waited out a back-off while the limit fell waits here.
+    async fn enter(&self) -> InFlight<'_> {
+        loop {
+            let room = self.room.notified();
+            {
+                let mut s = self.state();
+                if s.in_flight < s.limit {
+                    s.in_flight += 1;
+                    s.peak = s.peak.max(s.in_flight);
+                    let event = LimitEvent::Started {
+                        in_flight: s.in_flight,
+                        limit: s.limit,
+                    };
+                    Self::record(&mut s, event);
+                    return InFlight(self);
+                }
+            }
+            room.await;
+        }
+    }
+
+    fn succeeded(&self) {
+        let mut s = self.state();
+        s.successes += 1;
+        if s.successes >= s.limit && s.limit < s.max {
+            s.successes = 0;
+            s.limit = if s.slow_start {
+                (s.limit * 2).min(s.max)
+            } else {
+                s.limit + 1
+            };
+            let event = LimitEvent::Raised { limit: s.limit };
+            Self::record(&mut s, event);
+            drop(s);
+            self.room.notify_waiters();
+        }
+    }
+
+    fn throttled(&self) {
+        let mut s = self.state();
+        let before = s.limit;
+        s.limit = (s.limit / 2).max(1);
+        s.successes = 0;
+        s.slow_start = false;
+        let event = LimitEvent::Throttled {
+            before,
+            after: s.limit,
+        };
+        Self::record(&mut s, event);
+        tracing::debug!(before, after = s.limit, "throttled: fewer calls in flight");
+    }
+}
+
+struct InFlight<'a>(&'a Limiter);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        {
+            let mut s = self.0.state();
+            s.in_flight = s.in_flight.saturating_sub(1);
+        }
+        self.0.room.notify_waiters();
+    }
+}
+
+struct Chain<T> {
+    token: Option<String>,
+    asking: bool,
+    done: bool,
+    throttled: u32,
+    waiting: VecDeque<Page<T>>,
+}
+
+/// Reads `chains` token chains concurrently and hands every page to `deliver` in chain order
+/// (see the module notes). `call(i, token)` asks for one page of chain `i`. `deliver` may stop
+/// the listing early with `ControlFlow::Break`.
+pub async fn ordered_pages<T, E, C, Fut, D>(
+    chains: usize,
+    limiter: &Limiter,
+    budget_pages: usize,
+    options: &ListingOptions,
+    call: C,
+    mut deliver: D,
+) -> Result<(), E>
+where
+    C: Fn(usize, Option<String>) -> Fut,
+    Fut: Future<Output = ApiResult<Page<T>>>,
+    D: FnMut(usize, Page<T>) -> Result<ControlFlow<()>, E>,
+    E: From<ApiError>,
+{
+    let mut state: Vec<Chain<T>> = (0..chains)
+        .map(|_| Chain {
+            token: None,
+            asking: false,
+            done: false,
+            throttled: 0,
+            waiting: VecDeque::new(),
+        })
+        .collect();
+    let call = &call;
+    let mut running = FuturesUnordered::new();
+    let mut head = 0;
+    let mut waiting_pages = 0usize;
+    while head < chains {
+        // Start what may start: the chain being handed on first, then later ones while the
+        // page budget lasts. The head chain may always ask, so the listing never stalls.
+        while running.len() < limiter.limit() {
+            let pick = (head..chains).find(|&i| {
+                let c = &state[i];
+                !c.done && !c.asking && (i == head || waiting_pages + running.len() < budget_pages)
+            });
+            let Some(i) = pick else { break };
+            let chain = &mut state[i];
+            chain.asking = true;
+            let token = chain.token.clone();
+            let backoff = (chain.throttled > 0).then(|| {
+                options
+                    .initial_backoff
+                    .saturating_mul(1 << (chain.throttled - 1).min(5))
+            });
+            running.push(async move {
+                if let Some(wait) = backoff {
+                    tokio::time::sleep(wait).await;
+                }
+                let _in_flight = limiter.enter().await;
+                (i, call(i, token).await)
+            });
+        }
+        let Some((i, answer)) = running.next().await else {
+            break;
+        };
+        let chain = &mut state[i];
+        chain.asking = false;
+        match answer {
+            Ok(page) => {
+                limiter.succeeded();
+                chain.throttled = 0;
+                chain.token.clone_from(&page.next_token);
+                chain.done = page.next_token.is_none();
+                chain.waiting.push_back(page);
+                waiting_pages += 1;
+            }
+            Err(ApiError::Throttled(message)) => {
+                limiter.throttled();
+                chain.throttled += 1;
+                if chain.throttled > options.max_throttled {
+                    return Err(ApiError::Throttled(message).into());
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+        while head < chains {
+            while let Some(page) = state[head].waiting.pop_front() {
+                waiting_pages -= 1;
+                if deliver(head, page)?.is_break() {
+                    return Ok(());
+                }
+            }
+            if !state[head].done {
+                break;
+            }
+            head += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Every page of one chain, concatenated: for the small listings (listeners, groups).
+async fn whole<T, F, Fut>(mut next: F) -> ApiResult<Vec<T>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = ApiResult<Page<T>>>,
+{
+    let mut items = Vec::new();
+    let mut token = None;
+    loop {
+        let page = next(token).await?;
+        items.extend(page.items);
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => return Ok(items),
+        }
+    }
+}
+
+/// The endpoint groups of each accelerator (in the order given; each accelerator's groups
+/// listener by listener, as the service lists them), read concurrently.
+pub async fn endpoint_groups_of(
+    api: &dyn GlobalAccelerator,
+    accelerator_arns: &[String],
+    options: &ListingOptions,
+) -> ApiResult<Vec<Vec<EndpointGroup>>> {
+    let limiter = Limiter::new(options);
+    let page = MAX_RESULTS_RESOURCES;
+    let mut listeners: Vec<Vec<Listener>> = vec![Vec::new(); accelerator_arns.len()];
+    ordered_pages::<_, ApiError, _, _, _>(
+        accelerator_arns.len(),
+        &limiter,
+        usize::MAX,
+        options,
+        |i, token| api.list_listeners(&accelerator_arns[i], page, token),
+        |i, p| {
+            listeners[i].extend(p.items);
+            Ok(ControlFlow::Continue(()))
+        },
+    )
+    .await?;
+    let owners: Vec<(usize, String)> = listeners
+        .iter()
+        .enumerate()
+        .flat_map(|(i, ls)| ls.iter().map(move |l| (i, l.arn.clone())))
+        .collect();
+    let mut groups: Vec<Vec<EndpointGroup>> = vec![Vec::new(); accelerator_arns.len()];
+    ordered_pages::<_, ApiError, _, _, _>(
+        owners.len(),
+        &limiter,
+        usize::MAX,
+        options,
+        |i, token| api.list_endpoint_groups(&owners[i].1, page, token),
+        |i, p| {
+            groups[owners[i].0].extend(p.items);
+            Ok(ControlFlow::Continue(()))
+        },
+    )
+    .await?;
+    Ok(groups)
+}
+
+/// Every endpoint group of one accelerator, listener by listener.
+pub async fn endpoint_groups(
+    api: &dyn GlobalAccelerator,
+    accelerator_arn: &str,
+) -> ApiResult<Vec<EndpointGroup>> {
+    let page = MAX_RESULTS_RESOURCES;
+    let listeners = whole(|t| api.list_listeners(accelerator_arn, page, t)).await?;
+    let mut groups = Vec::new();
+    for l in listeners {
+        groups.extend(whole(|t| api.list_endpoint_groups(&l.arn, page, t)).await?);
+    }
+    Ok(groups)
+}
+
+/// One chain of an accelerator's port mappings: one endpoint group's, or (for an accelerator
+/// with at most one group) the accelerator's whole listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappingChain {
+    /// Which of the caller's accelerators.
+    pub accelerator: usize,
+    pub accelerator_arn: String,
+    pub endpoint_group_arn: Option<String>,
+}
+
+/// The chains that read every mapping of `accelerators` (each with its endpoint groups, as
+/// `endpoint_groups_of` gives them): one per group, in group order, so a big accelerator is
+/// read several groups at a time. An accelerator with one group or none is one unfiltered
+/// chain, which also makes an empty accelerator answer (with no rows) at its place in order.
+pub fn mapping_chains(accelerators: &[(String, Vec<EndpointGroup>)]) -> Vec<MappingChain> {
+    let mut chains = Vec::new();
+    for (i, (arn, groups)) in accelerators.iter().enumerate() {
+        if groups.len() <= 1 {
+            chains.push(MappingChain {
+                accelerator: i,
+                accelerator_arn: arn.clone(),
+                endpoint_group_arn: None,
+            });
+            continue;
+        }
+        chains.extend(groups.iter().map(|g| MappingChain {
+            accelerator: i,
+            accelerator_arn: arn.clone(),
+            endpoint_group_arn: Some(g.arn.clone()),
+        }));
+    }
+    chains
+}
+
+/// Reads the port mappings of `chains` concurrently and hands each page to `deliver` with
+/// its chain, in chain order (see the module notes).
+pub async fn port_mappings<E, D>(
+    api: &dyn GlobalAccelerator,
+    chains: &[MappingChain],
+    options: &ListingOptions,
+    limiter: &Limiter,
+    deliver: D,
+) -> Result<(), E>
+where
+    D: FnMut(&MappingChain, Page<crate::model::PortMapping>) -> Result<ControlFlow<()>, E>,
+    E: From<ApiError>,
+{
+    let size = options.mapping_page_size(chains.len());
+    let mut deliver = deliver;
+    ordered_pages(
+        chains.len(),
+        limiter,
+        options.budget_pages(size),
+        options,
+        |i, token| {
+            let c = &chains[i];
+            api.list_port_mappings(
+                &c.accelerator_arn,
+                c.endpoint_group_arn.as_deref(),
+                size,
+                token,
+            )
+        },
+        |i, page| deliver(&chains[i], page),
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(items: Vec<u32>, next: Option<&str>) -> Page<u32> {
+        Page {
+            items,
+            next_token: next.map(str::to_string),
+        }
+    }
+
+    /// Chain `i` has `3 + i % 3` pages; page `p` holds `[i * 100 + p]`. Pages of low chains
+    /// answer slowest, so later chains finish first and must wait.
+    async fn fake(i: usize, token: Option<String>) -> ApiResult<Page<u32>> {
+        let p: usize = token.map_or(0, |t| t.parse().unwrap());
+        let pages = 3 + i % 3;
+        tokio::time::sleep(Duration::from_millis(((10 - i.min(9)) * 2) as u64)).await;
+        let next = (p + 1 < pages).then(|| (p + 1).to_string());
+        Ok(page(vec![(i * 100 + p) as u32], next.as_deref()))
+    }
+
+    #[tokio::test]
+    async fn pages_come_out_in_chain_order_whatever_order_they_arrive() {
+        let options = ListingOptions {
+            start_in_flight: 4,
+            ..ListingOptions::default()
+        };
+        let limiter = Limiter::new(&options);
+        let mut seen = Vec::new();
+        ordered_pages::<_, ApiError, _, _, _>(10, &limiter, 6, &options, fake, |i, p| {
+            seen.push((i, p.items[0]));
+            Ok(ControlFlow::Continue(()))
+        })
+        .await
+        .unwrap();
+        let expected: Vec<(usize, u32)> = (0..10)
+            .flat_map(|i| (0..3 + i % 3).map(move |p| (i, (i * 100 + p) as u32)))
+            .collect();
+        assert_eq!(seen, expected);
+        assert!(limiter.peak() > 1, "chains were read concurrently");
+    }
+
+    #[tokio::test]
+    async fn the_page_budget_bounds_calls_and_waiting_pages() {
+        let options = ListingOptions {
+            start_in_flight: 16,
+            ..ListingOptions::default()
+        };
+        let limiter = Limiter::new(&options);
+        let held = std::cell::Cell::new(0usize);
+        ordered_pages::<_, ApiError, _, _, _>(
+            12,
+            &limiter,
+            3,
+            &options,
+            |i, t| {
+                held.set(held.get() + 1);
+                fake(i, t)
+            },
+            |_, _| Ok(ControlFlow::Continue(())),
+        )
+        .await
+        .unwrap();
+        assert!(held.get() > 12);
+        assert!(
+            limiter.peak() <= 3 + 1,
+            "budget 3 plus the head chain, got {}",
+            limiter.peak()
+        );
+    }
+
+    #[tokio::test]
+    async fn throttling_halves_the_window_and_the_page_is_asked_again() {
+        let options = ListingOptions {
+            start_in_flight: 8,
+            initial_backoff: Duration::from_millis(1),
+            ..ListingOptions::default()
+        };
+        let limiter = Limiter::new(&options);
+        let calls = std::cell::Cell::new(0usize);
+        let mut seen = Vec::new();
+        ordered_pages::<_, ApiError, _, _, _>(
+            8,
+            &limiter,
+            100,
+            &options,
+            |i, t| {
+                calls.set(calls.get() + 1);
+                let n = calls.get();
+                async move {
+                    if n.is_multiple_of(5) {
+                        return Err(ApiError::Throttled("Rate exceeded".into()));
+                    }
+                    fake(i, t).await
+                }
+            },
+            |i, p| {
+                seen.push((i, p.items[0]));
+                Ok(ControlFlow::Continue(()))
+            },
+        )
+        .await
+        .unwrap();
+        let expected: Vec<(usize, u32)> = (0..8)
+            .flat_map(|i| (0..3 + i % 3).map(move |p| (i, (i * 100 + p) as u32)))
+            .collect();
+        assert_eq!(seen, expected, "no page lost or repeated");
+        let events = limiter.events();
+        let throttles: Vec<_> = events
+            .iter()
+            .filter_map(|e| match e {
+                LimitEvent::Throttled { before, after } => Some((*before, *after)),
+                _ => None,
+            })
+            .collect();
+        assert!(!throttles.is_empty());
+        for (before, after) in throttles {
+            assert!(after < before || before == 1, "{before} -> {after}");
+        }
+        for e in &events {
+            if let LimitEvent::Started { in_flight, limit } = e {
+                assert!(
+                    in_flight <= limit,
+                    "{in_flight} in flight over a limit of {limit}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_window_grows_back_once_throttling_stops() {
+        let options = ListingOptions {
+            start_in_flight: 8,
+            initial_backoff: Duration::from_millis(1),
+            ..ListingOptions::default()
+        };
+        let limiter = Limiter::new(&options);
+        let calls = std::cell::Cell::new(0usize);
+        ordered_pages::<_, ApiError, _, _, _>(
+            12,
+            &limiter,
+            100,
+            &options,
+            |i, t| {
+                calls.set(calls.get() + 1);
+                let n = calls.get();
+                async move {
+                    if (3..6).contains(&n) {
+                        return Err(ApiError::Throttled("Rate exceeded".into()));
+                    }
+                    fake(i, t).await
+                }
+            },
+            |_, _| Ok(ControlFlow::Continue(())),
+        )
+        .await
+        .unwrap();
+        let events = limiter.events();
+        let last_throttle = events
+            .iter()
+            .rposition(|e| matches!(e, LimitEvent::Throttled { .. }))
+            .unwrap();
+        let low = match events[last_throttle] {
+            LimitEvent::Throttled { after, .. } => after,
+            _ => unreachable!(),
+        };
+        assert!(low < 8);
+        assert!(
+            events[last_throttle..]
+                .iter()
+                .any(|e| matches!(e, LimitEvent::Raised { limit } if *limit > low)),
+            "{events:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_error_other_than_throttling_ends_the_listing() {
+        let options = ListingOptions::default();
+        let limiter = Limiter::new(&options);
+        let result = ordered_pages::<u32, ApiError, _, _, _>(
+            3,
+            &limiter,
+            10,
+            &options,
+            |_, _| async { Err(ApiError::AccessDenied("no".into())) },
+            |_, _| Ok(ControlFlow::Continue(())),
+        )
+        .await;
+        assert_eq!(result, Err(ApiError::AccessDenied("no".into())));
+    }
+
+    #[test]
+    fn page_size_follows_the_number_of_chains() {
+        let o = ListingOptions::default();
+        assert_eq!(o.mapping_page_size(1), 20_000);
+        assert_eq!(o.mapping_page_size(2), 20_000);
+        assert_eq!(o.mapping_page_size(8), 5_000);
+        assert_eq!(o.mapping_page_size(80), 5_000);
+        assert_eq!(o.budget_pages(5_000), 8);
+        assert_eq!(o.budget_pages(20_000), 2);
+        let fixed = ListingOptions {
+            page_size: Some(7),
+            ..o
+        };
+        assert_eq!(fixed.mapping_page_size(80), 7);
+    }
+}
