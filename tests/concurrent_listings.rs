@@ -63,14 +63,21 @@ async fn concurrent(
     let groups = listing::endpoint_groups_of(api, arns, options).await?;
     let chains = listing::mapping_chains(&arns.iter().cloned().zip(groups).collect::<Vec<_>>());
     let mut rows = Vec::new();
-    listing::port_mappings::<ApiError, _>(api, &chains, options, limiter, |chain, page| {
-        rows.extend(
-            page.items
-                .into_iter()
-                .map(|m| (chain.accelerator_arn.clone(), m)),
-        );
-        Ok(ControlFlow::Continue(()))
-    })
+    listing::port_mappings::<ApiError, _>(
+        api,
+        &chains,
+        listing::Order::Chains,
+        options,
+        limiter,
+        |chain, page| {
+            rows.extend(
+                page.items
+                    .into_iter()
+                    .map(|m| (chain.accelerator_arn.clone(), m)),
+            );
+            Ok(ControlFlow::Continue(()))
+        },
+    )
     .await?;
     Ok((rows, chains.len()))
 }

@@ -9,11 +9,14 @@
 //! - **How many in flight**: adaptive, like TCP's congestion window. It starts small, doubles
 //!   while every call succeeds, halves on each throttling answer (the page is asked again after
 //!   a back-off, never lost), and grows back by one per window of successes.
-//! - **Memory**: pages fetched but not yet handed on (waiting behind an earlier chain) and
-//!   calls in flight together stay within a budget of pages, and the page size is chosen from
-//!   the number of chains so the budget holds a bounded number of mappings.
+//! - **Memory**: calls in flight are bounded (and their page size chosen from the number of
+//!   chains, so the answers in flight hold a bounded number of mappings); pages fetched but
+//!   not yet handed on, waiting behind an earlier chain, are packed to about 16 bytes a
+//!   mapping and bounded too. A listing whose consumer takes pages in any order (an index
+//!   build sorts its records anyway) hands each page on as it arrives and holds none.
 
 use std::collections::VecDeque;
+use std::net::Ipv4Addr;
 use std::ops::ControlFlow;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -22,7 +25,9 @@ use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 
 use super::{ApiError, ApiResult, GlobalAccelerator, MAX_RESULTS_MAPPINGS, MAX_RESULTS_RESOURCES};
-use crate::model::{EndpointGroup, Listener, Page};
+use crate::model::{
+    EndpointGroup, Listener, Page, PortMapping, ProtocolSet, SocketAddress, TrafficState,
+};
 
 /// How a listing reads its chains.
 #[derive(Debug, Clone)]
@@ -42,13 +47,13 @@ pub struct ListingOptions {
 }
 
 impl Default for ListingOptions {
-    /// Two calls at first and at most sixteen: far inside Global Accelerator's request rates,
-    /// and enough to hide a 100 ms round trip. 40,000 mappings in memory is about 20 MB.
+    /// Two calls at first and at most twelve: far inside Global Accelerator's request rates,
+    /// and enough to hide a 100 ms round trip. A million waiting mappings, packed, are 16 MB.
     fn default() -> Self {
         Self {
             start_in_flight: 2,
-            max_in_flight: 16,
-            budget_mappings: 40_000,
+            max_in_flight: 12,
+            budget_mappings: 1_000_000,
             page_size: None,
             initial_backoff: Duration::from_millis(200),
             max_throttled: 8,
@@ -59,15 +64,17 @@ impl Default for ListingOptions {
 /// The smallest page the chosen size goes down to: smaller pages cost more round trips than
 /// they save in memory.
 const MIN_AUTO_PAGE: usize = 5_000;
+/// Mappings in the answers in flight at once, at most (about 350 bytes of JSON each).
+const IN_FLIGHT_MAPPINGS: usize = 60_000;
 
 impl ListingOptions {
-    /// Mappings per request for `chains` chains: as big as the API allows while the budget
-    /// still covers one page per chain, never below `MIN_AUTO_PAGE`.
+    /// Mappings per request for `chains` chains: as big as the API allows while the answers
+    /// in flight stay within `IN_FLIGHT_MAPPINGS`, never below `MIN_AUTO_PAGE`.
     pub fn mapping_page_size(&self, chains: usize) -> i32 {
         if let Some(size) = self.page_size {
             return size.clamp(1, MAX_RESULTS_MAPPINGS);
         }
-        let per_chain = self.budget_mappings / chains.clamp(1, self.max_in_flight.max(1));
+        let per_chain = IN_FLIGHT_MAPPINGS / chains.clamp(1, self.max_in_flight.max(1));
         let size = per_chain.clamp(MIN_AUTO_PAGE, MAX_RESULTS_MAPPINGS as usize);
         i32::try_from(size).unwrap_or(MAX_RESULTS_MAPPINGS)
     }
@@ -232,11 +239,21 @@ struct Chain<T> {
     waiting: VecDeque<Page<T>>,
 }
 
-/// Reads `chains` token chains concurrently and hands every page to `deliver` in chain order
-/// (see the module notes). `call(i, token)` asks for one page of chain `i`. `deliver` may stop
+/// Whether pages are handed on in chain order or as they arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Every page of chain `i` before any of chain `i + 1`; later chains' pages wait.
+    Chains,
+    /// As they arrive (each chain's own pages still in order); nothing waits.
+    Arrival,
+}
+
+/// Reads `chains` token chains concurrently and hands every page to `deliver` (see the module
+/// notes for the order). `call(i, token)` asks for one page of chain `i`. `deliver` may stop
 /// the listing early with `ControlFlow::Break`.
 pub async fn ordered_pages<T, E, C, Fut, D>(
     chains: usize,
+    order: Order,
     limiter: &Limiter,
     budget_pages: usize,
     options: &ListingOptions,
@@ -268,7 +285,11 @@ where
         while running.len() < limiter.limit() {
             let pick = (head..chains).find(|&i| {
                 let c = &state[i];
-                !c.done && !c.asking && (i == head || waiting_pages + running.len() < budget_pages)
+                !c.done
+                    && !c.asking
+                    && (i == head
+                        || order == Order::Arrival
+                        || waiting_pages + running.len() < budget_pages)
             });
             let Some(i) = pick else { break };
             let chain = &mut state[i];
@@ -298,8 +319,14 @@ where
                 chain.throttled = 0;
                 chain.token.clone_from(&page.next_token);
                 chain.done = page.next_token.is_none();
-                chain.waiting.push_back(page);
-                waiting_pages += 1;
+                if order == Order::Arrival {
+                    if deliver(i, page)?.is_break() {
+                        return Ok(());
+                    }
+                } else {
+                    chain.waiting.push_back(page);
+                    waiting_pages += 1;
+                }
             }
             Err(ApiError::Throttled(message)) => {
                 limiter.throttled();
@@ -356,6 +383,7 @@ pub async fn endpoint_groups_of(
     let mut listeners: Vec<Vec<Listener>> = vec![Vec::new(); accelerator_arns.len()];
     ordered_pages::<_, ApiError, _, _, _>(
         accelerator_arns.len(),
+        Order::Chains,
         &limiter,
         usize::MAX,
         options,
@@ -374,6 +402,7 @@ pub async fn endpoint_groups_of(
     let mut groups: Vec<Vec<EndpointGroup>> = vec![Vec::new(); accelerator_arns.len()];
     ordered_pages::<_, ApiError, _, _, _>(
         owners.len(),
+        Order::Chains,
         &limiter,
         usize::MAX,
         options,
@@ -436,37 +465,175 @@ pub fn mapping_chains(accelerators: &[(String, Vec<EndpointGroup>)]) -> Vec<Mapp
 }
 
 /// Reads the port mappings of `chains` concurrently and hands each page to `deliver` with
-/// its chain, in chain order (see the module notes).
+/// its chain, in `order` (see the module notes).
 pub async fn port_mappings<E, D>(
     api: &dyn GlobalAccelerator,
     chains: &[MappingChain],
+    order: Order,
     options: &ListingOptions,
     limiter: &Limiter,
-    deliver: D,
+    mut deliver: D,
 ) -> Result<(), E>
 where
-    D: FnMut(&MappingChain, Page<crate::model::PortMapping>) -> Result<ControlFlow<()>, E>,
+    D: FnMut(&MappingChain, Page<PortMapping>) -> Result<ControlFlow<()>, E>,
     E: From<ApiError>,
 {
     let size = options.mapping_page_size(chains.len());
-    let mut deliver = deliver;
-    ordered_pages(
-        chains.len(),
-        limiter,
-        options.budget_pages(size),
-        options,
-        |i, token| {
-            let c = &chains[i];
-            api.list_port_mappings(
-                &c.accelerator_arn,
-                c.endpoint_group_arn.as_deref(),
-                size,
-                token,
+    let ask = |i: usize, token: Option<String>| {
+        let c = &chains[i];
+        api.list_port_mappings(
+            &c.accelerator_arn,
+            c.endpoint_group_arn.as_deref(),
+            size,
+            token,
+        )
+    };
+    let budget = options.budget_pages(size);
+    match order {
+        Order::Arrival => {
+            ordered_pages(
+                chains.len(),
+                order,
+                limiter,
+                budget,
+                options,
+                ask,
+                |i, page| deliver(&chains[i], page),
             )
-        },
-        |i, page| deliver(&chains[i], page),
-    )
-    .await
+            .await
+        }
+        // Pages wait packed; each is unpacked as it is handed on.
+        Order::Chains => {
+            ordered_pages(
+                chains.len(),
+                order,
+                limiter,
+                budget,
+                options,
+                |i, token| {
+                    let answer = ask(i, token);
+                    async move {
+                        let page = answer.await?;
+                        Ok(Page {
+                            items: vec![PackedMappings::pack(page.items)],
+                            next_token: page.next_token,
+                        })
+                    }
+                },
+                |i, page: Page<PackedMappings>| {
+                    let items = page
+                        .items
+                        .into_iter()
+                        .flat_map(PackedMappings::unpack)
+                        .collect();
+                    deliver(
+                        &chains[i],
+                        Page {
+                            items,
+                            next_token: page.next_token,
+                        },
+                    )
+                },
+            )
+            .await
+        }
+    }
+}
+
+/// One mapping in 16 bytes; its strings are indices into the page's table.
+#[derive(Debug, Clone, Copy)]
+struct PackedRow {
+    /// The destination address, when `ip_text` is `NO_TEXT`.
+    ip: u32,
+    accelerator_port: u16,
+    destination_port: u16,
+    group: u16,
+    endpoint: u16,
+    /// A destination address that is not plain IPv4, kept as written.
+    ip_text: u16,
+    protocols: u8,
+    allow: bool,
+}
+
+const NO_TEXT: u16 = u16::MAX;
+
+/// A page of mappings as it waits behind an earlier chain: rows of `PackedRow` and the few
+/// distinct strings they share (a group ARN, a handful of subnet ids).
+#[derive(Debug, Default)]
+struct PackedMappings {
+    texts: Vec<String>,
+    rows: Vec<PackedRow>,
+}
+
+impl PackedMappings {
+    /// The index of `s` in the table; only recent entries are searched, so a page of many
+    /// distinct strings costs a longer table, never quadratic time.
+    fn intern(&mut self, s: String) -> u16 {
+        let recent = self.texts.len().saturating_sub(8);
+        if let Some(at) = self.texts[recent..].iter().rposition(|t| *t == s) {
+            return u16::try_from(recent + at).unwrap_or(NO_TEXT);
+        }
+        self.texts.push(s);
+        u16::try_from(self.texts.len() - 1).unwrap_or(NO_TEXT)
+    }
+
+    fn pack(items: Vec<PortMapping>) -> Self {
+        let mut packed = Self {
+            texts: Vec::new(),
+            rows: Vec::with_capacity(items.len()),
+        };
+        for m in items {
+            let (ip, ip_text) = match m.destination.ip.parse::<Ipv4Addr>() {
+                // Rust reads only the canonical dotted form, so it writes back the same text.
+                Ok(v4) => (u32::from(v4), NO_TEXT),
+                Err(_) => (0, packed.intern(m.destination.ip)),
+            };
+            let row = PackedRow {
+                ip,
+                accelerator_port: m.accelerator_port,
+                destination_port: m.destination.port,
+                group: packed.intern(m.endpoint_group_arn),
+                endpoint: packed.intern(m.endpoint_id),
+                ip_text,
+                protocols: u8::from(m.protocols.tcp) | (u8::from(m.protocols.udp) << 1),
+                allow: m.traffic == TrafficState::Allow,
+            };
+            packed.rows.push(row);
+        }
+        packed
+    }
+
+    fn text(&self, at: u16) -> String {
+        self.texts.get(usize::from(at)).cloned().unwrap_or_default()
+    }
+
+    fn unpack(self) -> Vec<PortMapping> {
+        self.rows
+            .iter()
+            .map(|r| PortMapping {
+                accelerator_port: r.accelerator_port,
+                endpoint_group_arn: self.text(r.group),
+                endpoint_id: self.text(r.endpoint),
+                destination: SocketAddress {
+                    ip: if r.ip_text == NO_TEXT {
+                        Ipv4Addr::from(r.ip).to_string()
+                    } else {
+                        self.text(r.ip_text)
+                    },
+                    port: r.destination_port,
+                },
+                protocols: ProtocolSet {
+                    tcp: r.protocols & 1 != 0,
+                    udp: r.protocols & 2 != 0,
+                },
+                traffic: if r.allow {
+                    TrafficState::Allow
+                } else {
+                    TrafficState::Deny
+                },
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -498,10 +665,18 @@ mod tests {
         };
         let limiter = Limiter::new(&options);
         let mut seen = Vec::new();
-        ordered_pages::<_, ApiError, _, _, _>(10, &limiter, 6, &options, fake, |i, p| {
-            seen.push((i, p.items[0]));
-            Ok(ControlFlow::Continue(()))
-        })
+        ordered_pages::<_, ApiError, _, _, _>(
+            10,
+            Order::Chains,
+            &limiter,
+            6,
+            &options,
+            fake,
+            |i, p| {
+                seen.push((i, p.items[0]));
+                Ok(ControlFlow::Continue(()))
+            },
+        )
         .await
         .unwrap();
         let expected: Vec<(usize, u32)> = (0..10)
@@ -509,6 +684,87 @@ mod tests {
             .collect();
         assert_eq!(seen, expected);
         assert!(limiter.peak() > 1, "chains were read concurrently");
+    }
+
+    #[tokio::test]
+    async fn in_arrival_order_every_page_comes_once_and_each_chain_in_order() {
+        let options = ListingOptions {
+            start_in_flight: 6,
+            ..ListingOptions::default()
+        };
+        let limiter = Limiter::new(&options);
+        let mut seen = Vec::new();
+        ordered_pages::<_, ApiError, _, _, _>(
+            10,
+            Order::Arrival,
+            &limiter,
+            1,
+            &options,
+            fake,
+            |i, p| {
+                seen.push((i, p.items[0]));
+                Ok(ControlFlow::Continue(()))
+            },
+        )
+        .await
+        .unwrap();
+        let mut expected: Vec<(usize, u32)> = (0..10)
+            .flat_map(|i| (0..3 + i % 3).map(move |p| (i, (i * 100 + p) as u32)))
+            .collect();
+        assert_ne!(
+            seen, expected,
+            "later chains answer faster, so they come first"
+        );
+        for i in 0..10 {
+            let own: Vec<_> = seen.iter().filter(|(c, _)| *c == i).collect();
+            assert!(
+                own.windows(2).all(|w| w[0].1 < w[1].1),
+                "chain {i} in order"
+            );
+        }
+        seen.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn packed_pages_unpack_to_the_same_rows() {
+        let row = |ip: &str, group: &str, endpoint: &str, port: u16| PortMapping {
+            accelerator_port: port,
+            endpoint_group_arn: group.into(),
+            endpoint_id: endpoint.into(),
+            destination: SocketAddress {
+                ip: ip.into(),
+                port: port ^ 0x5555,
+            },
+            protocols: ProtocolSet {
+                tcp: port.is_multiple_of(2),
+                udp: port.is_multiple_of(3),
+            },
+            traffic: if port.is_multiple_of(5) {
+                TrafficState::Allow
+            } else {
+                TrafficState::Deny
+            },
+        };
+        let rows: Vec<PortMapping> = (1..2000u16)
+            .map(|p| {
+                let ip = match p % 4 {
+                    0 => "10.0.0.1".to_string(),
+                    1 => format!("10.1.{}.{}", p / 256, p % 256),
+                    2 => "2001:db8::1".to_string(),
+                    _ => "010.0.0.1".to_string(),
+                };
+                row(
+                    &ip,
+                    &format!("g{}", p / 700),
+                    &format!("subnet-{}", p % 3),
+                    p,
+                )
+            })
+            .collect();
+        assert_eq!(PackedMappings::pack(rows.clone()).unpack(), rows);
+        assert!(size_of::<PackedRow>() <= 16);
     }
 
     #[tokio::test]
@@ -521,6 +777,7 @@ mod tests {
         let held = std::cell::Cell::new(0usize);
         ordered_pages::<_, ApiError, _, _, _>(
             12,
+            Order::Chains,
             &limiter,
             3,
             &options,
@@ -552,6 +809,7 @@ mod tests {
         let mut seen = Vec::new();
         ordered_pages::<_, ApiError, _, _, _>(
             8,
+            Order::Chains,
             &limiter,
             100,
             &options,
@@ -609,6 +867,7 @@ mod tests {
         let calls = std::cell::Cell::new(0usize);
         ordered_pages::<_, ApiError, _, _, _>(
             12,
+            Order::Chains,
             &limiter,
             100,
             &options,
@@ -650,6 +909,7 @@ mod tests {
         let limiter = Limiter::new(&options);
         let result = ordered_pages::<u32, ApiError, _, _, _>(
             3,
+            Order::Chains,
             &limiter,
             10,
             &options,
@@ -665,10 +925,11 @@ mod tests {
         let o = ListingOptions::default();
         assert_eq!(o.mapping_page_size(1), 20_000);
         assert_eq!(o.mapping_page_size(2), 20_000);
-        assert_eq!(o.mapping_page_size(8), 5_000);
+        assert_eq!(o.mapping_page_size(4), 15_000);
+        assert_eq!(o.mapping_page_size(12), 5_000);
         assert_eq!(o.mapping_page_size(80), 5_000);
-        assert_eq!(o.budget_pages(5_000), 8);
-        assert_eq!(o.budget_pages(20_000), 2);
+        assert_eq!(o.budget_pages(5_000), 200);
+        assert_eq!(o.budget_pages(20_000), 50);
         let fixed = ListingOptions {
             page_size: Some(7),
             ..o

@@ -210,6 +210,9 @@ pub async fn run_index<W: Write>(
             let accelerators = targets(api, target).await?;
             let started = std::time::Instant::now();
             let progress = Progress::new();
+            // Indexes finish in any order; their lines are printed in the accelerators' order.
+            let mut lines: Vec<Option<String>> = vec![None; accelerators.len()];
+            let mut printed = 0;
             build_each::<HeadlessError>(
                 api,
                 &accelerators,
@@ -220,16 +223,17 @@ pub async fn run_index<W: Write>(
                 },
                 |at, index| {
                     let bytes = store.save(&index)?;
-                    progress.suspend(|| {
-                        writeln!(
-                            out,
-                            "{}: {} mappings, {bytes} bytes ({:.1} per mapping), {:.1} s",
-                            sanitize(&accelerators[at].name),
-                            index.len(),
-                            bytes as f64 / index.len().max(1) as f64,
-                            started.elapsed().as_secs_f64()
-                        )
-                    })?;
+                    lines[at] = Some(format!(
+                        "{}: {} mappings, {bytes} bytes ({:.1} per mapping), {:.1} s",
+                        sanitize(&accelerators[at].name),
+                        index.len(),
+                        bytes as f64 / index.len().max(1) as f64,
+                        started.elapsed().as_secs_f64()
+                    ));
+                    while let Some(Some(line)) = lines.get(printed) {
+                        progress.suspend(|| writeln!(out, "{line}"))?;
+                        printed += 1;
+                    }
                     Ok(())
                 },
             )

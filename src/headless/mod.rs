@@ -254,23 +254,30 @@ async fn mappings<W: Write>(
     let limiter = listing::Limiter::new(&options);
     let (mut read, mut chains_done) = (0usize, 0usize);
     out.begin::<AcceleratorPortMapping>()?;
-    listing::port_mappings::<HeadlessError, _>(api, &chains, &options, &limiter, |chain, page| {
-        let last = page.is_last();
-        let rows: Vec<AcceleratorPortMapping> = page
-            .items
-            .into_iter()
-            .map(|mapping| AcceleratorPortMapping {
-                accelerator_arn: chain.accelerator_arn.clone(),
-                spans_accelerators: args.all,
-                mapping,
-            })
-            .collect();
-        out.page(&rows)?;
-        read += rows.len();
-        chains_done += usize::from(last);
-        progress.read(read, chains_done, chains.len());
-        Ok(ControlFlow::Continue(()))
-    })
+    listing::port_mappings::<HeadlessError, _>(
+        api,
+        &chains,
+        listing::Order::Chains,
+        &options,
+        &limiter,
+        |chain, page| {
+            let last = page.is_last();
+            let rows: Vec<AcceleratorPortMapping> = page
+                .items
+                .into_iter()
+                .map(|mapping| AcceleratorPortMapping {
+                    accelerator_arn: chain.accelerator_arn.clone(),
+                    spans_accelerators: args.all,
+                    mapping,
+                })
+                .collect();
+            out.page(&rows)?;
+            read += rows.len();
+            chains_done += usize::from(last);
+            progress.read(read, chains_done, chains.len());
+            Ok(ControlFlow::Continue(()))
+        },
+    )
     .await?;
     drop(progress);
     out.finish::<AcceleratorPortMapping>()?;

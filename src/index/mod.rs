@@ -251,8 +251,10 @@ pub struct BuildProgress {
 }
 
 /// Builds the index of each of `accelerators`, reading them (and their endpoint groups)
-/// concurrently. `built` hears each finished index in the order given, as soon as its last
-/// page is in; `progress` hears after every page and stops the builds by returning false.
+/// concurrently. Pages are taken as they arrive (the records are sorted at the end), so
+/// nothing waits in memory but the compact records. `built` hears each finished index as
+/// soon as its last page is in, so in the order they finish; `progress` hears after every
+/// page and stops the builds by returning false.
 /// Returns whether every index was built.
 pub async fn build_each<E: From<ApiError>>(
     api: &dyn GlobalAccelerator,
@@ -276,37 +278,44 @@ pub async fn build_each<E: From<ApiError>>(
     let limiter = listing::Limiter::new(options);
     let (mut total, mut chains_done) = (0usize, 0usize);
     let mut stopped = false;
-    listing::port_mappings::<E, _>(api, &chains, options, &limiter, |chain, page| {
-        let at = chain.accelerator;
-        let Some(builder) = builders[at].as_mut() else {
-            return Ok(ControlFlow::Continue(()));
-        };
-        builder.add(&page.items);
-        total += page.items.len();
-        if page.is_last() {
-            chains_done += 1;
-        }
-        let read = BuildProgress {
-            accelerator: at,
-            of_accelerator: builder.len(),
-            total,
-            chains_done,
-            chains: chains.len(),
-        };
-        if !progress(read) {
-            stopped = true;
-            return Ok(ControlFlow::Break(()));
-        }
-        if page.is_last() {
-            left[at] -= 1;
-            if left[at] == 0
-                && let Some(done) = builders[at].take()
-            {
-                built(at, done.finish())?;
+    listing::port_mappings::<E, _>(
+        api,
+        &chains,
+        listing::Order::Arrival,
+        options,
+        &limiter,
+        |chain, page| {
+            let at = chain.accelerator;
+            let Some(builder) = builders[at].as_mut() else {
+                return Ok(ControlFlow::Continue(()));
+            };
+            builder.add(&page.items);
+            total += page.items.len();
+            if page.is_last() {
+                chains_done += 1;
             }
-        }
-        Ok(ControlFlow::Continue(()))
-    })
+            let read = BuildProgress {
+                accelerator: at,
+                of_accelerator: builder.len(),
+                total,
+                chains_done,
+                chains: chains.len(),
+            };
+            if !progress(read) {
+                stopped = true;
+                return Ok(ControlFlow::Break(()));
+            }
+            if page.is_last() {
+                left[at] -= 1;
+                if left[at] == 0
+                    && let Some(done) = builders[at].take()
+                {
+                    built(at, done.finish())?;
+                }
+            }
+            Ok(ControlFlow::Continue(()))
+        },
+    )
     .await?;
     Ok(!stopped)
 }
