@@ -19,6 +19,7 @@ use std::collections::VecDeque;
 use std::net::Ipv4Addr;
 use std::ops::ControlFlow;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -63,9 +64,10 @@ impl Default for ListingOptions {
 
 /// The smallest page the chosen size goes down to: smaller pages cost more round trips than
 /// they save in memory.
-const MIN_AUTO_PAGE: usize = 5_000;
-/// Mappings in the answers in flight at once, at most (about 350 bytes of JSON each).
-const IN_FLIGHT_MAPPINGS: usize = 60_000;
+const MIN_AUTO_PAGE: usize = 2_500;
+/// Mappings in the answers in flight at once, at most (about 350 bytes of JSON each, and as
+/// much again in a server in this process, as with `--demo`).
+const IN_FLIGHT_MAPPINGS: usize = 30_000;
 
 impl ListingOptions {
     /// Mappings per request for `chains` chains: as big as the API allows while the answers
@@ -250,12 +252,45 @@ pub enum Order {
 
 /// Reads `chains` token chains concurrently and hands every page to `deliver` (see the module
 /// notes for the order). `call(i, token)` asks for one page of chain `i`. `deliver` may stop
-/// the listing early with `ControlFlow::Break`.
+/// the listing early with `ControlFlow::Break`. At most `budget_pages` pages are in flight or
+/// waiting.
 pub async fn ordered_pages<T, E, C, Fut, D>(
     chains: usize,
     order: Order,
     limiter: &Limiter,
     budget_pages: usize,
+    options: &ListingOptions,
+    call: C,
+    deliver: D,
+) -> Result<(), E>
+where
+    C: Fn(usize, Option<String>) -> Fut,
+    Fut: Future<Output = ApiResult<Page<T>>>,
+    D: FnMut(usize, Page<T>) -> Result<ControlFlow<()>, E>,
+    E: From<ApiError>,
+{
+    let budget = Budget {
+        limit: budget_pages,
+        per_call: 1,
+        weight: |_: &Page<T>| 1,
+    };
+    weighed_pages(chains, order, limiter, budget, options, call, deliver).await
+}
+
+/// What may wait: `limit` units, each call in flight counting `per_call`, each waiting page
+/// its `weight`.
+pub struct Budget<W> {
+    pub limit: usize,
+    pub per_call: usize,
+    pub weight: W,
+}
+
+/// `ordered_pages` with a budget in any unit (mappings, for pages of different sizes).
+pub async fn weighed_pages<T, E, C, Fut, D, W>(
+    chains: usize,
+    order: Order,
+    limiter: &Limiter,
+    budget: Budget<W>,
     options: &ListingOptions,
     call: C,
     mut deliver: D,
@@ -265,6 +300,7 @@ where
     Fut: Future<Output = ApiResult<Page<T>>>,
     D: FnMut(usize, Page<T>) -> Result<ControlFlow<()>, E>,
     E: From<ApiError>,
+    W: Fn(&Page<T>) -> usize,
 {
     let mut state: Vec<Chain<T>> = (0..chains)
         .map(|_| Chain {
@@ -278,7 +314,7 @@ where
     let call = &call;
     let mut running = FuturesUnordered::new();
     let mut head = 0;
-    let mut waiting_pages = 0usize;
+    let mut waiting = 0usize;
     while head < chains {
         // Start what may start: the chain being handed on first, then later ones while the
         // page budget lasts. The head chain may always ask, so the listing never stalls.
@@ -289,7 +325,7 @@ where
                     && !c.asking
                     && (i == head
                         || order == Order::Arrival
-                        || waiting_pages + running.len() < budget_pages)
+                        || waiting + running.len() * budget.per_call < budget.limit)
             });
             let Some(i) = pick else { break };
             let chain = &mut state[i];
@@ -324,8 +360,8 @@ where
                         return Ok(());
                     }
                 } else {
+                    waiting += (budget.weight)(&page);
                     chain.waiting.push_back(page);
-                    waiting_pages += 1;
                 }
             }
             Err(ApiError::Throttled(message)) => {
@@ -339,7 +375,7 @@ where
         }
         while head < chains {
             while let Some(page) = state[head].waiting.pop_front() {
-                waiting_pages -= 1;
+                waiting = waiting.saturating_sub((budget.weight)(&page));
                 if deliver(head, page)?.is_break() {
                     return Ok(());
                 }
@@ -478,33 +514,52 @@ where
     D: FnMut(&MappingChain, Page<PortMapping>) -> Result<ControlFlow<()>, E>,
     E: From<ApiError>,
 {
-    let size = options.mapping_page_size(chains.len());
+    // The page size follows the chains still being read: small while many share the calls
+    // in flight, up to 20,000 for the last long chains, so a big endpoint group read last
+    // does not cost a round trip per 2,500 mappings.
+    let unfinished = AtomicUsize::new(chains.len());
+    let unfinished = &unfinished;
     let ask = |i: usize, token: Option<String>| {
         let c = &chains[i];
-        api.list_port_mappings(
+        let size = options.mapping_page_size(unfinished.load(Ordering::Relaxed));
+        let answer = api.list_port_mappings(
             &c.accelerator_arn,
             c.endpoint_group_arn.as_deref(),
             size,
             token,
-        )
+        );
+        async move {
+            let page = answer.await?;
+            if page.is_last() {
+                unfinished.fetch_sub(1, Ordering::Relaxed);
+            }
+            Ok(page)
+        }
     };
-    let budget = options.budget_pages(size);
+    let budget_pages = options.budget_pages(options.mapping_page_size(chains.len()));
     match order {
         Order::Arrival => {
             ordered_pages(
                 chains.len(),
                 order,
                 limiter,
-                budget,
+                budget_pages,
                 options,
                 ask,
                 |i, page| deliver(&chains[i], page),
             )
             .await
         }
-        // Pages wait packed; each is unpacked as it is handed on.
+        // Pages wait packed, counted by their mappings; each is unpacked as it is handed on.
         Order::Chains => {
-            ordered_pages(
+            let budget = Budget {
+                limit: options.budget_mappings,
+                per_call: 0,
+                weight: |page: &Page<PackedMappings>| {
+                    page.items.iter().map(|p| p.rows.len()).sum::<usize>()
+                },
+            };
+            weighed_pages(
                 chains.len(),
                 order,
                 limiter,
@@ -924,10 +979,10 @@ mod tests {
     fn page_size_follows_the_number_of_chains() {
         let o = ListingOptions::default();
         assert_eq!(o.mapping_page_size(1), 20_000);
-        assert_eq!(o.mapping_page_size(2), 20_000);
-        assert_eq!(o.mapping_page_size(4), 15_000);
-        assert_eq!(o.mapping_page_size(12), 5_000);
-        assert_eq!(o.mapping_page_size(80), 5_000);
+        assert_eq!(o.mapping_page_size(2), 15_000);
+        assert_eq!(o.mapping_page_size(4), 7_500);
+        assert_eq!(o.mapping_page_size(12), 2_500);
+        assert_eq!(o.mapping_page_size(80), 2_500);
         assert_eq!(o.budget_pages(5_000), 200);
         assert_eq!(o.budget_pages(20_000), 50);
         let fixed = ListingOptions {
