@@ -22,8 +22,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use futures::StreamExt;
 use futures::stream::FuturesUnordered;
+use futures::{FutureExt, StreamExt};
 
 use super::{ApiError, ApiResult, GlobalAccelerator, MAX_RESULTS_MAPPINGS, MAX_RESULTS_RESOURCES};
 use crate::model::{
@@ -344,45 +344,52 @@ where
                 (i, call(i, token).await)
             });
         }
-        let Some((i, answer)) = running.next().await else {
-            break;
+        // With a page ready to hand on, take only answers already in and hand the page on;
+        // otherwise wait for an answer. Handing on one page at a time (a page of output is a
+        // few milliseconds of work) keeps calls starting while a long backlog is written.
+        let ready = !state[head].waiting.is_empty();
+        let arrived = if ready {
+            running.next().now_or_never().flatten()
+        } else {
+            running.next().await
         };
-        let chain = &mut state[i];
-        chain.asking = false;
-        match answer {
-            Ok(page) => {
-                limiter.succeeded();
-                chain.throttled = 0;
-                chain.token.clone_from(&page.next_token);
-                chain.done = page.next_token.is_none();
-                if order == Order::Arrival {
-                    if deliver(i, page)?.is_break() {
-                        return Ok(());
+        if let Some((i, answer)) = arrived {
+            let chain = &mut state[i];
+            chain.asking = false;
+            match answer {
+                Ok(page) => {
+                    limiter.succeeded();
+                    chain.throttled = 0;
+                    chain.token.clone_from(&page.next_token);
+                    chain.done = page.next_token.is_none();
+                    if order == Order::Arrival {
+                        if deliver(i, page)?.is_break() {
+                            return Ok(());
+                        }
+                    } else {
+                        waiting += (budget.weight)(&page);
+                        chain.waiting.push_back(page);
                     }
-                } else {
-                    waiting += (budget.weight)(&page);
-                    chain.waiting.push_back(page);
                 }
-            }
-            Err(ApiError::Throttled(message)) => {
-                limiter.throttled();
-                chain.throttled += 1;
-                if chain.throttled > options.max_throttled {
-                    return Err(ApiError::Throttled(message).into());
+                Err(ApiError::Throttled(message)) => {
+                    limiter.throttled();
+                    chain.throttled += 1;
+                    if chain.throttled > options.max_throttled {
+                        return Err(ApiError::Throttled(message).into());
+                    }
                 }
+                Err(e) => return Err(e.into()),
             }
-            Err(e) => return Err(e.into()),
+        } else if !ready {
+            break;
         }
-        while head < chains {
-            while let Some(page) = state[head].waiting.pop_front() {
-                waiting = waiting.saturating_sub((budget.weight)(&page));
-                if deliver(head, page)?.is_break() {
-                    return Ok(());
-                }
+        if let Some(page) = state[head].waiting.pop_front() {
+            waiting = waiting.saturating_sub((budget.weight)(&page));
+            if deliver(head, page)?.is_break() {
+                return Ok(());
             }
-            if !state[head].done {
-                break;
-            }
+        }
+        while head < chains && state[head].done && state[head].waiting.is_empty() {
             head += 1;
         }
     }
