@@ -48,12 +48,12 @@ pub struct ListingOptions {
 }
 
 impl Default for ListingOptions {
-    /// Two calls at first and at most sixteen: far inside Global Accelerator's request rates,
+    /// Two calls at first and at most twelve: far inside Global Accelerator's request rates,
     /// and enough to hide a 100 ms round trip. A million waiting mappings, packed, are 16 MB.
     fn default() -> Self {
         Self {
             start_in_flight: 2,
-            max_in_flight: 16,
+            max_in_flight: 12,
             budget_mappings: 1_000_000,
             page_size: None,
             initial_backoff: Duration::from_millis(200),
@@ -67,7 +67,7 @@ impl Default for ListingOptions {
 const MIN_AUTO_PAGE: usize = 2_500;
 /// Mappings in the answers in flight at once, at most (about 350 bytes of JSON each, and as
 /// much again in a server in this process, as with `--demo`).
-const IN_FLIGHT_MAPPINGS: usize = 40_000;
+const IN_FLIGHT_MAPPINGS: usize = 30_000;
 
 impl ListingOptions {
     /// Mappings per request for `chains` chains: as big as the API allows while the answers
@@ -986,9 +986,9 @@ mod tests {
     fn page_size_follows_the_number_of_chains() {
         let o = ListingOptions::default();
         assert_eq!(o.mapping_page_size(1), 20_000);
-        assert_eq!(o.mapping_page_size(2), 20_000);
-        assert_eq!(o.mapping_page_size(4), 10_000);
-        assert_eq!(o.mapping_page_size(16), 2_500);
+        assert_eq!(o.mapping_page_size(2), 15_000);
+        assert_eq!(o.mapping_page_size(4), 7_500);
+        assert_eq!(o.mapping_page_size(12), 2_500);
         assert_eq!(o.mapping_page_size(80), 2_500);
         assert_eq!(o.budget_pages(5_000), 200);
         assert_eq!(o.budget_pages(20_000), 50);
