@@ -38,7 +38,8 @@ pub struct Cli {
     /// `-o json | jq '.Accelerators[].Name'`.
     #[arg(long, short = 'o', global = true, value_enum)]
     pub output: Option<OutputFormat>,
-    /// Port mappings per request (1-20000); 20000 for headless listings, 1000 in the browser.
+    /// Port mappings per request (1-20000); headless listings pick it (20000 for one endpoint
+    /// group, down to 2500 when many are read at once), 1000 in the browser.
     ///
     /// e.g. `--page-size 5000`.
     #[arg(long, global = true, value_parser = clap::value_parser!(i32).range(1..=20_000))]

@@ -117,18 +117,25 @@ pub fn endpoint_group(g: &sdk::CustomRoutingEndpointGroup) -> Option<EndpointGro
     })
 }
 
-pub fn port_mapping(m: &sdk::PortMapping) -> Option<PortMapping> {
+/// Moves the strings out of the SDK's row instead of copying them: a listing converts a
+/// million of these.
+pub fn owned_port_mapping(m: sdk::PortMapping) -> Option<PortMapping> {
+    let destination = m.destination_socket_address?;
     Some(PortMapping {
-        accelerator_port: port(m.accelerator_port())?,
-        endpoint_group_arn: text(m.endpoint_group_arn()),
-        endpoint_id: text(m.endpoint_id()),
-        destination: socket(m.destination_socket_address())?,
+        accelerator_port: port(m.accelerator_port)?,
+        endpoint_group_arn: m.endpoint_group_arn.unwrap_or_default(),
+        endpoint_id: m.endpoint_id.unwrap_or_default(),
+        destination: SocketAddress {
+            port: port(destination.port)?,
+            ip: destination.ip_address.unwrap_or_default(),
+        },
         protocols: protocols(
-            m.protocols()
+            m.protocols
                 .iter()
+                .flatten()
                 .map(|p| Protocol::from_api_str(p.as_str())),
         ),
-        traffic: traffic(m.destination_traffic_state()),
+        traffic: traffic(m.destination_traffic_state.as_ref()),
     })
 }
 
@@ -186,7 +193,7 @@ mod tests {
     #[test]
     fn mappings_without_a_port_are_skipped_and_unknown_states_read_as_deny() {
         let m = sdk::PortMapping::builder().endpoint_id("subnet-1").build();
-        assert!(port_mapping(&m).is_none());
+        assert!(owned_port_mapping(m.clone()).is_none());
         let m = sdk::PortMapping::builder()
             .accelerator_port(10001)
             .destination_socket_address(
@@ -198,7 +205,7 @@ mod tests {
             .protocols(sdk::CustomRoutingProtocol::Udp)
             .destination_traffic_state(sdk::CustomRoutingDestinationTrafficState::from("SOMETHING"))
             .build();
-        let m = port_mapping(&m).unwrap();
+        let m = owned_port_mapping(m.clone()).unwrap();
         assert_eq!(m.traffic, TrafficState::Deny);
         assert_eq!(m.protocols, ProtocolSet::UDP);
         assert_eq!(m.destination.to_string(), "10.0.0.4:80");

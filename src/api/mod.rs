@@ -3,6 +3,7 @@
 
 mod convert;
 mod error;
+pub mod listing;
 mod options;
 mod retry;
 mod sdk;

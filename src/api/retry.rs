@@ -36,11 +36,13 @@ pub struct QuotaIsNotThrottling;
 
 impl ClassifyRetry for QuotaIsNotThrottling {
     fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
-        let failed = matches!(ctx.output_or_error(), Some(Err(_)));
+        // Only a failed call is read for its code: parsing every successful answer (a page
+        // of 20,000 mappings is 7 MB of JSON) would cost more than deserializing it.
+        if !matches!(ctx.output_or_error(), Some(Err(_))) {
+            return RetryAction::NoActionIndicated;
+        }
         match ctx.response().and_then(error_code) {
-            Some(code) if failed && NEVER_RETRIED.contains(&code.as_str()) => {
-                RetryAction::RetryForbidden
-            }
+            Some(code) if NEVER_RETRIED.contains(&code.as_str()) => RetryAction::RetryForbidden,
             _ => RetryAction::NoActionIndicated,
         }
     }

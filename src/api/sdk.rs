@@ -419,11 +419,15 @@ impl GlobalAccelerator for SdkClient {
             .send()
             .await
             .map_err(|e| self.err(e))?;
-        Ok(page(
-            out.port_mappings(),
-            out.next_token(),
-            convert::port_mapping,
-        ))
+        Ok(Page {
+            items: out
+                .port_mappings
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(convert::owned_port_mapping)
+                .collect(),
+            next_token: out.next_token.filter(|t| !t.is_empty()),
+        })
     }
 
     async fn list_port_mappings_by_destination(

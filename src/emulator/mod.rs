@@ -22,7 +22,7 @@ pub use topology::{
     PortRangeSpec, SubnetSpec, Topology, TopologyError,
 };
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 /// An error answer: the exception name goes in `__type`, the message in `Message`.
@@ -62,9 +62,11 @@ pub struct EmulatorOptions {
     pub settle: Duration,
 }
 
-/// The emulated service: all state behind one lock, operations applied one at a time.
+/// The emulated service: all state behind one reader-writer lock. Reads (every List and
+/// Describe) share it, so many clients page at once; a change holds it alone, so every change
+/// a client was told about is visible to every later read.
 pub struct Emulator {
-    store: Mutex<store::Store>,
+    store: RwLock<store::Store>,
     /// Requests received, by operation: tests count what a client sent.
     calls: Mutex<std::collections::BTreeMap<String, u64>>,
 }
@@ -75,22 +77,39 @@ impl Emulator {
         options: EmulatorOptions,
     ) -> Result<Self, TopologyError> {
         Ok(Self {
-            store: Mutex::new(load::load(topology, options.settle)?),
+            store: RwLock::new(load::load(topology, options.settle)?),
             calls: Mutex::new(std::collections::BTreeMap::new()),
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, store::Store> {
-        // A panic while holding the lock cannot leave the store half-changed in a way later
-        // calls would trip over worse than an error would, so keep serving.
+    // A panic while holding the lock cannot leave the store half-changed in a way later
+    // calls would trip over worse than an error would, so keep serving.
+    fn read(&self) -> RwLockReadGuard<'_, store::Store> {
         self.store
-            .lock()
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn lock(&self) -> RwLockWriteGuard<'_, store::Store> {
+        self.store
+            .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Applies one operation (`X-Amz-Target` without the service prefix) to a JSON body and
     /// returns the JSON answer.
     pub fn handle(&self, operation: &str, body: &[u8]) -> Result<serde_json::Value, ServiceError> {
+        let bytes = self.respond(operation, body)?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            ServiceError::new(
+                "InternalServiceErrorException",
+                format!("the emulator wrote an unreadable answer: {e}"),
+            )
+        })
+    }
+
+    /// Like `handle`, but returns the answer's body as the bytes to send.
+    pub fn respond(&self, operation: &str, body: &[u8]) -> Result<Vec<u8>, ServiceError> {
         if let Ok(mut calls) = self.calls.lock() {
             *calls.entry(operation.to_string()).or_default() += 1;
         }
@@ -108,7 +127,11 @@ impl Emulator {
             })?
         };
         validate::validate_request(operation, &request)?;
-        ops::dispatch(&mut self.lock(), operation, &request)
+        if ops::is_read(operation) {
+            return ops::answer_read(&self.read(), operation, &request);
+        }
+        let answer = ops::dispatch(&mut self.lock(), operation, &request)?;
+        Ok(answer.to_string().into_bytes())
     }
 
     /// Every mapping the account holds (for tests and benches).
@@ -118,7 +141,7 @@ impl Emulator {
     }
 
     pub fn mapping_count(&self) -> u64 {
-        let store = self.lock();
+        let store = self.read();
         store
             .groups
             .iter()

@@ -64,10 +64,17 @@ impl Shuffle {
 }
 
 /// The `index`-th port of a listener's ranges, in range order.
-pub fn nth_port(ranges: &[PortRange], mut index: u32) -> Option<u16> {
-    for r in ranges {
+pub fn nth_port(ranges: &[PortRange], index: u32) -> Option<u16> {
+    locate(ranges, index).map(|(_, port)| port)
+}
+
+/// The `index`-th port of `ranges` and which range holds it.
+pub fn locate(ranges: &[PortRange], mut index: u32) -> Option<(usize, u16)> {
+    for (at, r) in ranges.iter().enumerate() {
         if index < r.len() {
-            return u16::try_from(u32::from(r.from_port()) + index).ok();
+            return u16::try_from(u32::from(r.from_port()) + index)
+                .ok()
+                .map(|port| (at, port));
         }
         index -= r.len();
     }

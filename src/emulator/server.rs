@@ -81,7 +81,10 @@ fn full(bytes: Bytes) -> Body {
 }
 
 fn json_response(status: u16, body: &serde_json::Value) -> Response<Body> {
-    let bytes = Bytes::from(body.to_string());
+    body_response(status, Bytes::from(body.to_string()))
+}
+
+fn body_response(status: u16, bytes: Bytes) -> Response<Body> {
     Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST))
         .header("Content-Type", "application/x-amz-json-1.1")
@@ -141,9 +144,9 @@ async fn answer(
         Some(FaultKind::Reset) => return Err(DropConnection),
         _ => {}
     }
-    let applied = tokio::task::spawn_blocking(move || emulator.handle(&operation, &body)).await;
+    let applied = tokio::task::spawn_blocking(move || emulator.respond(&operation, &body)).await;
     let response = match applied {
-        Ok(Ok(value)) => json_response(200, &value),
+        Ok(Ok(bytes)) => body_response(200, Bytes::from(bytes)),
         Ok(Err(e)) => error_response(e.code, &e.message),
         Err(_) => error_response(
             "InternalServiceErrorException",

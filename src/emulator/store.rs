@@ -8,7 +8,7 @@ use ipnet::Ipv4Net;
 use serde_json::{Value, json};
 
 use super::ServiceError;
-use super::ports::{Segment, Shuffle, SlotAllocator, mix, nth_port, slot_of};
+use super::ports::{Segment, Shuffle, SlotAllocator, locate, mix, nth_port, slot_of};
 use super::traffic::TrafficRules;
 use crate::model::{DestinationConfig, PortRange, TrafficState};
 
@@ -91,6 +91,7 @@ impl GroupRec {
         self.destinations.iter().map(|d| d.ports).collect()
     }
 
+    #[cfg(test)]
     pub fn protocols_of(&self, port: u16) -> Vec<&'static str> {
         self.destinations
             .iter()
@@ -115,13 +116,14 @@ pub struct AttachmentView<'a> {
 impl AttachmentView<'_> {
     pub fn mapping(&self, k: u64) -> Option<Resolved> {
         let address = self.first_address + u32::try_from(k / self.per_address).ok()?;
-        let port = nth_port(&self.destination_ranges, (k % self.per_address) as u32)?;
+        let (destination, port) = locate(&self.destination_ranges, (k % self.per_address) as u32)?;
         let slot = slot_of(&self.att.segments, k)?;
         let accelerator_port = nth_port(self.listener_ranges, self.shuffle.forward(slot))?;
         Some(Resolved {
             accelerator_port,
             address,
             port,
+            destination,
             traffic: self.att.traffic.state(address, port),
         })
     }
@@ -132,6 +134,8 @@ pub struct Resolved {
     pub accelerator_port: u16,
     pub address: u32,
     pub port: u16,
+    /// Which of the group's destination configurations holds `port`.
+    pub destination: usize,
     pub traffic: TrafficState,
 }
 

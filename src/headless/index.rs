@@ -6,12 +6,14 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::json;
 
+use super::progress::Progress;
 use super::{HeadlessError, resolve_accelerator};
+use crate::api::listing::ListingOptions;
 use crate::api::{GlobalAccelerator, MAX_RESULTS_RESOURCES};
 use crate::cli::{IndexCommand, IndexTarget, OutputFormat};
 use crate::format::{DestinationHolder, Output};
 use crate::index::whois::{Via, WhoisAnswer, WhoisError, parse_address, whois};
-use crate::index::{IndexStore, build};
+use crate::index::{IndexStore, build_each};
 use crate::model::Accelerator;
 use crate::text::sanitize;
 
@@ -218,31 +220,41 @@ pub async fn run_index<W: Write>(
     api: &dyn GlobalAccelerator,
     command: &IndexCommand,
     out: &mut W,
-    err: &mut dyn Write,
 ) -> Result<(), HeadlessError> {
     let store = store()?;
     match command {
         IndexCommand::Build(target) => {
-            for accelerator in targets(api, target).await? {
-                let started = std::time::Instant::now();
-                let index = build(api, &accelerator, |n| {
-                    let _ = write!(err, "\r{}: {n} mappings read", sanitize(&accelerator.name));
+            let accelerators = targets(api, target).await?;
+            let started = std::time::Instant::now();
+            let progress = Progress::new();
+            // Indexes finish in any order; their lines are printed in the accelerators' order.
+            let mut lines: Vec<Option<String>> = vec![None; accelerators.len()];
+            let mut printed = 0;
+            build_each::<HeadlessError>(
+                api,
+                &accelerators,
+                &ListingOptions::default(),
+                |read| {
+                    progress.read(read.total, read.chains_done, read.chains);
                     true
-                })
-                .await?;
-                let _ = writeln!(err);
-                if let Some(index) = index {
+                },
+                |at, index| {
                     let bytes = store.save(&index)?;
-                    writeln!(
-                        out,
+                    lines[at] = Some(format!(
                         "{}: {} mappings, {bytes} bytes ({:.1} per mapping), {:.1} s",
-                        sanitize(&accelerator.name),
+                        sanitize(&accelerators[at].name),
                         index.len(),
                         bytes as f64 / index.len().max(1) as f64,
                         started.elapsed().as_secs_f64()
-                    )?;
-                }
-            }
+                    ));
+                    while let Some(Some(line)) = lines.get(printed) {
+                        progress.suspend(|| writeln!(out, "{line}"))?;
+                        printed += 1;
+                    }
+                    Ok(())
+                },
+            )
+            .await?;
         }
         IndexCommand::Status => {
             let catalog = store.catalog();

@@ -2,13 +2,16 @@
 //! page so `mappings --all` over a million mappings runs in constant memory.
 
 mod index;
+mod progress;
 
 use std::io::{self, IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use thiserror::Error;
 
+use crate::api::listing::{self, ListingOptions, MappingChain};
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_RESOURCES};
 use crate::cli::{Cli, Command, ConfigCommand, EmulatorArgs, MappingsArgs, OutputFormat};
 use crate::emulator::{Emulator, EmulatorOptions, Faults, Topology};
@@ -194,7 +197,7 @@ pub async fn run_to<W: Write>(
         Some(Command::Mappings(args)) => mappings(cli, args, api, out).await?,
         Some(Command::Whois { address }) => index::run_whois(api, address, out).await?,
         Some(Command::Index(command)) => {
-            index::run_index(api, command, out.writer(), &mut io::stderr()).await?;
+            index::run_index(api, command, out.writer()).await?;
         }
         Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => {
             return Err(HeadlessError::Usage(
@@ -237,8 +240,8 @@ async fn mappings<W: Write>(
     api: &dyn GlobalAccelerator,
     out: &mut Output<W>,
 ) -> Result<(), HeadlessError> {
-    let size = cli.page_size.unwrap_or(crate::api::MAX_RESULTS_MAPPINGS);
     if let (Some(endpoint), Some(ip)) = (&args.endpoint, &args.ip) {
+        let size = cli.page_size.unwrap_or(crate::api::MAX_RESULTS_MAPPINGS);
         let subnet = parse_subnet_id(endpoint)
             .map_err(|e| HeadlessError::Usage(format!("--endpoint: {e}")))?;
         let ip = parse_ipv4(ip)
@@ -268,27 +271,57 @@ async fn mappings<W: Write>(
         )));
     }
     name_accelerators(api, out).await?;
+    // Every accelerator's endpoint groups are read as separate chains, several at once;
+    // rows still come out in order: accelerator by accelerator, group by group.
+    let options = ListingOptions {
+        page_size: cli.page_size,
+        ..ListingOptions::default()
+    };
+    let chains: Vec<MappingChain> = match group {
+        Some(g) => accelerators
+            .iter()
+            .enumerate()
+            .map(|(i, arn)| MappingChain {
+                accelerator: i,
+                accelerator_arn: arn.clone(),
+                endpoint_group_arn: Some(g.to_string()),
+            })
+            .collect(),
+        None => {
+            let groups = listing::endpoint_groups_of(api, &accelerators, &options).await?;
+            listing::mapping_chains(&accelerators.iter().cloned().zip(groups).collect::<Vec<_>>())
+        }
+    };
+    let progress = progress::Progress::new();
+    let limiter = listing::Limiter::new(&options);
+    let (mut read, mut chains_done) = (0usize, 0usize);
     out.begin::<AcceleratorPortMapping>()?;
-    for arn in &accelerators {
-        let mut token = None;
-        loop {
-            let page = api.list_port_mappings(arn, group, size, token).await?;
+    listing::port_mappings::<HeadlessError, _>(
+        api,
+        &chains,
+        listing::Order::Chains,
+        &options,
+        &limiter,
+        |chain, page| {
+            let last = page.is_last();
             let rows: Vec<AcceleratorPortMapping> = page
                 .items
                 .into_iter()
                 .map(|mapping| AcceleratorPortMapping {
-                    accelerator_arn: arn.clone(),
+                    accelerator_arn: chain.accelerator_arn.clone(),
                     spans_accelerators: args.all,
                     mapping,
                 })
                 .collect();
             out.page(&rows)?;
-            match page.next_token {
-                Some(t) => token = Some(t),
-                None => break,
-            }
-        }
-    }
+            read += rows.len();
+            chains_done += usize::from(last);
+            progress.read(read, chains_done, chains.len());
+            Ok(ControlFlow::Continue(()))
+        },
+    )
+    .await?;
+    drop(progress);
     out.finish::<AcceleratorPortMapping>()?;
     Ok(())
 }

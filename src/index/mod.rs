@@ -8,10 +8,12 @@ mod store;
 pub mod whois;
 
 use std::net::Ipv4Addr;
+use std::ops::ControlFlow;
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::listing::{self, ListingOptions};
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_MAPPINGS, MAX_RESULTS_RESOURCES};
 use crate::model::{
     Accelerator, EndpointGroup, Page, PortMapping, Protocol, ProtocolSet, SocketAddress,
@@ -125,13 +127,7 @@ pub async fn groups_of(
     api: &dyn GlobalAccelerator,
     accelerator_arn: &str,
 ) -> Result<Vec<EndpointGroup>, ApiError> {
-    let page = MAX_RESULTS_RESOURCES;
-    let listeners = all_pages(|t| api.list_listeners(accelerator_arn, page, t)).await?;
-    let mut groups = Vec::new();
-    for l in listeners {
-        groups.extend(all_pages(|t| api.list_endpoint_groups(&l.arn, page, t)).await?);
-    }
-    Ok(groups)
+    listing::endpoint_groups(api, accelerator_arn).await
 }
 
 /// Builds an index from mappings read elsewhere (streamed, or from a test).
@@ -218,29 +214,110 @@ impl IndexBuilder {
     }
 }
 
-/// Reads every mapping of `accelerator` at the largest page size; `progress` hears the count
-/// after each page and may stop the build by returning false.
+/// Reads every mapping of `accelerator`, its endpoint groups several at a time; `progress`
+/// hears the count after each page and may stop the build by returning false.
 pub async fn build(
     api: &dyn GlobalAccelerator,
     accelerator: &Accelerator,
     mut progress: impl FnMut(usize) -> bool,
 ) -> Result<Option<MappingIndex>, ApiError> {
-    let groups = groups_of(api, &accelerator.arn).await?;
-    let mut builder = IndexBuilder::new(accelerator, &groups);
-    let mut token = None;
-    loop {
-        let page = api
-            .list_port_mappings(&accelerator.arn, None, MAX_RESULTS_MAPPINGS, token)
-            .await?;
-        builder.add(&page.items);
-        if !progress(builder.len()) {
-            return Ok(None);
-        }
-        match page.next_token {
-            Some(t) => token = Some(t),
-            None => return Ok(Some(builder.finish())),
-        }
+    let mut index = None;
+    build_each::<ApiError>(
+        api,
+        std::slice::from_ref(accelerator),
+        &ListingOptions::default(),
+        |read| progress(read.of_accelerator),
+        |_, built| {
+            index = Some(built);
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(index)
+}
+
+/// How far a build of several accelerators has read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildProgress {
+    /// Which of the accelerators is being handed on.
+    pub accelerator: usize,
+    /// Mappings read of that accelerator so far.
+    pub of_accelerator: usize,
+    /// Mappings read of every accelerator so far.
+    pub total: usize,
+    /// Chains (endpoint groups, or whole accelerators) finished, of `chains`.
+    pub chains_done: usize,
+    pub chains: usize,
+}
+
+/// Builds the index of each of `accelerators`, reading them (and their endpoint groups)
+/// concurrently. Pages are taken as they arrive (the records are sorted at the end), so
+/// nothing waits in memory but the compact records. `built` hears each finished index as
+/// soon as its last page is in, so in the order they finish; `progress` hears after every
+/// page and stops the builds by returning false.
+/// Returns whether every index was built.
+pub async fn build_each<E: From<ApiError>>(
+    api: &dyn GlobalAccelerator,
+    accelerators: &[Accelerator],
+    options: &ListingOptions,
+    mut progress: impl FnMut(BuildProgress) -> bool,
+    mut built: impl FnMut(usize, MappingIndex) -> Result<(), E>,
+) -> Result<bool, E> {
+    let arns: Vec<String> = accelerators.iter().map(|a| a.arn.clone()).collect();
+    let groups = listing::endpoint_groups_of(api, &arns, options).await?;
+    let mut builders: Vec<Option<IndexBuilder>> = accelerators
+        .iter()
+        .zip(&groups)
+        .map(|(a, g)| Some(IndexBuilder::new(a, g)))
+        .collect();
+    let chains = listing::mapping_chains(&arns.into_iter().zip(groups).collect::<Vec<_>>());
+    let mut left = vec![0usize; accelerators.len()];
+    for c in &chains {
+        left[c.accelerator] += 1;
     }
+    let limiter = listing::Limiter::new(options);
+    let (mut total, mut chains_done) = (0usize, 0usize);
+    let mut stopped = false;
+    listing::port_mappings::<E, _>(
+        api,
+        &chains,
+        listing::Order::Arrival,
+        options,
+        &limiter,
+        |chain, page| {
+            let at = chain.accelerator;
+            let Some(builder) = builders[at].as_mut() else {
+                return Ok(ControlFlow::Continue(()));
+            };
+            builder.add(&page.items);
+            total += page.items.len();
+            if page.is_last() {
+                chains_done += 1;
+            }
+            let read = BuildProgress {
+                accelerator: at,
+                of_accelerator: builder.len(),
+                total,
+                chains_done,
+                chains: chains.len(),
+            };
+            if !progress(read) {
+                stopped = true;
+                return Ok(ControlFlow::Break(()));
+            }
+            if page.is_last() {
+                left[at] -= 1;
+                if left[at] == 0
+                    && let Some(done) = builders[at].take()
+                {
+                    built(at, done.finish())?;
+                }
+            }
+            Ok(ControlFlow::Continue(()))
+        },
+    )
+    .await?;
+    Ok(!stopped)
 }
 
 impl MappingIndex {

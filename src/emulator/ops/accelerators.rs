@@ -105,12 +105,12 @@ pub fn create(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
     })
 }
 
-pub fn describe(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
+pub fn describe(store: &Store, body: &Value) -> Result<Value, ServiceError> {
     let acc = store.accelerator(text(body, "AcceleratorArn"))?;
     Ok(json!({"Accelerator": store.accelerator_json(acc)}))
 }
 
-pub fn list(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
+pub fn list(store: &Store, body: &Value) -> Result<Value, ServiceError> {
     let items = store
         .accelerators
         .iter()
@@ -178,7 +178,7 @@ fn attributes_json(acc: &AcceleratorRec) -> Value {
     json!({"AcceleratorAttributes": attrs})
 }
 
-pub fn describe_attributes(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
+pub fn describe_attributes(store: &Store, body: &Value) -> Result<Value, ServiceError> {
     Ok(attributes_json(
         store.accelerator(text(body, "AcceleratorArn"))?,
     ))
@@ -233,8 +233,8 @@ pub fn untag(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
     Ok(json!({}))
 }
 
-pub fn list_tags(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
-    let acc = tagged(store, body)?;
+pub fn list_tags(store: &Store, body: &Value) -> Result<Value, ServiceError> {
+    let acc = store.accelerator(text(body, "ResourceArn"))?;
     let tags: Vec<Value> = acc
         .tags
         .iter()

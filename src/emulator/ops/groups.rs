@@ -59,12 +59,12 @@ pub fn create(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
     })
 }
 
-pub fn describe(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
+pub fn describe(store: &Store, body: &Value) -> Result<Value, ServiceError> {
     let index = store.group_index(text(body, "EndpointGroupArn"))?;
     Ok(json!({"EndpointGroup": group_json(&store.groups[index])}))
 }
 
-pub fn list(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
+pub fn list(store: &Store, body: &Value) -> Result<Value, ServiceError> {
     let listener = text(body, "ListenerArn");
     store.listener(listener)?;
     let items = store

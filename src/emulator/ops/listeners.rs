@@ -81,11 +81,11 @@ pub fn create(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
     })
 }
 
-pub fn describe(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
+pub fn describe(store: &Store, body: &Value) -> Result<Value, ServiceError> {
     Ok(json!({"Listener": listener_json(store.listener(text(body, "ListenerArn"))?)}))
 }
 
-pub fn list(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
+pub fn list(store: &Store, body: &Value) -> Result<Value, ServiceError> {
     let acc = text(body, "AcceleratorArn");
     store.accelerator(acc)?;
     let items = store

@@ -18,35 +18,55 @@ pub use endpoints::{TrafficTarget, add_endpoint, set_traffic};
 pub use groups::create_group;
 pub use listeners::create_listener;
 
-pub fn dispatch(store: &mut Store, operation: &str, body: &Value) -> Result<Value, ServiceError> {
+/// Operations that change nothing: answered under a shared lock, many at once.
+pub fn is_read(operation: &str) -> bool {
+    operation.starts_with("List") || operation.starts_with("Describe")
+}
+
+/// Answers a read (see `is_read`) as the bytes of its JSON body. The port-mapping listings
+/// write their rows straight into those bytes; the small answers go through a JSON tree.
+pub fn answer_read(store: &Store, operation: &str, body: &Value) -> Result<Vec<u8>, ServiceError> {
     match operation {
-        "CreateCustomRoutingAccelerator" => accelerators::create(store, body),
+        "ListCustomRoutingPortMappings" => mappings::list(store, body),
+        "ListCustomRoutingPortMappingsByDestination" => mappings::by_destination(store, body),
+        other => read(store, other, body).map(|answer| answer.to_string().into_bytes()),
+    }
+}
+
+fn read(store: &Store, operation: &str, body: &Value) -> Result<Value, ServiceError> {
+    match operation {
         "DescribeCustomRoutingAccelerator" => accelerators::describe(store, body),
         "ListCustomRoutingAccelerators" => accelerators::list(store, body),
-        "UpdateCustomRoutingAccelerator" => accelerators::update(store, body),
-        "DeleteCustomRoutingAccelerator" => accelerators::delete(store, body),
         "DescribeCustomRoutingAcceleratorAttributes" => {
             accelerators::describe_attributes(store, body)
         }
+        "ListTagsForResource" => accelerators::list_tags(store, body),
+        "DescribeCustomRoutingListener" => listeners::describe(store, body),
+        "ListCustomRoutingListeners" => listeners::list(store, body),
+        "DescribeCustomRoutingEndpointGroup" => groups::describe(store, body),
+        "ListCustomRoutingEndpointGroups" => groups::list(store, body),
+        other => Err(super::validate::unknown_operation(other)),
+    }
+}
+
+/// Applies a change (every operation that is not a read) under the exclusive lock.
+pub fn dispatch(store: &mut Store, operation: &str, body: &Value) -> Result<Value, ServiceError> {
+    match operation {
+        "CreateCustomRoutingAccelerator" => accelerators::create(store, body),
+        "UpdateCustomRoutingAccelerator" => accelerators::update(store, body),
+        "DeleteCustomRoutingAccelerator" => accelerators::delete(store, body),
         "UpdateCustomRoutingAcceleratorAttributes" => accelerators::update_attributes(store, body),
         "TagResource" => accelerators::tag(store, body),
         "UntagResource" => accelerators::untag(store, body),
-        "ListTagsForResource" => accelerators::list_tags(store, body),
         "CreateCustomRoutingListener" => listeners::create(store, body),
-        "DescribeCustomRoutingListener" => listeners::describe(store, body),
-        "ListCustomRoutingListeners" => listeners::list(store, body),
         "UpdateCustomRoutingListener" => listeners::update(store, body),
         "DeleteCustomRoutingListener" => listeners::delete(store, body),
         "CreateCustomRoutingEndpointGroup" => groups::create(store, body),
-        "DescribeCustomRoutingEndpointGroup" => groups::describe(store, body),
-        "ListCustomRoutingEndpointGroups" => groups::list(store, body),
         "DeleteCustomRoutingEndpointGroup" => groups::delete(store, body),
         "AddCustomRoutingEndpoints" => endpoints::add(store, body),
         "RemoveCustomRoutingEndpoints" => endpoints::remove(store, body),
         "AllowCustomRoutingTraffic" => endpoints::allow(store, body),
         "DenyCustomRoutingTraffic" => endpoints::deny(store, body),
-        "ListCustomRoutingPortMappings" => mappings::list(store, body),
-        "ListCustomRoutingPortMappingsByDestination" => mappings::by_destination(store, body),
         other => Err(super::validate::unknown_operation(other)),
     }
 }
