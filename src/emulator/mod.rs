@@ -14,6 +14,8 @@ mod validate;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_prose;
 
 pub use fault::{FAULT_GRAMMAR, FaultKind, FaultSpec, FaultSpecError, Faults};
 pub use server::{LocalEmulator, serve};
