@@ -90,3 +90,39 @@ fn enabling_flow_logs_needs_bucket_and_prefix_in_the_same_request() {
         json!({"FlowLogsEnabled": false, "FlowLogsS3Bucket": "logs", "FlowLogsS3Prefix": "ga/"})
     );
 }
+
+#[test]
+fn the_standard_attribute_calls_answer_for_a_custom_routing_accelerator() {
+    let e = emulator(Duration::ZERO);
+    let (acc, _, _) = first(&e);
+    let set = json!({"AcceleratorArn": acc, "FlowLogsEnabled": true,
+        "FlowLogsS3Bucket": "logs", "FlowLogsS3Prefix": "tf/"});
+    call(&e, "UpdateAcceleratorAttributes", set).unwrap();
+    let read = call(
+        &e,
+        "DescribeCustomRoutingAcceleratorAttributes",
+        json!({"AcceleratorArn": acc}),
+    )
+    .unwrap();
+    assert_eq!(read["AcceleratorAttributes"]["FlowLogsS3Prefix"], "tf/");
+    let same = call(
+        &e,
+        "DescribeAcceleratorAttributes",
+        json!({"AcceleratorArn": acc}),
+    )
+    .unwrap();
+    assert_eq!(same, read);
+    let half = json!({"AcceleratorArn": acc, "FlowLogsEnabled": true, "FlowLogsS3Bucket": "logs"});
+    let message = refused(call(&e, "UpdateAcceleratorAttributes", half));
+    assert!(message.contains("FlowLogsS3Prefix"), "{message}");
+    let (code, _) = call(
+        &e,
+        "UpdateAccelerator",
+        json!({"AcceleratorArn": acc, "Enabled": false}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        code, "UnknownOperationException",
+        "standard accelerators are not served"
+    );
+}

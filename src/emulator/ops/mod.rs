@@ -25,10 +25,12 @@ pub fn dispatch(store: &mut Store, operation: &str, body: &Value) -> Result<Valu
         "ListCustomRoutingAccelerators" => accelerators::list(store, body),
         "UpdateCustomRoutingAccelerator" => accelerators::update(store, body),
         "DeleteCustomRoutingAccelerator" => accelerators::delete(store, body),
-        "DescribeCustomRoutingAcceleratorAttributes" => {
+        "DescribeCustomRoutingAcceleratorAttributes" | "DescribeAcceleratorAttributes" => {
             accelerators::describe_attributes(store, body)
         }
-        "UpdateCustomRoutingAcceleratorAttributes" => accelerators::update_attributes(store, body),
+        "UpdateCustomRoutingAcceleratorAttributes" | "UpdateAcceleratorAttributes" => {
+            accelerators::update_attributes(store, body)
+        }
         "TagResource" => accelerators::tag(store, body),
         "UntagResource" => accelerators::untag(store, body),
         "ListTagsForResource" => accelerators::list_tags(store, body),
