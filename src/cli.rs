@@ -223,6 +223,13 @@ pub struct EmulatorArgs {
     /// e.g. `--topology tests/fixtures/small.toml`.
     #[arg(long, value_name = "FILE")]
     pub topology: Option<PathBuf>,
+    /// Keep the account in this file: loaded when it exists (it wins over --topology), else
+    /// seeded from --topology (or the demo account); every accepted change is written to it,
+    /// atomically, before it is answered.
+    ///
+    /// e.g. `--state ./account.toml --topology tests/fixtures/small.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
     /// Inject faults: OP:KIND[@RATE][#COUNT] (repeatable).
     ///
     /// e.g. `--fault '*:throttle@30%' --fault ListCustomRoutingPortMappings:reset@5%`.

@@ -55,7 +55,12 @@ pub fn create_accelerator(store: &mut Store, new: NewAccelerator, created: f64) 
         created,
         modified: created,
         changed_at: None,
-        tags: new.tags,
+        tags: {
+            // Kept in key order, as a topology file lists them, so a restart keeps the order.
+            let mut tags = new.tags;
+            tags.sort();
+            tags
+        },
         flow_logs: (false, None, None),
     });
     store.touch(&arn);
@@ -241,6 +246,7 @@ pub fn tag(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
             None => acc.tags.push((k, v)),
         }
     }
+    acc.tags.sort();
     Ok(json!({}))
 }
 

@@ -14,7 +14,7 @@ use super::token;
 use crate::model::{DestinationConfig, PortRange, Protocol, ProtocolSet};
 
 pub use accelerators::{NewAccelerator, create_accelerator};
-pub use endpoints::{TrafficTarget, add_endpoint, set_traffic};
+pub use endpoints::{Placement, TrafficTarget, add_endpoint_placed, set_traffic};
 pub use groups::create_group;
 pub use listeners::create_listener;
 
