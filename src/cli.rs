@@ -136,6 +136,16 @@ pub enum Command {
     Index(IndexCommand),
     /// Run the local Global Accelerator emulator; prints its URL as the first line.
     Emulator(EmulatorArgs),
+    /// Write the account as a topology the emulator serves: DIR/topology.toml, and every
+    /// mapping in DIR/mappings.csv so the emulator serves the very same ports.
+    Snapshot {
+        /// The directory to write (created when missing).
+        ///
+        /// e.g. `portolan --profile prod snapshot --out ./prod-snapshot`, then
+        /// `portolan emulator --topology ./prod-snapshot/topology.toml`.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Where the config file is read from, a commented default, or a check of it.
     #[command(subcommand)]
     Config(ConfigCommand),

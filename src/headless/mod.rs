@@ -2,6 +2,7 @@
 //! page so `mappings --all` over a million mappings runs in constant memory.
 
 mod index;
+mod snapshot;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -155,6 +156,9 @@ pub async fn run_to<W: Write>(
         }
         Some(Command::Index(command)) => {
             index::run_index(api, command, out.writer(), &mut io::stderr()).await?;
+        }
+        Some(Command::Snapshot { out: dir }) => {
+            snapshot::run_snapshot(api, dir, &mut io::stderr()).await?;
         }
         Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => {
             return Err(HeadlessError::Usage(
