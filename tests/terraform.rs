@@ -1,7 +1,9 @@
 //! Terraform's `hashicorp/aws` provider against `portolan emulator`, end to end, with the
 //! example configuration the README shows: init, apply, a clean plan, a change (a tag, a
 //! listener range, one more endpoint group), a clean plan again, destroy, an empty account.
-//! Once as is, once with `--settle 3` so the provider's waiters see IN_PROGRESS, then DEPLOYED.
+//! Once as is (with a restart of the emulator on its `--state` file after the first apply,
+//! after which the plan is still clean), once with `--settle 3` so the provider's waiters see
+//! IN_PROGRESS, then DEPLOYED.
 //!
 //! Nothing is downloaded: the provider must sit in a local filesystem mirror
 //! (`PORTOLAN_TF_PLUGIN_DIR`, or one of Terraform's usual plugin directories). Without
@@ -67,9 +69,12 @@ struct Emulator {
 }
 
 impl Emulator {
-    fn start(settle: &str) -> Self {
+    /// Serves the example account, kept in `state`.
+    fn start(settle: &str, state: &Path) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_portolan"))
-            .args(["emulator", "--settle", settle, "--topology"])
+            .args(["emulator", "--settle", settle, "--state"])
+            .arg(state)
+            .arg("--topology")
             .arg(Path::new(EXAMPLE).join("account.toml"))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -176,15 +181,18 @@ async fn account(url: &str) -> SdkClient {
     SdkClient::connect(ClientOptions::local(url)).await.unwrap()
 }
 
-/// Every step of the cycle, checking the emulator's account between them.
-async fn cycle(settle: &str) {
+/// Every step of the cycle, checking the emulator's account between them; with `restart`,
+/// the emulator is killed after the first apply and started again on its state file.
+async fn cycle(settle: &str, restart: bool) {
     let (terraform, mirror) = match tools() {
         Ok(t) => t,
         Err(reason) => return skip_or_fail(&reason),
     };
-    let emulator = Emulator::start(settle);
-    let ws = Workspace::new(terraform, &mirror, &emulator.url);
-    let api = account(&emulator.url).await;
+    let state_dir = tempfile::tempdir().unwrap();
+    let state = state_dir.path().join("account.toml");
+    let mut emulator = Emulator::start(settle, &state);
+    let mut ws = Workspace::new(terraform, &mirror, &emulator.url);
+    let mut api = account(&emulator.url).await;
     let apply = ["apply", "-auto-approve", "-input=false", "-no-color"];
     let plan = ["plan", "-detailed-exitcode", "-input=false", "-no-color"];
 
@@ -198,6 +206,18 @@ async fn cycle(settle: &str) {
     let attrs = api.describe_accelerator_attributes(&arn).await.unwrap();
     assert!(attrs.flow_logs_enabled, "the attributes block was applied");
     assert_eq!(attrs.flow_logs_s3_prefix.as_deref(), Some("game-servers/"));
+
+    if restart {
+        drop(emulator);
+        emulator = Emulator::start(settle, &state);
+        ws.url = emulator.url.clone();
+        api = account(&emulator.url).await;
+        assert_eq!(
+            ws.run(&plan),
+            0,
+            "the Terraform state still matches after the emulator restarts on its state file"
+        );
+    }
 
     assert_eq!(ws.run(&with(&apply, &CHANGED)), 0, "apply of the change");
     assert_eq!(
@@ -251,10 +271,10 @@ async fn cycle(settle: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn terraform_applies_changes_and_destroys_against_the_emulator() {
-    cycle("0").await;
+    cycle("0", true).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn terraform_waits_through_in_progress_with_settle() {
-    cycle("3").await;
+    cycle("3", false).await;
 }

@@ -115,7 +115,7 @@ impl Emulator {
         })
     }
 
-    /// The account as a topology file's text (what `--state` writes).
+    /// The account as a topology (what `--state` writes).
     pub fn to_topology(&self) -> Topology {
         state::topology_of(&self.lock(), None)
     }
