@@ -148,3 +148,57 @@ async fn a_snapshot_serves_every_listing_of_the_account_it_was_taken_from() {
     };
     assert!(e.to_string().contains("give all or none"), "{e}");
 }
+
+/// A snapshot seeding `--state`: the explicit ports live on in a mappings file beside the state,
+/// rewritten (under a new name) only when a subnet leaves.
+#[tokio::test(flavor = "multi_thread")]
+async fn explicit_ports_survive_state_restarts_and_removals() {
+    let (original, _api) = serve(&Topology::parse(SMALL, "small").unwrap()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    let status = Command::new(env!("CARGO_BIN_EXE_portolan"))
+        .args(["--endpoint-url", &original.url, "snapshot", "--out"])
+        .arg(&snap)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let seed = || Topology::load(&snap.join("topology.toml"));
+    let state = dir.path().join("state.toml");
+    let listing = |e: &Emulator| {
+        let accs = e.handle("ListCustomRoutingAccelerators", b"{}").unwrap();
+        let arn = accs["Accelerators"][0]["AcceleratorArn"].clone();
+        let body = serde_json::json!({"AcceleratorArn": arn, "MaxResults": 20000});
+        e.handle("ListCustomRoutingPortMappings", body.to_string().as_bytes())
+            .unwrap()
+    };
+    let first = Emulator::with_state(&state, seed, EmulatorOptions::default()).unwrap();
+    let served = listing(&first);
+    assert!(dir.path().join("state.toml.mappings-1.csv").exists());
+    let group = served["PortMappings"][0]["EndpointGroupArn"].clone();
+    let subnet = served["PortMappings"][0]["EndpointId"].clone();
+    drop(first);
+
+    let second = Emulator::with_state(&state, seed, EmulatorOptions::default()).unwrap();
+    assert_eq!(listing(&second), served, "the same ports after a restart");
+    let remove = serde_json::json!({"EndpointGroupArn": group, "EndpointIds": [subnet]});
+    second
+        .handle(
+            "RemoveCustomRoutingEndpoints",
+            remove.to_string().as_bytes(),
+        )
+        .unwrap();
+    let left = listing(&second);
+    drop(second);
+    assert!(dir.path().join("state.toml.mappings-2.csv").exists());
+    assert!(!dir.path().join("state.toml.mappings-1.csv").exists());
+    let third = Emulator::with_state(&state, seed, EmulatorOptions::default()).unwrap();
+    assert_eq!(listing(&third), left);
+    let kept: Vec<_> = served["PortMappings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["EndpointId"] != subnet)
+        .cloned()
+        .collect();
+    assert_eq!(left["PortMappings"].as_array().unwrap(), &kept);
+}
