@@ -129,6 +129,16 @@ pub enum Command {
     Index(IndexCommand),
     /// Run the local Global Accelerator emulator; prints its URL as the first line.
     Emulator(EmulatorArgs),
+    /// Write the account as a topology the emulator serves: DIR/topology.toml, and every
+    /// mapping in DIR/mappings.csv so the emulator serves the very same ports.
+    Snapshot {
+        /// The directory to write (created when missing).
+        ///
+        /// e.g. `portolan --profile prod snapshot --out ./prod-snapshot`, then
+        /// `portolan emulator --topology ./prod-snapshot/topology.toml`.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Where the config file is read from, a commented default, or a check of it.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -216,6 +226,13 @@ pub struct EmulatorArgs {
     /// e.g. `--topology tests/fixtures/small.toml`.
     #[arg(long, value_name = "FILE")]
     pub topology: Option<PathBuf>,
+    /// Keep the account in this file: loaded when it exists (it wins over --topology), else
+    /// seeded from --topology (or the demo account); every accepted change is written to it,
+    /// atomically, before it is answered.
+    ///
+    /// e.g. `--state ./account.toml --topology tests/fixtures/small.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
     /// Inject faults: OP:KIND[@RATE][#COUNT] (repeatable).
     ///
     /// e.g. `--fault '*:throttle@30%' --fault ListCustomRoutingPortMappings:reset@5%`.

@@ -6,6 +6,7 @@ mod load;
 mod ops;
 mod ports;
 mod server;
+mod state;
 mod store;
 mod token;
 mod topology;
@@ -14,13 +15,19 @@ mod validate;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_prose;
+#[cfg(test)]
+mod tests_state;
 
 pub use fault::{FAULT_GRAMMAR, FaultKind, FaultSpec, FaultSpecError, Faults};
 pub use server::{LocalEmulator, serve};
 pub use topology::{
-    AcceleratorSpec, DEMO_TOPOLOGY, DestinationSpec, EndpointGroupSpec, EndpointSpec, ListenerSpec,
-    PortRangeSpec, SubnetSpec, Topology, TopologyError,
+    AcceleratorSpec, DEMO_TOPOLOGY, DestinationSpec, EndpointGroupSpec, EndpointSpec, FlowLogsSpec,
+    ListenerSpec, PortRangeSpec, SubnetSpec, Topology, TopologyError,
 };
+
+pub use state::write_atomically;
 
 use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
@@ -69,6 +76,8 @@ pub struct Emulator {
     store: RwLock<store::Store>,
     /// Requests received, by operation: tests count what a client sent.
     calls: Mutex<std::collections::BTreeMap<String, u64>>,
+    /// Where every accepted change is written before it is answered (`--state`).
+    state: Option<Mutex<state::StateFile>>,
 }
 
 impl Emulator {
@@ -79,6 +88,57 @@ impl Emulator {
         Ok(Self {
             store: RwLock::new(load::load(topology, options.settle)?),
             calls: Mutex::new(std::collections::BTreeMap::new()),
+            state: None,
+        })
+    }
+
+    /// An emulator that keeps its account in `path`: loaded from there when the file exists
+    /// (whatever `seed` would give), else built from `seed` and written there at once.
+    pub fn with_state(
+        path: &std::path::Path,
+        seed: impl FnOnce() -> Result<Topology, TopologyError>,
+        options: EmulatorOptions,
+    ) -> Result<Self, TopologyError> {
+        let mut file = state::StateFile::new(path.to_path_buf());
+        let store = if path.exists() {
+            let topology = Topology::load(path)?;
+            let store = load::load(&topology, options.settle)?;
+            file.adopt(&store, &topology);
+            store
+        } else {
+            let store = load::load(&seed()?, options.settle)?;
+            file.save(&store)?;
+            store
+        };
+        Ok(Self {
+            store: RwLock::new(store),
+            calls: Mutex::new(std::collections::BTreeMap::new()),
+            state: Some(Mutex::new(file)),
+        })
+    }
+
+    /// The account as a topology (what `--state` writes).
+    pub fn to_topology(&self) -> Topology {
+        state::topology_of(&self.read(), None)
+    }
+
+    /// Writes an accepted change to the state file, if there is one, before it is answered.
+    /// A change that could not be saved is answered as an internal error: the client must not
+    /// take it as kept.
+    fn persist(&self, operation: &str, store: &store::Store) -> Result<(), ServiceError> {
+        let Some(state) = &self.state else {
+            return Ok(());
+        };
+        if operation.starts_with("List") || operation.starts_with("Describe") {
+            return Ok(());
+        }
+        let mut file = state.lock().unwrap_or_else(|p| p.into_inner());
+        file.save(store).map_err(|e| {
+            tracing::error!("state file {}: {e}", file.path().display());
+            ServiceError::new(
+                "InternalServiceErrorException",
+                format!("the change was made but could not be saved to the state file: {e}"),
+            )
         })
     }
 
@@ -130,7 +190,10 @@ impl Emulator {
         if ops::is_read(operation) {
             return ops::answer_read(&self.read(), operation, &request);
         }
-        let answer = ops::dispatch(&mut self.lock(), operation, &request)?;
+        // The change is saved (with --state) before it is acknowledged, under the same lock.
+        let mut store = self.lock();
+        let answer = ops::dispatch(&mut store, operation, &request)?;
+        self.persist(operation, &store)?;
         Ok(answer.to_string().into_bytes())
     }
 

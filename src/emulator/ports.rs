@@ -61,6 +61,52 @@ impl Shuffle {
         }
         x
     }
+
+    fn decrypt(&self, x: u32) -> u32 {
+        let mask = (1u32 << self.half_bits) - 1;
+        let (mut l, mut r) = (x >> self.half_bits, x & mask);
+        for i in (0..ROUNDS).rev() {
+            let prev = r ^ self.round(i, l);
+            r = l;
+            l = prev;
+        }
+        (l << self.half_bits) | r
+    }
+
+    /// The slot whose port is `position`: the inverse of `forward`, so explicit mappings can
+    /// claim the slots their ports stand for.
+    pub fn backward(&self, position: u32) -> u32 {
+        let mut x = self.decrypt(position);
+        while x >= self.size {
+            x = self.decrypt(x);
+        }
+        x
+    }
+}
+
+/// Where `port` sits in `ranges`, counted in range order: the inverse of `nth_port`.
+pub fn port_position(ranges: &[PortRange], port: u16) -> Option<u32> {
+    let mut before = 0;
+    for r in ranges {
+        if r.contains(port) {
+            return Some(before + u32::from(port - r.from_port()));
+        }
+        before += r.len();
+    }
+    None
+}
+
+/// Sorted slots as runs of consecutive ones.
+pub fn runs(mut slots: Vec<u32>) -> Vec<Segment> {
+    slots.sort_unstable();
+    let mut out: Vec<Segment> = Vec::new();
+    for s in slots {
+        match out.last_mut() {
+            Some(last) if last.start + last.len == s => last.len += 1,
+            _ => out.push(Segment { start: s, len: 1 }),
+        }
+    }
+    out
 }
 
 /// The `index`-th port of a listener's ranges, in range order.
@@ -146,6 +192,39 @@ impl SlotAllocator {
         Some(taken)
     }
 
+    /// Claims exactly `segments` (a restored or explicit placement); false, claiming nothing,
+    /// when any of them is not free.
+    pub fn take(&mut self, segments: &[Segment]) -> bool {
+        let fits = |free: &BTreeMap<u32, u32>, seg: &Segment| {
+            free.range(..=seg.start)
+                .next_back()
+                .is_some_and(|(&start, &len)| seg.start + seg.len <= start + len)
+        };
+        let mut sorted = segments.to_vec();
+        sorted.sort_by_key(|s| s.start);
+        if sorted
+            .windows(2)
+            .any(|w| w[0].start + w[0].len > w[1].start)
+            || !sorted.iter().all(|s| s.len > 0 && fits(&self.free, s))
+        {
+            return false;
+        }
+        for seg in sorted {
+            let Some((&start, &len)) = self.free.range(..=seg.start).next_back() else {
+                return false;
+            };
+            self.free.remove(&start);
+            if seg.start > start {
+                self.free.insert(start, seg.start - start);
+            }
+            let end = seg.start + seg.len;
+            if start + len > end {
+                self.free.insert(end, start + len - end);
+            }
+        }
+        true
+    }
+
     /// Returns slots, merging neighbours so the free list stays short.
     pub fn release(&mut self, segments: &[Segment]) {
         for seg in segments {
@@ -193,6 +272,39 @@ mod tests {
                 seen[x as usize] = true;
             }
         }
+    }
+
+    #[test]
+    fn backward_undoes_forward() {
+        for size in [1u32, 17, 1000, 65535] {
+            let s = Shuffle::new(0xbeef ^ u64::from(size), size);
+            for slot in (0..size).step_by(7) {
+                assert_eq!(s.backward(s.forward(slot)), slot, "size {size}");
+            }
+        }
+    }
+
+    #[test]
+    fn take_claims_exact_slots_or_nothing() {
+        let mut a = SlotAllocator::new(100);
+        let want = [Segment { start: 10, len: 5 }, Segment { start: 50, len: 1 }];
+        assert!(a.take(&want));
+        assert_eq!(a.free_slots(), 94);
+        assert!(!a.take(&[Segment { start: 12, len: 1 }]), "already taken");
+        assert!(!a.take(&[Segment { start: 99, len: 2 }]), "past the end");
+        assert_eq!(a.free_slots(), 94);
+        a.release(&want);
+        assert_eq!(a.free.len(), 1);
+        assert_eq!(
+            runs(vec![5, 3, 4, 9]),
+            [Segment { start: 3, len: 3 }, Segment { start: 9, len: 1 }]
+        );
+        let ranges = [
+            PortRange::new(100, 115).unwrap(),
+            PortRange::new(200, 231).unwrap(),
+        ];
+        assert_eq!(port_position(&ranges, 201), Some(17));
+        assert_eq!(port_position(&ranges, 150), None);
     }
 
     #[test]

@@ -57,6 +57,8 @@ pub struct ListenerRec {
     pub accelerator_arn: String,
     pub ranges: Vec<PortRange>,
     pub slots: SlotAllocator,
+    /// Keys the shuffle of this listener's ports (fixed at creation, kept by `--state`).
+    pub shuffle_key: u64,
 }
 
 impl ListenerRec {
@@ -70,6 +72,9 @@ pub struct Attachment {
     pub subnet_id: String,
     pub segments: Vec<Segment>,
     pub traffic: TrafficRules,
+    /// Accelerator ports given by a topology's explicit mappings, by mapping index; such a
+    /// subnet serves exactly these instead of shuffled ones.
+    pub explicit_ports: Option<Vec<u16>>,
 }
 
 pub struct GroupRec {
@@ -91,7 +96,6 @@ impl GroupRec {
         self.destinations.iter().map(|d| d.ports).collect()
     }
 
-    #[cfg(test)]
     pub fn protocols_of(&self, port: u16) -> Vec<&'static str> {
         self.destinations
             .iter()
@@ -117,8 +121,13 @@ impl AttachmentView<'_> {
     pub fn mapping(&self, k: u64) -> Option<Resolved> {
         let address = self.first_address + u32::try_from(k / self.per_address).ok()?;
         let (destination, port) = locate(&self.destination_ranges, (k % self.per_address) as u32)?;
-        let slot = slot_of(&self.att.segments, k)?;
-        let accelerator_port = nth_port(self.listener_ranges, self.shuffle.forward(slot))?;
+        let accelerator_port = match &self.att.explicit_ports {
+            Some(ports) => *ports.get(usize::try_from(k).ok()?)?,
+            None => {
+                let slot = slot_of(&self.att.segments, k)?;
+                nth_port(self.listener_ranges, self.shuffle.forward(slot))?
+            }
+        };
         Some(Resolved {
             accelerator_port,
             address,
@@ -151,10 +160,11 @@ pub struct Store {
     serial: u64,
 }
 
+/// Now, to the millisecond: what a state file keeps exactly.
 pub fn now_epoch() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
+        .map(|d| Duration::from_millis(d.as_millis() as u64).as_secs_f64())
         .unwrap_or(0.0)
 }
 
@@ -175,6 +185,15 @@ impl Store {
     /// A fresh serial; ids derived from it are the same on every run of the same calls.
     pub fn next_serial(&mut self) -> u64 {
         self.serial += 1;
+        self.serial
+    }
+
+    /// Resumes the id counter of a saved account, so new ids never repeat old ones.
+    pub fn continue_serials(&mut self, saved: u64) {
+        self.serial = self.serial.max(saved);
+    }
+
+    pub fn serial_now(&self) -> u64 {
         self.serial
     }
 
@@ -251,11 +270,7 @@ impl Store {
     }
 
     pub fn shuffle(&self, listener: &ListenerRec) -> Shuffle {
-        let key = self
-            .accelerator(&listener.accelerator_arn)
-            .map(|a| a.key)
-            .unwrap_or_default();
-        Shuffle::new(mix(key ^ listener.serial), listener.size())
+        Shuffle::new(listener.shuffle_key, listener.size())
     }
 
     /// Everything needed to compute an attachment's mappings, gathered once per attachment so

@@ -8,7 +8,7 @@ use super::{Emulator, EmulatorOptions, Topology};
 
 const SMALL: &str = include_str!("../../tests/fixtures/small.toml");
 
-fn emulator(settle: Duration) -> Emulator {
+pub(super) fn emulator(settle: Duration) -> Emulator {
     Emulator::from_topology(
         &Topology::parse(SMALL, "small").unwrap(),
         EmulatorOptions { settle },
@@ -16,16 +16,16 @@ fn emulator(settle: Duration) -> Emulator {
     .unwrap()
 }
 
-fn call(e: &Emulator, op: &str, body: Value) -> Result<Value, (String, String)> {
+pub(super) fn call(e: &Emulator, op: &str, body: Value) -> Result<Value, (String, String)> {
     e.handle(op, body.to_string().as_bytes())
         .map_err(|err| (err.code.to_string(), err.message))
 }
 
-fn code(r: Result<Value, (String, String)>) -> String {
+pub(super) fn code(r: Result<Value, (String, String)>) -> String {
     r.expect_err("expected an error").0
 }
 
-fn first(e: &Emulator) -> (String, String, String) {
+pub(super) fn first(e: &Emulator) -> (String, String, String) {
     let accs = call(e, "ListCustomRoutingAccelerators", json!({})).unwrap();
     let acc = accs["Accelerators"][0]["AcceleratorArn"]
         .as_str()

@@ -1,24 +1,40 @@
 //! The TOML topology an emulator starts from. Names are taken as written (hostile names are
 //! allowed on purpose: the client must sanitise what it draws).
+//!
+//! Everything beyond names, ranges and subnets is optional, so a hand-written file stays short;
+//! `--state` and `portolan snapshot` fill the rest in (ARNs, times, attributes, every allowed and
+//! denied address and socket, where each subnet's ports sit, explicit mappings) so an account
+//! comes back exactly as it was.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Topology {
     pub account_id: String,
+    /// The emulator's id counter when the file was written, so resources created after a
+    /// restart never reuse an id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_serial: Option<u64>,
+    /// A CSV of explicit port mappings in the format `portolan mappings -o csv` writes,
+    /// relative to this file: the subnets it covers serve exactly those accelerator ports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mappings_file: Option<String>,
     /// Every subnet the account has. Subnets no endpoint group uses are spare, ready for
     /// AddCustomRoutingEndpoints.
     #[serde(default)]
     pub subnets: Vec<SubnetSpec>,
     #[serde(default)]
     pub accelerators: Vec<AcceleratorSpec>,
+    /// The directory the file was read from, where `mappings_file` is looked for.
+    #[serde(skip)]
+    pub base_dir: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct SubnetSpec {
     pub id: String,
@@ -27,46 +43,76 @@ pub struct SubnetSpec {
     pub cidr: String,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct AcceleratorSpec {
+    /// Kept as written; derived from the account and the accelerator's place when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_name: Option<String>,
+    /// RFC 3339, e.g. `2025-06-01T00:00:00Z`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_logs: Option<FlowLogsSpec>,
     /// Static IPv4 addresses (0–2); when absent two are assigned deterministically.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_addresses: Option<Vec<String>>,
     #[serde(default = "yes")]
     pub enabled: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
     #[serde(default)]
     pub listeners: Vec<ListenerSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FlowLogsSpec {
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ListenerSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The key (16 hex digits) that shuffles this listener's ports; kept so ports survive a
+    /// restart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port_key: Option<String>,
     pub port_ranges: Vec<PortRangeSpec>,
     #[serde(default)]
     pub endpoint_groups: Vec<EndpointGroupSpec>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct PortRangeSpec {
     pub from: u16,
     pub to: u16,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointGroupSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
     pub region: String,
     pub destinations: Vec<DestinationSpec>,
     #[serde(default)]
     pub endpoints: Vec<EndpointSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct DestinationSpec {
     pub from: u16,
@@ -75,16 +121,28 @@ pub struct DestinationSpec {
     pub protocols: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointSpec {
     pub subnet: String,
     /// Allow all traffic to the subnet after adding it (AWS adds subnets with all traffic denied).
     #[serde(default)]
     pub allow_all: bool,
+    /// Addresses allowed on every destination port (applied after `allow_all`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_addresses: Vec<String>,
     /// Addresses denied again after `allow_all` (every destination port of each).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub denied_addresses: Vec<String>,
+    /// Single destinations (`10.0.1.4:7777`) allowed, applied after the address rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_sockets: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub denied_sockets: Vec<String>,
+    /// Where this subnet's mappings sit in the listener's shuffled port space, as
+    /// `[first slot, count]` runs; kept so ports survive a restart. Lowest free when absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slots: Vec<(u32, u32)>,
 }
 
 fn yes() -> bool {
@@ -121,7 +179,18 @@ impl Topology {
             path: shown.clone(),
             source,
         })?;
-        Self::parse(&text, &shown)
+        let mut topology = Self::parse(&text, &shown)?;
+        topology.base_dir = Some(
+            path.parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        );
+        Ok(topology)
+    }
+
+    /// The file's text: TOML, with `header` (comment lines) on top.
+    pub fn to_toml(&self, header: &str) -> Result<String, TopologyError> {
+        let body = toml::to_string(self).map_err(|e| TopologyError::Invalid(e.to_string()))?;
+        Ok(format!("{header}{body}"))
     }
 
     pub fn demo() -> Self {

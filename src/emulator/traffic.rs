@@ -11,6 +11,13 @@ struct AddressRule {
     ports: HashMap<u16, TrafficState>,
 }
 
+/// One rule finer than the subnet's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrafficRule {
+    Address(u32, TrafficState),
+    Socket(u32, u16, TrafficState),
+}
+
 #[derive(Debug, Clone)]
 pub struct TrafficRules {
     subnet: TrafficState,
@@ -36,6 +43,27 @@ impl TrafficRules {
                 .unwrap_or(self.subnet),
             None => self.subnet,
         }
+    }
+
+    /// Every rule, coarsest first and in address and port order: applying them in this order
+    /// to fresh rules rebuilds these exactly.
+    pub fn rules(&self) -> (TrafficState, Vec<TrafficRule>) {
+        let mut addresses: Vec<_> = self.addresses.iter().collect();
+        addresses.sort_by_key(|(a, _)| **a);
+        let mut out = Vec::new();
+        for (address, rule) in &addresses {
+            if let Some(state) = rule.every_port {
+                out.push(TrafficRule::Address(**address, state));
+            }
+        }
+        for (address, rule) in addresses {
+            let mut ports: Vec<_> = rule.ports.iter().collect();
+            ports.sort_by_key(|(p, _)| **p);
+            for (port, state) in ports {
+                out.push(TrafficRule::Socket(*address, *port, *state));
+            }
+        }
+        (self.subnet, out)
     }
 
     pub fn set_subnet(&mut self, state: TrafficState) {
@@ -82,5 +110,28 @@ mod tests {
         t.set_address(2, Deny);
         t.set_subnet(Allow);
         assert_eq!(t.state(2, 80), Allow, "a subnet rule clears finer ones");
+    }
+
+    #[test]
+    fn rules_rebuild_the_same_states() {
+        let mut t = TrafficRules::new();
+        t.set_subnet(Allow);
+        t.set_address(3, Deny);
+        t.set_socket(3, 81, Allow);
+        t.set_socket(1, 80, Deny);
+        let (subnet, rules) = t.rules();
+        let mut copy = TrafficRules::new();
+        copy.set_subnet(subnet);
+        for rule in rules {
+            match rule {
+                TrafficRule::Address(a, s) => copy.set_address(a, s),
+                TrafficRule::Socket(a, p, s) => copy.set_socket(a, p, s),
+            }
+        }
+        for a in 0..5 {
+            for p in 79..83 {
+                assert_eq!(copy.state(a, p), t.state(a, p), "{a}:{p}");
+            }
+        }
     }
 }

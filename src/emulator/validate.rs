@@ -16,12 +16,19 @@ fn model() -> &'static Value {
     MODEL.get_or_init(|| serde_json::from_str(SERVICE_MODEL).unwrap_or(Value::Null))
 }
 
-/// The operations this emulator serves: every custom routing operation plus tagging.
+/// The operations this emulator serves: every custom routing operation plus tagging, and the
+/// standard accelerator's attribute calls, which AWS answers for a custom routing accelerator
+/// too (Terraform's `hashicorp/aws` provider sets a custom routing accelerator's `attributes`
+/// with UpdateAcceleratorAttributes on create).
 pub fn is_served(operation: &str) -> bool {
     (operation.contains("CustomRouting")
         || matches!(
             operation,
-            "TagResource" | "UntagResource" | "ListTagsForResource"
+            "TagResource"
+                | "UntagResource"
+                | "ListTagsForResource"
+                | "UpdateAcceleratorAttributes"
+                | "DescribeAcceleratorAttributes"
         ))
         && model()["operations"].get(operation).is_some()
 }
@@ -152,7 +159,7 @@ mod tests {
             .keys()
             .filter(|op| is_served(op))
             .collect();
-        assert_eq!(ops.len(), 25);
+        assert_eq!(ops.len(), 27);
         assert!(!is_served("ListAccelerators"));
     }
 

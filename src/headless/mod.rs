@@ -3,6 +3,7 @@
 
 mod index;
 mod progress;
+mod snapshot;
 
 use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
@@ -199,6 +200,9 @@ pub async fn run_to<W: Write>(
         Some(Command::Index(command)) => {
             index::run_index(api, command, out.writer()).await?;
         }
+        Some(Command::Snapshot { out: dir }) => {
+            snapshot::run_snapshot(api, dir, &mut io::stderr()).await?;
+        }
         Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => {
             return Err(HeadlessError::Usage(
                 "completions, the manual page and the config file need no account".into(),
@@ -390,11 +394,6 @@ pub async fn resolve_accelerator(
 
 /// `portolan emulator`: serve until Ctrl-C, printing the endpoint URL first.
 pub async fn run_emulator(args: &EmulatorArgs) -> Result<(), HeadlessError> {
-    let topology = match &args.topology {
-        Some(path) => Topology::load(path),
-        None => Ok(Topology::demo()),
-    }
-    .map_err(|e| HeadlessError::Usage(e.to_string()))?;
     if !(args.settle.is_finite() && args.settle >= 0.0) {
         return Err(HeadlessError::Usage(
             "--settle must be a number of seconds, 0 or more".into(),
@@ -403,8 +402,15 @@ pub async fn run_emulator(args: &EmulatorArgs) -> Result<(), HeadlessError> {
     let options = EmulatorOptions {
         settle: std::time::Duration::from_secs_f64(args.settle),
     };
-    let emulator = Emulator::from_topology(&topology, options)
-        .map_err(|e| HeadlessError::Usage(e.to_string()))?;
+    let seed = || match &args.topology {
+        Some(path) => Topology::load(path),
+        None => Ok(Topology::demo()),
+    };
+    let emulator = match &args.state {
+        Some(state) => Emulator::with_state(state, seed, options),
+        None => seed().and_then(|topology| Emulator::from_topology(&topology, options)),
+    }
+    .map_err(|e| HeadlessError::Usage(e.to_string()))?;
     let faults = Faults::new(args.fault_seed);
     for spec in &args.faults {
         faults.add(spec.clone());

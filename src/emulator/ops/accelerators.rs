@@ -55,7 +55,12 @@ pub fn create_accelerator(store: &mut Store, new: NewAccelerator, created: f64) 
         created,
         modified: created,
         changed_at: None,
-        tags: new.tags,
+        tags: {
+            // Kept in key order, as a topology file lists them, so a restart keeps the order.
+            let mut tags = new.tags;
+            tags.sort();
+            tags
+        },
         flow_logs: (false, None, None),
     });
     store.touch(&arn);
@@ -73,6 +78,19 @@ fn tags_of(body: &Value) -> Vec<(String, String)> {
 
 fn checked_name(name: &str) -> Result<String, ServiceError> {
     parse_accelerator_name(name).map_err(|e| invalid(format!("Name: {e}")))
+}
+
+/// "For a custom routing accelerator, the value must be IPV4" (the model's text for both create
+/// and update): DUAL_STACK passes the enum check, so it is refused here.
+fn checked_address_type(body: &Value) -> Result<Option<String>, ServiceError> {
+    match opt_text(body, "IpAddressType") {
+        None => Ok(None),
+        Some("IPV4") => Ok(Some("IPV4".to_string())),
+        Some(other) => Err(invalid(format!(
+            "IpAddressType: a custom routing accelerator is IPv4 only, so the value must be IPV4, not {}",
+            other.chars().take(32).collect::<String>()
+        ))),
+    }
 }
 
 fn checked_ips(body: &Value) -> Result<Vec<String>, ServiceError> {
@@ -93,9 +111,7 @@ pub fn create(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
     idempotent(store, "CreateCustomRoutingAccelerator", body, |store| {
         let new = NewAccelerator {
             name: checked_name(text(body, "Name"))?,
-            ip_address_type: opt_text(body, "IpAddressType")
-                .unwrap_or("IPV4")
-                .to_string(),
+            ip_address_type: checked_address_type(body)?.unwrap_or_else(|| "IPV4".into()),
             ip_addresses: checked_ips(body)?,
             enabled: body["Enabled"].as_bool().unwrap_or(true),
             tags: tags_of(body),
@@ -130,6 +146,7 @@ pub fn update(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
     let arn = text(body, "AcceleratorArn");
     store.accelerator(arn)?;
     let name = opt_text(body, "Name").map(checked_name).transpose()?;
+    let address_type = checked_address_type(body)?;
     let ips = checked_ips(body)?;
     let acc = store.accelerator_mut(arn)?;
     if let Some(name) = name {
@@ -138,8 +155,8 @@ pub fn update(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
     if let Some(enabled) = body["Enabled"].as_bool() {
         acc.enabled = enabled;
     }
-    if let Some(t) = opt_text(body, "IpAddressType") {
-        acc.ip_address_type = t.to_string();
+    if let Some(t) = address_type {
+        acc.ip_address_type = t;
     }
     if !ips.is_empty() {
         acc.ips = ips;
@@ -184,21 +201,31 @@ pub fn describe_attributes(store: &Store, body: &Value) -> Result<Value, Service
     ))
 }
 
+/// "If the value is true, FlowLogsS3Bucket and FlowLogsS3Prefix must be specified": both in
+/// this request, whatever an earlier call stored.
 pub fn update_attributes(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
     let arn = text(body, "AcceleratorArn");
     let acc = store.accelerator_mut(arn)?;
     let enabled = body["FlowLogsEnabled"].as_bool().unwrap_or(acc.flow_logs.0);
-    let bucket = opt_text(body, "FlowLogsS3Bucket")
-        .map(str::to_string)
-        .or(acc.flow_logs.1.clone());
-    let prefix = opt_text(body, "FlowLogsS3Prefix")
-        .map(str::to_string)
-        .or(acc.flow_logs.2.clone());
-    if enabled && bucket.as_deref().is_none_or(str::is_empty) {
-        return Err(invalid(
-            "FlowLogsS3Bucket is required when FlowLogsEnabled is true",
-        ));
+    let given_bucket = opt_text(body, "FlowLogsS3Bucket").filter(|b| !b.is_empty());
+    let given_prefix = opt_text(body, "FlowLogsS3Prefix").filter(|p| !p.is_empty());
+    if body["FlowLogsEnabled"].as_bool() == Some(true) {
+        let missing: Vec<&str> = [
+            ("FlowLogsS3Bucket", given_bucket.is_none()),
+            ("FlowLogsS3Prefix", given_prefix.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(name, absent)| absent.then_some(name))
+        .collect();
+        if !missing.is_empty() {
+            return Err(invalid(format!(
+                "{} must be given in the same request when FlowLogsEnabled is true",
+                missing.join(" and ")
+            )));
+        }
     }
+    let bucket = given_bucket.map(str::to_string).or(acc.flow_logs.1.clone());
+    let prefix = given_prefix.map(str::to_string).or(acc.flow_logs.2.clone());
     acc.flow_logs = (enabled, bucket, prefix);
     let answer = attributes_json(acc);
     store.touch(arn);
@@ -219,6 +246,7 @@ pub fn tag(store: &mut Store, body: &Value) -> Result<Value, ServiceError> {
             None => acc.tags.push((k, v)),
         }
     }
+    acc.tags.sort();
     Ok(json!({}))
 }
 

@@ -4,20 +4,27 @@ use serde_json::{Value, json};
 
 use super::text;
 use crate::emulator::ServiceError;
+use crate::emulator::ports::{Segment, port_position, runs};
 use crate::emulator::store::{Attachment, Store, invalid};
 use crate::emulator::traffic::TrafficRules;
 use crate::model::TrafficState;
 
-/// Attaches one subnet; each of its usable addresses × destination ports takes a listener port.
-pub fn add_endpoint(
-    store: &mut Store,
-    group_index: usize,
-    subnet_id: &str,
-) -> Result<(), ServiceError> {
-    add_all(store, group_index, &[subnet_id.to_string()])
+/// Where an attached subnet's mappings go in the listener's port space.
+pub enum Placement {
+    /// The lowest free slots, as AddCustomRoutingEndpoints does.
+    Lowest,
+    /// Exactly these slots (a restored state).
+    Slots(Vec<Segment>),
+    /// Exactly these accelerator ports, one per mapping index (explicit mappings).
+    Explicit(Vec<u16>),
 }
 
-fn add_all(store: &mut Store, group_index: usize, ids: &[String]) -> Result<(), ServiceError> {
+/// Checks that `ids` can join the group; returns the listener's index and the slots they need.
+fn checked_need(
+    store: &Store,
+    group_index: usize,
+    ids: &[String],
+) -> Result<(usize, u64), ServiceError> {
     let group = &store.groups[group_index];
     let mut needed = 0u64;
     for (i, id) in ids.iter().enumerate() {
@@ -51,21 +58,97 @@ fn add_all(store: &mut Store, group_index: usize, ids: &[String]) -> Result<(), 
             ),
         ));
     }
+    Ok((listener, needed))
+}
+
+/// Attaches subnets; each of their usable addresses × destination ports takes a listener port.
+fn add_all(store: &mut Store, group_index: usize, ids: &[String]) -> Result<(), ServiceError> {
+    checked_need(store, group_index, ids)?;
     for id in ids {
-        let count = u64::from(store.subnet(id).map(|s| s.usable()).unwrap_or(0))
-            * u64::from(store.groups[group_index].ports_per_address());
-        let segments = store.listeners[listener]
-            .slots
-            .allocate(count)
-            .unwrap_or_default();
-        let serial = store.next_serial();
-        store.groups[group_index].endpoints.push(Attachment {
-            serial,
-            subnet_id: id.clone(),
-            segments,
-            traffic: TrafficRules::new(),
-        });
+        attach(store, group_index, id, Placement::Lowest)?;
     }
+    Ok(())
+}
+
+/// Attaches one subnet where `placement` says (topology loading and restored state).
+pub fn add_endpoint_placed(
+    store: &mut Store,
+    group_index: usize,
+    subnet_id: &str,
+    placement: Placement,
+) -> Result<(), ServiceError> {
+    checked_need(store, group_index, &[subnet_id.to_string()])?;
+    attach(store, group_index, subnet_id, placement)
+}
+
+fn attach(
+    store: &mut Store,
+    group_index: usize,
+    id: &str,
+    placement: Placement,
+) -> Result<(), ServiceError> {
+    let count = u64::from(store.subnet(id).map(|s| s.usable()).unwrap_or(0))
+        * u64::from(store.groups[group_index].ports_per_address());
+    let listener = store.listener_index(&store.groups[group_index].listener_arn)?;
+    let wrong = |what: String| invalid(format!("subnet {id}: {what}"));
+    let (segments, explicit_ports) = match placement {
+        Placement::Lowest => (
+            store.listeners[listener]
+                .slots
+                .allocate(count)
+                .unwrap_or_default(),
+            None,
+        ),
+        Placement::Slots(segments) => {
+            let held: u64 = segments.iter().map(|s| u64::from(s.len)).sum();
+            if held != count {
+                return Err(wrong(format!(
+                    "its slots hold {held} mappings, it has {count}"
+                )));
+            }
+            if !store.listeners[listener].slots.take(&segments) {
+                return Err(wrong("its slots are taken or outside the listener".into()));
+            }
+            (segments, None)
+        }
+        Placement::Explicit(ports) => {
+            if ports.len() as u64 != count {
+                return Err(wrong(format!(
+                    "{} explicit mappings given, it has {count} (usable addresses × destination ports)",
+                    ports.len()
+                )));
+            }
+            let l = &store.listeners[listener];
+            let shuffle = store.shuffle(l);
+            let slots = ports
+                .iter()
+                .map(|&p| {
+                    port_position(&l.ranges, p)
+                        .map(|position| shuffle.backward(position))
+                        .ok_or_else(|| {
+                            wrong(format!(
+                                "accelerator port {p} is outside the listener's ranges"
+                            ))
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let segments = runs(slots);
+            if !store.listeners[listener].slots.take(&segments) {
+                return Err(wrong(
+                    "its explicit accelerator ports repeat, or another subnet holds them".into(),
+                ));
+            }
+            (segments, Some(ports))
+        }
+    };
+    let serial = store.next_serial();
+    store.groups[group_index].endpoints.push(Attachment {
+        serial,
+        subnet_id: id.to_string(),
+        segments,
+        traffic: TrafficRules::new(),
+        explicit_ports,
+    });
     let acc = store.groups[group_index].accelerator_arn.clone();
     store.touch(&acc);
     Ok(())

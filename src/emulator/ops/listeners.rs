@@ -3,7 +3,7 @@ use serde_json::{Value, json};
 use super::accelerators::with_token;
 use super::{idempotent, page_by_serial, port_ranges, text};
 use crate::emulator::ServiceError;
-use crate::emulator::ports::SlotAllocator;
+use crate::emulator::ports::{SlotAllocator, mix};
 use crate::emulator::store::{ListenerRec, Store, listener_json};
 use crate::model::PortRange;
 
@@ -54,7 +54,7 @@ pub fn create_listener(
     accelerator_arn: &str,
     ranges: Vec<PortRange>,
 ) -> Result<String, ServiceError> {
-    store.accelerator(accelerator_arn)?;
+    let key = store.accelerator(accelerator_arn)?.key;
     check_ranges(store, accelerator_arn, &ranges, None)?;
     let serial = store.next_serial();
     let arn = format!("{accelerator_arn}/listener/{}", store.id_hex(serial, 3, 8));
@@ -65,6 +65,7 @@ pub fn create_listener(
         accelerator_arn: accelerator_arn.to_string(),
         ranges,
         slots: SlotAllocator::new(size),
+        shuffle_key: mix(key ^ serial),
     });
     store.touch(accelerator_arn);
     Ok(arn)

@@ -14,7 +14,7 @@ use super::token;
 use crate::model::{DestinationConfig, PortRange, Protocol, ProtocolSet};
 
 pub use accelerators::{NewAccelerator, create_accelerator};
-pub use endpoints::{TrafficTarget, add_endpoint, set_traffic};
+pub use endpoints::{Placement, TrafficTarget, add_endpoint_placed, set_traffic};
 pub use groups::create_group;
 pub use listeners::create_listener;
 
@@ -37,7 +37,7 @@ fn read(store: &Store, operation: &str, body: &Value) -> Result<Value, ServiceEr
     match operation {
         "DescribeCustomRoutingAccelerator" => accelerators::describe(store, body),
         "ListCustomRoutingAccelerators" => accelerators::list(store, body),
-        "DescribeCustomRoutingAcceleratorAttributes" => {
+        "DescribeCustomRoutingAcceleratorAttributes" | "DescribeAcceleratorAttributes" => {
             accelerators::describe_attributes(store, body)
         }
         "ListTagsForResource" => accelerators::list_tags(store, body),
@@ -55,7 +55,9 @@ pub fn dispatch(store: &mut Store, operation: &str, body: &Value) -> Result<Valu
         "CreateCustomRoutingAccelerator" => accelerators::create(store, body),
         "UpdateCustomRoutingAccelerator" => accelerators::update(store, body),
         "DeleteCustomRoutingAccelerator" => accelerators::delete(store, body),
-        "UpdateCustomRoutingAcceleratorAttributes" => accelerators::update_attributes(store, body),
+        "UpdateCustomRoutingAcceleratorAttributes" | "UpdateAcceleratorAttributes" => {
+            accelerators::update_attributes(store, body)
+        }
         "TagResource" => accelerators::tag(store, body),
         "UntagResource" => accelerators::untag(store, body),
         "CreateCustomRoutingListener" => listeners::create(store, body),
