@@ -2,6 +2,7 @@
 //! and returns effects (calls to make, calls to abort); it never does IO, so every behaviour
 //! here is tested without a terminal or a network.
 
+mod action;
 mod call;
 mod hints;
 mod indexing;
@@ -21,11 +22,11 @@ pub use screens::browser::{self, table as mappings};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyEvent, MouseEvent};
-
+pub use action::{Action, Context, Effect, ExportJob, ExportRows, Message};
 pub use call::{Call, Reply, RequestId};
 pub use hints::{Hint, changing_keys};
 pub use keymap::KeyMap;
+pub use overlays::Overlay;
 pub use router::hints;
 pub use screens::{
     AcceleratorInfo, FIELD_NAME_WIDTH, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen,
@@ -33,7 +34,6 @@ pub use screens::{
 };
 
 use crate::api::ApiError;
-use crate::format::OutputFormat;
 pub use crate::model::ThemeName;
 use list::ListPane;
 
@@ -51,177 +51,6 @@ pub const DEFAULT_PAGE_SIZE: i32 = 1000;
 pub const READ_ONLY: &str = "read-only (--read-only, or read_only in the config file): portolan creates and changes nothing";
 /// Information messages fade after this long; errors stay until dismissed.
 const INFO_TTL: Duration = Duration::from_secs(5);
-
-#[derive(Debug)]
-pub enum Action {
-    Key(KeyEvent),
-    Paste(String),
-    Mouse(MouseEvent),
-    Resize(u16, u16),
-    /// Time passed: ages and the spinner move on.
-    Tick,
-    /// A call finished.
-    Reply {
-        id: RequestId,
-        result: Result<Reply, ApiError>,
-    },
-    /// An export finished: how many rows went to `path`, or why it failed.
-    Exported {
-        path: PathBuf,
-        result: Result<u64, String>,
-    },
-    /// An index build read this many mappings (of at most `bound`).
-    IndexProgress {
-        id: RequestId,
-        read: usize,
-        bound: u64,
-    },
-    /// The profile names of the AWS config files, or why they could not be read.
-    Profiles {
-        id: RequestId,
-        result: Result<Vec<String>, String>,
-    },
-    /// A session for `profile` is ready, or why not.
-    Switched {
-        id: RequestId,
-        profile: String,
-        result: Result<profiles::Connected, String>,
-    },
-    /// An index build ended: mappings and bytes saved, or why not.
-    IndexBuilt {
-        id: RequestId,
-        result: Result<(usize, u64), String>,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    Call {
-        id: RequestId,
-        call: Call,
-    },
-    /// The answer to this request is no longer wanted: stop the task.
-    Cancel(RequestId),
-    /// Put text on the clipboard of the terminal (OSC 52).
-    Copy(String),
-    /// Write mappings to a file.
-    Export(ExportJob),
-    /// Build and save the mapping index of an accelerator (cancelled with `Cancel(id)`).
-    BuildIndex {
-        id: RequestId,
-        accelerator: crate::model::Accelerator,
-        store: PathBuf,
-    },
-    /// Read the profile names of the AWS config files.
-    ListProfiles {
-        id: RequestId,
-    },
-    /// Connect anew with this profile (cancelled with `Cancel(id)`).
-    SwitchProfile {
-        id: RequestId,
-        profile: String,
-    },
-}
-
-/// Mappings to write to a file, in one of the headless formats.
-#[derive(Debug, Clone)]
-pub struct ExportJob {
-    pub path: PathBuf,
-    pub format: OutputFormat,
-    pub rows: ExportRows,
-}
-
-#[derive(Debug, Clone)]
-pub enum ExportRows {
-    /// The rows loaded in the browser (a copy: the browser goes on loading), only those at
-    /// `shown` (table indices) when its filter narrows them.
-    Loaded {
-        table: mappings::MappingTable,
-        shown: Option<Vec<u32>>,
-        by_destination: bool,
-    },
-    /// Every page of the source, read as the file is written.
-    All(browser::Source),
-}
-
-impl PartialEq for ExportJob {
-    fn eq(&self, other: &Self) -> bool {
-        self.path == other.path && self.format == other.format
-    }
-}
-
-impl Eq for ExportJob {}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    pub text: String,
-    pub error: bool,
-    pub at: Instant,
-}
-
-/// Where the data comes from, shown in the header so nobody acts on the wrong account.
-#[derive(Debug, Clone, Default)]
-pub struct Context {
-    /// The AWS profile, or a description such as "demo".
-    pub profile: String,
-    pub endpoint: Option<String>,
-    /// Taken from the first ARN loaded; no extra call.
-    pub account: Option<String>,
-}
-
-/// What floats over the screens. One at a time, and it gets every input first: keys, paste,
-/// mouse, hints and ticks (see `router`).
-#[derive(Debug)]
-pub enum Overlay {
-    Help {
-        scroll: u16,
-    },
-    /// A create form, or adding subnet endpoints.
-    Form(Box<dialogs::CreateDialog>),
-    /// A change waiting for y/n (or on its way).
-    Confirm(actions::Confirm),
-    /// The `w` lookup.
-    Whois(Box<overlays::whois::Lookup>),
-    /// The `P` profile switcher.
-    Profiles(profiles::Picker),
-    /// `e` in the browser: where to write which mappings.
-    Export(Box<overlays::export::Export>),
-    /// The `!` log of every message, `scroll` lines back from the newest.
-    Messages {
-        scroll: u16,
-    },
-}
-
-/// `form()`/`form_mut()` and the like: the open overlay, when it is of that kind.
-macro_rules! overlay_accessors {
-    ($($get:ident, $get_mut:ident, $variant:ident, $ty:ty;)*) => {
-        impl State {
-            $(
-                pub fn $get(&self) -> Option<&$ty> {
-                    match &self.overlay {
-                        Some(Overlay::$variant(x)) => Some(x),
-                        _ => None,
-                    }
-                }
-
-                pub fn $get_mut(&mut self) -> Option<&mut $ty> {
-                    match &mut self.overlay {
-                        Some(Overlay::$variant(x)) => Some(x),
-                        _ => None,
-                    }
-                }
-            )*
-        }
-    };
-}
-
-overlay_accessors! {
-    form, form_mut, Form, dialogs::CreateDialog;
-    confirm, confirm_mut, Confirm, actions::Confirm;
-    whois, whois_mut, Whois, overlays::whois::Lookup;
-    picker, picker_mut, Profiles, profiles::Picker;
-    export, export_mut, Export, overlays::export::Export;
-}
 
 #[derive(Debug)]
 pub struct State {

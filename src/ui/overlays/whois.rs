@@ -40,9 +40,12 @@ pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup) {
     frame.render_widget(Paragraph::new(Line::from(spans)), input_line);
     frame.render_widget(
         Paragraph::new(Line::styled(
-            format!(
-                "IP:PORT of an accelerator, or a destination IP alone (searched in {})",
-                sanitize(&lookup.scope_name)
+            crate::ui::fit::cut_words(
+                &format!(
+                    "IP:PORT of an accelerator, or a destination IP alone (searched in {})",
+                    sanitize(&lookup.scope_name)
+                ),
+                usize::from(hint.width),
             ),
             t.muted,
         )),

@@ -1,0 +1,130 @@
+//! What goes into `update` (actions: input, answers, progress) and what comes out of it
+//! (effects the loop runs), with the small values they carry.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use super::call::{Call, Reply, RequestId};
+use super::overlays::profiles;
+use super::screens::browser;
+use crate::api::ApiError;
+use crate::format::OutputFormat;
+
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Time passed: ages and the spinner move on.
+    Tick,
+    /// A call finished.
+    Reply {
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+    },
+    /// An export finished: how many rows went to `path`, or why it failed.
+    Exported {
+        path: PathBuf,
+        result: Result<u64, String>,
+    },
+    /// An index build read this many mappings (of at most `bound`).
+    IndexProgress {
+        id: RequestId,
+        read: usize,
+        bound: u64,
+    },
+    /// The profile names of the AWS config files, or why they could not be read.
+    Profiles {
+        id: RequestId,
+        result: Result<Vec<String>, String>,
+    },
+    /// A session for `profile` is ready, or why not.
+    Switched {
+        id: RequestId,
+        profile: String,
+        result: Result<profiles::Connected, String>,
+    },
+    /// An index build ended: mappings and bytes saved, or why not.
+    IndexBuilt {
+        id: RequestId,
+        result: Result<(usize, u64), String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Call {
+        id: RequestId,
+        call: Call,
+    },
+    /// The answer to this request is no longer wanted: stop the task.
+    Cancel(RequestId),
+    /// Put text on the clipboard of the terminal (OSC 52).
+    Copy(String),
+    /// Write mappings to a file.
+    Export(ExportJob),
+    /// Build and save the mapping index of an accelerator (cancelled with `Cancel(id)`).
+    BuildIndex {
+        id: RequestId,
+        accelerator: crate::model::Accelerator,
+        store: PathBuf,
+    },
+    /// Read the profile names of the AWS config files.
+    ListProfiles {
+        id: RequestId,
+    },
+    /// Connect anew with this profile (cancelled with `Cancel(id)`).
+    SwitchProfile {
+        id: RequestId,
+        profile: String,
+    },
+}
+
+/// Mappings to write to a file, in one of the headless formats.
+#[derive(Debug, Clone)]
+pub struct ExportJob {
+    pub path: PathBuf,
+    pub format: OutputFormat,
+    pub rows: ExportRows,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExportRows {
+    /// The rows loaded in the browser (a copy: the browser goes on loading), only those at
+    /// `shown` (table indices) when its filter narrows them.
+    Loaded {
+        table: browser::table::MappingTable,
+        shown: Option<Vec<u32>>,
+        by_destination: bool,
+    },
+    /// Every page of the source, read as the file is written.
+    All(browser::Source),
+}
+
+impl PartialEq for ExportJob {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && self.format == other.format
+    }
+}
+
+impl Eq for ExportJob {}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+    pub at: Instant,
+}
+
+/// Where the data comes from, shown in the header so nobody acts on the wrong account.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The AWS profile, or a description such as "demo".
+    pub profile: String,
+    pub endpoint: Option<String>,
+    /// Taken from the first ARN loaded; no extra call.
+    pub account: Option<String>,
+}
