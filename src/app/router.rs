@@ -115,34 +115,16 @@ pub fn help_max_scroll(state: &State) -> u16 {
 fn scroll_help(state: &mut State, delta: i32) {
     let max = help_max_scroll(state);
     if let Some(Overlay::Help { scroll }) = &mut state.overlay {
-        let next = i32::from(*scroll)
-            .saturating_add(delta)
-            .clamp(0, i32::from(max));
-        *scroll = u16::try_from(next).unwrap_or(0);
+        super::overlays::scroll::clamp(scroll, delta, max);
     }
 }
 
 fn help_key(state: &mut State, key: KeyEvent) {
+    use super::overlays::scroll::{ScrollKey, read};
     let page = i32::from(state.size.1.saturating_sub(4)).max(1);
-    let delta = match state.keymap.command(&key) {
-        Some(Command::Back | Command::Help | Command::Quit | Command::Open) => {
-            state.overlay = None;
-            return;
-        }
-        Some(Command::Down) => 1,
-        Some(Command::Up) => -1,
-        Some(Command::PageDown) => page,
-        Some(Command::PageUp) => -page,
-        Some(Command::First) => i32::MIN / 2,
-        Some(Command::Last) => i32::MAX / 2,
-        _ if key.code == KeyCode::Esc => {
-            state.overlay = None;
-            return;
-        }
-        _ => {
-            state.dirty = false;
-            return;
-        }
-    };
-    scroll_help(state, delta);
+    match read(state, &key, Command::Help, page) {
+        ScrollKey::Close => state.overlay = None,
+        ScrollKey::Down(delta) => scroll_help(state, delta),
+        ScrollKey::Nothing => state.dirty = false,
+    }
 }

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, MouseEvent, MouseEventKind};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::keymap::Command;
@@ -148,37 +148,21 @@ pub fn open(state: &mut State) {
 }
 
 fn scroll_by(state: &mut State, delta: i32) {
-    let max = i32::from(max_scroll(state));
+    let max = max_scroll(state);
     if let Some(Overlay::Messages { scroll }) = &mut state.overlay {
-        let next = i32::from(*scroll).saturating_add(delta).clamp(0, max);
-        *scroll = u16::try_from(next).unwrap_or(0);
+        super::scroll::clamp(scroll, delta, max);
     }
 }
 
 /// Keys: up goes back in time (the scroll counts lines above the newest).
 pub fn key(state: &mut State, key: KeyEvent) {
+    use super::scroll::{ScrollKey, read};
     let page = i32::from(frame_size(state.size).1.saturating_sub(3)).max(1);
-    let delta = match state.keymap.command(&key) {
-        Some(Command::Back | Command::Messages | Command::Quit | Command::Open) => {
-            state.overlay = None;
-            return;
-        }
-        Some(Command::Up) => 1,
-        Some(Command::Down) => -1,
-        Some(Command::PageUp) => page,
-        Some(Command::PageDown) => -page,
-        Some(Command::First) => i32::MAX / 2,
-        Some(Command::Last) => i32::MIN / 2,
-        _ if key.code == KeyCode::Esc => {
-            state.overlay = None;
-            return;
-        }
-        _ => {
-            state.dirty = false;
-            return;
-        }
-    };
-    scroll_by(state, delta);
+    match read(state, &key, Command::Messages, page) {
+        ScrollKey::Close => state.overlay = None,
+        ScrollKey::Down(delta) => scroll_by(state, -delta),
+        ScrollKey::Nothing => state.dirty = false,
+    }
 }
 
 pub fn mouse(state: &mut State, mouse: MouseEvent) {

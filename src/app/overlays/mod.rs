@@ -7,6 +7,7 @@ pub mod fields;
 pub mod form;
 pub mod messages;
 pub mod profiles;
+pub mod scroll;
 pub mod whois;
 
 use super::State;
