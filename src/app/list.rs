@@ -1,13 +1,13 @@
 //! A list pane's rows: loaded lazily page by page, filtered and sorted locally, with the
 //! selection kept on the same item (by its ARN) whatever reorders the view.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::time::Instant;
 
 use tui_input::Input;
 
 use super::RequestId;
+use super::sort::compare;
 
 /// A column of a list pane. Widths are in terminal cells; the drawing side turns them into
 /// layout constraints.
@@ -445,79 +445,4 @@ fn matches<T: Row>(row: &T, needle: &str) -> bool {
             .cells()
             .iter()
             .any(|c| c.to_lowercase().contains(needle))
-}
-
-/// Orders cells by what they hold: numbers as numbers, addresses as addresses (so .9 comes
-/// before .10), and text with runs of digits compared by value ("range 9" before "range 10").
-pub fn compare(a: &str, b: &str, numeric: bool) -> Ordering {
-    if numeric {
-        let n = |s: &str| s.parse::<u64>().ok();
-        if let (Some(x), Some(y)) = (n(a), n(b)) {
-            return x.cmp(&y);
-        }
-    }
-    natural(a, b)
-}
-
-fn natural(a: &str, b: &str) -> Ordering {
-    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
-    loop {
-        match (x.first(), y.first()) {
-            (None, None) => return Ordering::Equal,
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(p), Some(q)) if p.is_ascii_digit() && q.is_ascii_digit() => {
-                let (dx, rx) = digits(x);
-                let (dy, ry) = digits(y);
-                // Equal values with leading zeros: the shorter run first, so the order is total.
-                let order = dx
-                    .trim_start_matches('0')
-                    .len()
-                    .cmp(&dy.trim_start_matches('0').len())
-                    .then_with(|| dx.trim_start_matches('0').cmp(dy.trim_start_matches('0')))
-                    .then_with(|| dx.len().cmp(&dy.len()));
-                if order != Ordering::Equal {
-                    return order;
-                }
-                (x, y) = (rx, ry);
-            }
-            (Some(p), Some(q)) => {
-                if p != q {
-                    return p.cmp(q);
-                }
-                (x, y) = (&x[1..], &y[1..]);
-            }
-        }
-    }
-}
-
-/// The leading run of ASCII digits of `s`, and what follows it.
-fn digits(s: &[u8]) -> (&str, &[u8]) {
-    let end = s
-        .iter()
-        .position(|c| !c.is_ascii_digit())
-        .unwrap_or(s.len());
-    // ASCII digits are valid UTF-8 on their own.
-    (std::str::from_utf8(&s[..end]).unwrap_or(""), &s[end..])
-}
-
-#[cfg(test)]
-mod typed_sort {
-    use super::*;
-
-    #[test]
-    fn addresses_and_numbers_in_text_sort_by_value() {
-        let mut ips = vec!["75.2.0.11", "75.2.0.1", "75.2.0.10", "75.2.0.9", "10.0.0.2"];
-        ips.sort_by(|a, b| compare(a, b, false));
-        assert_eq!(
-            ips,
-            ["10.0.0.2", "75.2.0.1", "75.2.0.9", "75.2.0.10", "75.2.0.11"]
-        );
-        let mut ranges = vec!["10000-10099", "9000-9099", "100-199"];
-        ranges.sort_by(|a, b| compare(a, b, false));
-        assert_eq!(ranges, ["100-199", "9000-9099", "10000-10099"]);
-        assert_eq!(compare("a", "b", false), Ordering::Less);
-        assert_eq!(compare("07", "7", false), Ordering::Greater);
-        assert_eq!(compare("", "1", false), Ordering::Less);
-    }
 }

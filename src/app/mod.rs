@@ -15,6 +15,7 @@ pub mod overlays;
 mod router;
 pub mod rows;
 pub mod screens;
+mod sort;
 
 pub use overlays::{confirm as actions, create as dialogs, profiles};
 pub use screens::browser::{self, table as mappings};
