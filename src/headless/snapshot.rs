@@ -9,35 +9,18 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::HeadlessError;
-use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_MAPPINGS, MAX_RESULTS_RESOURCES};
+use crate::api::listing::all_pages as all;
+use crate::api::{GlobalAccelerator, MAX_RESULTS_MAPPINGS, MAX_RESULTS_RESOURCES};
 use crate::cli::OutputFormat;
 use crate::emulator::{
     AcceleratorSpec, DestinationSpec, EndpointGroupSpec, EndpointSpec, FlowLogsSpec, ListenerSpec,
     PortRangeSpec, SubnetSpec, Topology, write_atomically,
 };
 use crate::format::{AcceleratorPortMapping, Output};
-use crate::model::{Page, TrafficState, account_of};
+use crate::model::{TrafficState, account_of};
 
 pub const TOPOLOGY_FILE: &str = "topology.toml";
 pub const MAPPINGS_FILE: &str = "mappings.csv";
-
-/// Every item of a listing.
-async fn all<T, F, Fut>(mut next: F) -> Result<Vec<T>, ApiError>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<Page<T>, ApiError>>,
-{
-    let mut items = Vec::new();
-    let mut token = None;
-    loop {
-        let page = next(token).await?;
-        items.extend(page.items);
-        match page.next_token {
-            Some(t) => token = Some(t),
-            None => return Ok(items),
-        }
-    }
-}
 
 /// What the mappings say about one subnet in one endpoint group.
 #[derive(Default)]

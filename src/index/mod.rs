@@ -15,9 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::listing::{self, ListingOptions};
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_MAPPINGS, MAX_RESULTS_RESOURCES};
-use crate::model::{
-    Accelerator, EndpointGroup, Page, PortMapping, Protocol, ProtocolSet, SocketAddress,
-};
+use crate::model::{Accelerator, EndpointGroup, PortMapping, Protocol, ProtocolSet, SocketAddress};
 pub use store::{Catalog, CatalogEntry, IndexStore};
 
 /// Bumped whenever the file layout changes; older files are rebuilt, never misread.
@@ -103,23 +101,6 @@ pub fn fingerprint(groups: &[EndpointGroup]) -> String {
         .collect();
     lines.sort();
     lines.join("\n")
-}
-
-async fn all_pages<T, F, Fut>(mut next: F) -> Result<Vec<T>, ApiError>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<Page<T>, ApiError>>,
-{
-    let mut items = Vec::new();
-    let mut token = None;
-    loop {
-        let page = next(token).await?;
-        items.extend(page.items);
-        match page.next_token {
-            Some(t) => token = Some(t),
-            None => return Ok(items),
-        }
-    }
 }
 
 /// Every endpoint group of every listener of the accelerator.
@@ -461,7 +442,8 @@ pub async fn listener_usage(
 ) -> Result<crate::model::capacity::ListenerUsage, ApiError> {
     let accelerator_arn = crate::model::accelerator_arn_of(&listener.arn);
     let groups =
-        all_pages(|t| api.list_endpoint_groups(&listener.arn, MAX_RESULTS_RESOURCES, t)).await?;
+        listing::all_pages(|t| api.list_endpoint_groups(&listener.arn, MAX_RESULTS_RESOURCES, t))
+            .await?;
     let index = store.and_then(|s| s.load(accelerator_arn).ok().flatten());
     let all_groups = match &index {
         Some(_) => groups_of(api, accelerator_arn).await?,

@@ -16,19 +16,21 @@
 //!   build sorts its records anyway) hands each page on as it arrives and holds none.
 
 use std::collections::VecDeque;
-use std::net::Ipv4Addr;
 use std::ops::ControlFlow;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures::stream::FuturesUnordered;
 use futures::{FutureExt, StreamExt};
 
+mod limiter;
+mod packed;
+
+pub use limiter::{LimitEvent, Limiter};
+use packed::PackedMappings;
+
 use super::{ApiError, ApiResult, GlobalAccelerator, MAX_RESULTS_MAPPINGS, MAX_RESULTS_RESOURCES};
-use crate::model::{
-    EndpointGroup, Listener, Page, PortMapping, ProtocolSet, SocketAddress, TrafficState,
-};
+use crate::model::{EndpointGroup, Listener, Page, PortMapping};
 
 /// How a listing reads its chains.
 #[derive(Debug, Clone)]
@@ -84,152 +86,6 @@ impl ListingOptions {
     /// Pages in flight or waiting, at most, for pages of `page_size` items.
     pub fn budget_pages(&self, page_size: i32) -> usize {
         (self.budget_mappings / usize::try_from(page_size.max(1)).unwrap_or(1)).max(2)
-    }
-}
-
-/// What the limiter did, kept so tests can tell the in-flight count followed throttling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LimitEvent {
-    /// A call started with this many in flight (itself included) under this limit.
-    Started {
-        in_flight: usize,
-        limit: usize,
-    },
-    Throttled {
-        before: usize,
-        after: usize,
-    },
-    Raised {
-        limit: usize,
-    },
-}
-
-#[derive(Debug)]
-struct LimiterState {
-    limit: usize,
-    max: usize,
-    successes: usize,
-    /// Doubling until the first throttling, then one more per window.
-    slow_start: bool,
-    in_flight: usize,
-    peak: usize,
-    events: Vec<LimitEvent>,
-}
-
-/// The adaptive bound on calls in flight, shared by every chain of a listing.
-#[derive(Debug)]
-pub struct Limiter {
-    state: Mutex<LimiterState>,
-    /// Woken when a call ends or the limit rises.
-    room: tokio::sync::Notify,
-}
-
-/// Events kept per listing: enough for any test, bounded for a long run.
-const MAX_EVENTS: usize = 100_000;
-
-impl Limiter {
-    pub fn new(options: &ListingOptions) -> Self {
-        let max = options.max_in_flight.max(1);
-        Self {
-            state: Mutex::new(LimiterState {
-                limit: options.start_in_flight.clamp(1, max),
-                max,
-                successes: 0,
-                slow_start: true,
-                in_flight: 0,
-                peak: 0,
-                events: Vec::new(),
-            }),
-            room: tokio::sync::Notify::new(),
-        }
-    }
-
-    fn state(&self) -> std::sync::MutexGuard<'_, LimiterState> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn record(state: &mut LimiterState, event: LimitEvent) {
-        if state.events.len() < MAX_EVENTS {
-            state.events.push(event);
-        }
-    }
-
-    pub fn limit(&self) -> usize {
-        self.state().limit
-    }
-
-    /// The most calls that were ever in flight at once.
-    pub fn peak(&self) -> usize {
-        self.state().peak
-    }
-
-    pub fn events(&self) -> Vec<LimitEvent> {
-        self.state().events.clone()
-    }
-
-    /// Waits until one more call fits under the limit, then marks it in flight until the
-    /// guard drops. A call that waited out a back-off while the limit fell waits here.
-    async fn enter(&self) -> InFlight<'_> {
-        loop {
-            let room = self.room.notified();
-            {
-                let mut s = self.state();
-                if s.in_flight < s.limit {
-                    s.in_flight += 1;
-                    s.peak = s.peak.max(s.in_flight);
-                    let event = LimitEvent::Started {
-                        in_flight: s.in_flight,
-                        limit: s.limit,
-                    };
-                    Self::record(&mut s, event);
-                    return InFlight(self);
-                }
-            }
-            room.await;
-        }
-    }
-
-    fn succeeded(&self) {
-        let mut s = self.state();
-        s.successes += 1;
-        if s.successes >= s.limit && s.limit < s.max {
-            s.successes = 0;
-            s.limit = if s.slow_start {
-                (s.limit * 2).min(s.max)
-            } else {
-                s.limit + 1
-            };
-            let event = LimitEvent::Raised { limit: s.limit };
-            Self::record(&mut s, event);
-            drop(s);
-            self.room.notify_waiters();
-        }
-    }
-
-    fn throttled(&self) {
-        let mut s = self.state();
-        let before = s.limit;
-        s.limit = (s.limit / 2).max(1);
-        s.successes = 0;
-        s.slow_start = false;
-        let event = LimitEvent::Throttled {
-            before,
-            after: s.limit,
-        };
-        Self::record(&mut s, event);
-        tracing::debug!(before, after = s.limit, "throttled: fewer calls in flight");
-    }
-}
-
-struct InFlight<'a>(&'a Limiter);
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        {
-            let mut s = self.0.state();
-            s.in_flight = s.in_flight.saturating_sub(1);
-        }
-        self.0.room.notify_waiters();
     }
 }
 
@@ -396,8 +252,9 @@ where
     Ok(())
 }
 
-/// Every page of one chain, concatenated: for the small listings (listeners, groups).
-async fn whole<T, F, Fut>(mut next: F) -> ApiResult<Vec<T>>
+/// Every page of one chain, concatenated: for the small listings (accelerators, listeners,
+/// groups).
+pub async fn all_pages<T, F, Fut>(mut next: F) -> ApiResult<Vec<T>>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = ApiResult<Page<T>>>,
@@ -465,10 +322,10 @@ pub async fn endpoint_groups(
     accelerator_arn: &str,
 ) -> ApiResult<Vec<EndpointGroup>> {
     let page = MAX_RESULTS_RESOURCES;
-    let listeners = whole(|t| api.list_listeners(accelerator_arn, page, t)).await?;
+    let listeners = all_pages(|t| api.list_listeners(accelerator_arn, page, t)).await?;
     let mut groups = Vec::new();
     for l in listeners {
-        groups.extend(whole(|t| api.list_endpoint_groups(&l.arn, page, t)).await?);
+        groups.extend(all_pages(|t| api.list_endpoint_groups(&l.arn, page, t)).await?);
     }
     Ok(groups)
 }
@@ -563,7 +420,7 @@ where
                 limit: options.budget_mappings,
                 per_call: 0,
                 weight: |page: &Page<PackedMappings>| {
-                    page.items.iter().map(|p| p.rows.len()).sum::<usize>()
+                    page.items.iter().map(PackedMappings::len).sum::<usize>()
                 },
             };
             weighed_pages(
@@ -602,105 +459,11 @@ where
     }
 }
 
-/// One mapping in 16 bytes; its strings are indices into the page's table.
-#[derive(Debug, Clone, Copy)]
-struct PackedRow {
-    /// The destination address, when `ip_text` is `NO_TEXT`.
-    ip: u32,
-    accelerator_port: u16,
-    destination_port: u16,
-    group: u16,
-    endpoint: u16,
-    /// A destination address that is not plain IPv4, kept as written.
-    ip_text: u16,
-    protocols: u8,
-    allow: bool,
-}
-
-const NO_TEXT: u16 = u16::MAX;
-
-/// A page of mappings as it waits behind an earlier chain: rows of `PackedRow` and the few
-/// distinct strings they share (a group ARN, a handful of subnet ids).
-#[derive(Debug, Default)]
-struct PackedMappings {
-    texts: Vec<String>,
-    rows: Vec<PackedRow>,
-}
-
-impl PackedMappings {
-    /// The index of `s` in the table; only recent entries are searched, so a page of many
-    /// distinct strings costs a longer table, never quadratic time.
-    fn intern(&mut self, s: String) -> u16 {
-        let recent = self.texts.len().saturating_sub(8);
-        if let Some(at) = self.texts[recent..].iter().rposition(|t| *t == s) {
-            return u16::try_from(recent + at).unwrap_or(NO_TEXT);
-        }
-        self.texts.push(s);
-        u16::try_from(self.texts.len() - 1).unwrap_or(NO_TEXT)
-    }
-
-    fn pack(items: Vec<PortMapping>) -> Self {
-        let mut packed = Self {
-            texts: Vec::new(),
-            rows: Vec::with_capacity(items.len()),
-        };
-        for m in items {
-            let (ip, ip_text) = match m.destination.ip.parse::<Ipv4Addr>() {
-                // Rust reads only the canonical dotted form, so it writes back the same text.
-                Ok(v4) => (u32::from(v4), NO_TEXT),
-                Err(_) => (0, packed.intern(m.destination.ip)),
-            };
-            let row = PackedRow {
-                ip,
-                accelerator_port: m.accelerator_port,
-                destination_port: m.destination.port,
-                group: packed.intern(m.endpoint_group_arn),
-                endpoint: packed.intern(m.endpoint_id),
-                ip_text,
-                protocols: u8::from(m.protocols.tcp) | (u8::from(m.protocols.udp) << 1),
-                allow: m.traffic == TrafficState::Allow,
-            };
-            packed.rows.push(row);
-        }
-        packed
-    }
-
-    fn text(&self, at: u16) -> String {
-        self.texts.get(usize::from(at)).cloned().unwrap_or_default()
-    }
-
-    fn unpack(self) -> Vec<PortMapping> {
-        self.rows
-            .iter()
-            .map(|r| PortMapping {
-                accelerator_port: r.accelerator_port,
-                endpoint_group_arn: self.text(r.group),
-                endpoint_id: self.text(r.endpoint),
-                destination: SocketAddress {
-                    ip: if r.ip_text == NO_TEXT {
-                        Ipv4Addr::from(r.ip).to_string()
-                    } else {
-                        self.text(r.ip_text)
-                    },
-                    port: r.destination_port,
-                },
-                protocols: ProtocolSet {
-                    tcp: r.protocols & 1 != 0,
-                    udp: r.protocols & 2 != 0,
-                },
-                traffic: if r.allow {
-                    TrafficState::Allow
-                } else {
-                    TrafficState::Deny
-                },
-            })
-            .collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use super::packed::PackedRow;
+    use crate::model::{ProtocolSet, SocketAddress, TrafficState};
 
     fn page(items: Vec<u32>, next: Option<&str>) -> Page<u32> {
         Page {
