@@ -461,8 +461,8 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::packed::PackedRow;
+    use super::*;
     use crate::model::{ProtocolSet, SocketAddress, TrafficState};
 
     fn page(items: Vec<u32>, next: Option<&str>) -> Page<u32> {
