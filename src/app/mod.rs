@@ -4,6 +4,8 @@
 
 mod action;
 mod call;
+mod commands;
+mod follow;
 mod hints;
 mod indexing;
 mod key;
@@ -65,7 +67,7 @@ pub struct State {
     /// What floats over the screens; it takes every input.
     pub overlay: Option<Overlay>,
     /// The accelerator followed after a change until it is DEPLOYED.
-    pub follow: Option<actions::Follow>,
+    pub follow: Option<follow::Follow>,
     /// Auto-refresh (`L`, `--refresh`); `None` until first turned on.
     pub live: Option<live::Live>,
     /// The address last looked up with `w`, offered again by the next one.
@@ -325,7 +327,7 @@ impl State {
         }
         if self.follow.as_ref().and_then(|f| f.pending) == Some(id) {
             self.dirty = true;
-            return actions::followed(self, result);
+            return follow::followed(self, result);
         }
         let Some(index) = self.screens.iter().position(|s| s.pending().contains(&id)) else {
             tracing::debug!(id, "dropped an answer nobody waits for");

@@ -87,7 +87,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
 /// Time passed. Live re-reads wait while an overlay is open: the rows under it stay as the
 /// user last saw them, and nothing moves under a confirmation.
 pub fn tick(state: &mut State) -> Vec<Effect> {
-    let mut effects = super::overlays::confirm::poll(state);
+    let mut effects = super::follow::poll(state);
     if state.overlay.is_none() {
         effects.extend(super::live::poll(state));
     }

@@ -3,8 +3,6 @@
 //! (traffic starts at the narrowest scope; Tab widens it), refused in read-only mode before
 //! any call, logged, and followed by a re-read rather than a guess.
 
-use std::time::{Duration, Instant};
-
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::api::ApiError;
@@ -141,19 +139,6 @@ impl Confirm {
         &self.options[self.choice.min(self.options.len() - 1)]
     }
 }
-
-/// The accelerator whose status is followed after a change, until it is DEPLOYED again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Follow {
-    pub arn: String,
-    pub name: String,
-    pub since: Instant,
-    pub next_poll: Instant,
-    pub pending: Option<RequestId>,
-    pub status: Option<String>,
-}
-
-const FOLLOW_EVERY: Duration = Duration::from_secs(2);
 
 fn open(state: &mut State, options: Vec<Mutation>) -> Vec<Effect> {
     if options.is_empty() {
@@ -336,7 +321,7 @@ pub fn applied(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect
     {
         s.pane.remove(group_arn);
     }
-    follow(state, accelerator_arn_of(mutation.group_arn()).to_string());
+    crate::app::follow::follow(state, accelerator_arn_of(mutation.group_arn()).to_string());
     // What changed is read back, not assumed.
     match state.top() {
         Screen::Browser(_) | Screen::GroupDetail(_) => state.reload_top(),
@@ -355,77 +340,4 @@ fn scope_words(change: &TrafficChange) -> String {
             format!("{}:{}", addresses.join(", "), ports.join(","))
         }
     }
-}
-
-/// Starts following `arn` until it reports DEPLOYED.
-pub fn follow(state: &mut State, arn: String) {
-    let name = state
-        .screens
-        .iter()
-        .find_map(|s| match s {
-            Screen::Accelerators(p) => p
-                .rows()
-                .iter()
-                .find(|a| a.arn == arn)
-                .map(|a| a.name.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| short_id(&arn).to_string());
-    state.follow = Some(Follow {
-        arn,
-        name,
-        since: state.now,
-        next_poll: state.now,
-        pending: None,
-        status: None,
-    });
-}
-
-/// On each tick: ask for the followed accelerator's status when it is time.
-pub fn poll(state: &mut State) -> Vec<Effect> {
-    let now = state.now;
-    let due = state
-        .follow
-        .as_ref()
-        .is_some_and(|f| f.pending.is_none() && now >= f.next_poll);
-    if !due {
-        return Vec::new();
-    }
-    let id = state.request_id();
-    let Some(f) = state.follow.as_mut() else {
-        return Vec::new();
-    };
-    f.pending = Some(id);
-    vec![Effect::Call {
-        id,
-        call: Call::DescribeAccelerator { arn: f.arn.clone() },
-    }]
-}
-
-/// The followed accelerator's status arrived.
-pub fn followed(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect> {
-    let now = state.now;
-    let Some(f) = state.follow.as_mut() else {
-        return Vec::new();
-    };
-    f.pending = None;
-    f.next_poll = now + FOLLOW_EVERY;
-    match result {
-        Ok(Reply::Accelerator(a)) if a.status == crate::model::AcceleratorStatus::Deployed => {
-            let took = now.duration_since(f.since).as_secs();
-            let name = f.name.clone();
-            state.follow = None;
-            state.info(format!(
-                "{name} is DEPLOYED: the change has propagated ({took}s)"
-            ));
-            // The accelerators pane shows the new status too.
-            if let Some(Screen::Accelerators(p)) = state.screens.first_mut() {
-                p.replace_item(a);
-            }
-        }
-        Ok(Reply::Accelerator(a)) => f.status = Some(a.status.to_string()),
-        Ok(_) => {}
-        Err(e) => f.status = Some(format!("status unknown: {e}")),
-    }
-    Vec::new()
 }

@@ -199,7 +199,7 @@ pub fn created(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect
     };
     state.info(message);
     if let Some(arn) = changed {
-        crate::app::overlays::confirm::follow(state, arn);
+        crate::app::follow::follow(state, arn);
     }
     Vec::new()
 }
@@ -233,7 +233,7 @@ fn added_endpoints(
         && let Some(g) = &d.group.value
     {
         let arn = crate::app::rows::accelerator_arn_of(&g.arn).to_string();
-        crate::app::overlays::confirm::follow(state, arn);
+        crate::app::follow::follow(state, arn);
     }
     state.reload_top()
 }
