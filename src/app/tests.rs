@@ -284,7 +284,7 @@ fn a_failed_refresh_keeps_the_rows_and_marks_them_stale() {
     fail(&mut s, id, ApiError::Throttled("Rate exceeded".into()));
     let pane = accelerator_pane(&s);
     assert_eq!(pane.rows().len(), 4);
-    assert!(pane.stale);
+    assert!(pane.pager.stale);
     assert_eq!(selected_name(&s), "accel-0001");
     let message = s.message.clone().unwrap();
     assert!(message.error);
@@ -299,7 +299,7 @@ fn a_failed_refresh_keeps_the_rows_and_marks_them_stale() {
     let mut rows = accelerators(0..4);
     rows.reverse();
     reply(&mut s, id, Reply::Accelerators(page(rows, None)));
-    assert!(!accelerator_pane(&s).stale);
+    assert!(!accelerator_pane(&s).pager.stale);
     assert_eq!(selected_name(&s), "accel-0001");
 }
 
@@ -313,9 +313,10 @@ fn a_first_load_that_fails_shows_the_error_and_nothing_stale() {
         ApiError::Credentials("no AWS credentials found".into()),
     );
     let pane = accelerator_pane(&s);
-    assert!(!pane.stale);
+    assert!(!pane.pager.stale);
     assert!(
-        pane.error
+        pane.pager
+            .error
             .as_deref()
             .unwrap()
             .contains("no AWS credentials")
