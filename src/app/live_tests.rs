@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::overlays::confirm::Mutation;
 use super::screens::browser::Browser;
 use super::*;
+use crate::api::ApiError;
 use crate::model::{
     Accelerator, AcceleratorStatus, DestinationPortMapping, EndpointGroup, Page, SocketAddress,
     TrafficChange, TrafficScope, TrafficState,

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
+use crate::api::ApiError;
 use crate::model::{
     Accelerator, AcceleratorAttributes, AcceleratorStatus, EndpointGroup, Listener, Page,
     PortRange, Tag,

@@ -6,6 +6,8 @@
 
 pub mod cursor;
 pub mod filter;
+mod marks;
+mod order;
 pub mod pager;
 mod pane;
 
@@ -24,10 +26,6 @@ use filter::Scan;
 use super::RequestId;
 pub use super::sort::SortKey;
 
-/// Rows a re-read compares to mark what changed: past this many, a re-read of a huge list
-/// stays cheap and marks nothing.
-const MAX_COMPARED: usize = 200_000;
-
 /// How a list's rows are kept, and what the engine asks of them.
 pub trait Store: Default + Clone {
     /// What identifies a row across re-reads (an ARN; a group and destination socket).
@@ -40,6 +38,9 @@ pub trait Store: Default + Clone {
         Self: 'a;
 
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     fn key(&self, index: usize) -> Option<Self::Key>;
     fn print(&self, index: usize) -> Option<Self::Print>;
     /// A matcher for `needle`, already lower case.
@@ -166,21 +167,6 @@ impl<S: Store> List<S> {
         self.selected_row().and_then(|i| self.rows.key(i))
     }
 
-    /// Whether a re-read marked row `index` changed.
-    pub fn is_marked(&self, index: usize) -> bool {
-        !self.changed.is_empty()
-            && self
-                .rows
-                .key(index)
-                .is_some_and(|k| self.changed.contains_key(&k))
-    }
-
-    /// Forgets marks older than `live::HIGHLIGHT`.
-    pub fn fade(&mut self, now: Instant) {
-        self.changed
-            .retain(|_, at| now.duration_since(*at) < crate::app::live::HIGHLIGHT);
-    }
-
     pub fn is_loaded(&self) -> bool {
         self.pager.is_loaded()
     }
@@ -292,24 +278,6 @@ impl<S: Store> List<S> {
         self.cursor.clamp(self.view_len());
     }
 
-    /// Marks rows of `new` that are not in the loaded rows or differ from them.
-    fn mark_changes(&mut self, new: &S, now: Instant) {
-        self.fade(now);
-        if self.rows.len() > MAX_COMPARED || self.rows.len() == 0 {
-            return;
-        }
-        let before: HashMap<S::Key, S::Print> = (0..self.rows.len())
-            .filter_map(|i| Some((self.rows.key(i)?, self.rows.print(i)?)))
-            .collect();
-        for i in 0..new.len() {
-            if let Some(key) = new.key(i)
-                && before.get(&key) != new.print(i).as_ref()
-            {
-                self.changed.insert(key, now);
-            }
-        }
-    }
-
     /// Remembers the selected row to come back to, unless one is wanted already; returns
     /// the selected row's key.
     fn keep(&mut self) -> Option<S::Key> {
@@ -387,58 +355,6 @@ impl<S: Store> List<S> {
     /// Keeps the selected row inside a window of `height` rows.
     pub fn scroll_into_view(&mut self, height: usize) {
         self.cursor.scroll_into_view(height, self.view_len());
-    }
-
-    /// Cycles the sort column: the order read, then each column in turn.
-    pub fn cycle_sort(&mut self) {
-        let columns = self.rows.columns();
-        self.sort = match self.sort {
-            None if columns > 0 => Some((0, false)),
-            Some((c, _)) if c + 1 < columns => Some((c + 1, false)),
-            _ => None,
-        };
-        self.resort();
-    }
-
-    pub fn reverse_sort(&mut self) {
-        self.sort = Some(match self.sort {
-            None => (0, true),
-            Some((c, rev)) => (c, !rev),
-        });
-        self.resort();
-    }
-
-    fn resort(&mut self) {
-        let current = self.keep();
-        if self.scan.is_none() {
-            if self.sort.is_none() && !self.filter.is_active() {
-                self.view = None;
-            }
-            self.sort_view();
-            if !self.settle_wanted(current) {
-                self.cursor.first();
-            }
-        }
-    }
-
-    /// Orders the view by the sort, if one is chosen (stable: ties keep the order read).
-    fn sort_view(&mut self) {
-        let Some((column, reversed)) = self.sort else {
-            return;
-        };
-        let view = self
-            .view
-            .take()
-            .unwrap_or_else(|| (0..self.rows.len()).map(filter::index).collect());
-        let mut keyed: Vec<(SortKey, u32)> = view
-            .into_iter()
-            .map(|i| (self.rows.sort_key(i as usize, column), i))
-            .collect();
-        keyed.sort_by(|(a, _), (b, _)| {
-            let order = a.compare(b);
-            if reversed { order.reverse() } else { order }
-        });
-        self.view = Some(keyed.into_iter().map(|(_, i)| i).collect());
     }
 }
 

@@ -149,11 +149,6 @@ impl<T: Row> List<Vec<T>> {
         }
     }
 
-    /// Continues a re-read that needs another page.
-    pub fn continue_refresh(&mut self, id: crate::app::RequestId, token: String) {
-        self.begin_next_page(id, token);
-    }
-
     /// Replaces every row with items known locally (not paged from the API).
     pub fn replace_rows(&mut self, items: Vec<T>, now: Instant) {
         self.replace(items, now);

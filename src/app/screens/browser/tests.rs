@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::overlays::export::ExportScope;
 use super::screens::browser::{Browser, Prompt, Source};
 use super::*;
+use crate::api::ApiError;
 use crate::model::{
     Accelerator, AcceleratorStatus, DestinationConfig, DestinationPortMapping, EndpointGroup, Page,
     PortMapping, PortRange, ProtocolSet, SocketAddress, TrafficState,
@@ -612,4 +613,72 @@ fn a_filter_over_many_rows_runs_in_steps_and_ends_with_every_match() {
         .filter(|m| m.destination.ip.starts_with("10.0.7.9"))
         .count();
     assert_eq!(browser(&s).view_len(), narrowed);
+}
+
+#[test]
+fn pages_read_after_a_re_read_are_not_marked_changed() {
+    let mut s = loaded_group_browser();
+    let effects = key(&mut s, KeyCode::Char('r'));
+    assert_eq!(
+        serve_pages(&mut s, effects, 3, |_, _| {}),
+        1,
+        "one page covers 100"
+    );
+    assert!(browser(&s).list.changed.is_empty(), "nothing changed");
+    let effects = key(&mut s, KeyCode::Char('G'));
+    serve_pages(&mut s, effects, 3, |_, _| {});
+    let b = browser(&s);
+    assert_eq!(b.table().len(), 300);
+    assert!(
+        b.list.changed.is_empty(),
+        "rows read for the first time are not changes: {} marked",
+        b.list.changed.len()
+    );
+}
+
+#[test]
+fn the_browser_sorts_by_typed_columns_and_keeps_its_row() {
+    let mut s = loaded_group_browser();
+    for _ in 0..5 {
+        key(&mut s, KeyCode::Char('j'));
+    }
+    let port = |s: &State| {
+        let b = browser(s);
+        b.table().accelerator_port(b.selected_row().unwrap())
+    };
+    assert_eq!(port(&s), Some(1029));
+    key(&mut s, KeyCode::Char('S'));
+    let b = browser(&s);
+    assert_eq!(b.list.sort, Some((0, true)), "PORT, reversed");
+    assert_eq!(
+        b.table().accelerator_port(b.row_index(0).unwrap()),
+        Some(1123)
+    );
+    assert_eq!(port(&s), Some(1029), "the cursor stays on its row");
+    // DESTINATION sorts addresses by value: 10.0.0.10 after 10.0.0.9.
+    key(&mut s, KeyCode::Char('s'));
+    key(&mut s, KeyCode::Char('s'));
+    let b = browser(&s);
+    assert_eq!(b.list.sort, Some((2, false)));
+    let shown: Vec<String> = (0..7)
+        .map(|i| {
+            b.table()
+                .get(b.row_index(i).unwrap())
+                .unwrap()
+                .destination_ip
+        })
+        .collect();
+    assert_eq!(
+        shown[..7],
+        [
+            "10.0.0.4",
+            "10.0.0.5",
+            "10.0.0.6",
+            "10.0.0.7",
+            "10.0.0.8",
+            "10.0.0.9",
+            "10.0.0.10"
+        ]
+    );
+    assert_eq!(port(&s), Some(1029));
 }
