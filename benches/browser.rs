@@ -147,14 +147,14 @@ fn filter_figures() {
         ] {
             b.list.filter.input = tui_input::Input::new(needle.into());
             let started = Instant::now();
-            b.refilter();
+            b.list.refilter();
             let keystroke = started.elapsed();
             let mut longest_step = Duration::ZERO;
             let mut steps = 0;
             let whole = Instant::now();
             loop {
                 let started = Instant::now();
-                let more = b.filter_step();
+                let more = b.list.filter_step();
                 longest_step = longest_step.max(started.elapsed());
                 steps += 1;
                 if !more {

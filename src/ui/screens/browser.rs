@@ -120,7 +120,7 @@ fn title(b: &Browser, width: u16) -> Line<'static> {
         Style::new(),
         1,
     ));
-    if let Some((looked, of)) = b.filter_progress() {
+    if let Some((looked, of)) = b.list.filter_progress() {
         parts.push(Part::whole(
             format!(
                 "─ filtering: {} match so far, {looked} of {of} rows looked at ",

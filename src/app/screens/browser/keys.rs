@@ -101,7 +101,7 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
             let b = browser(state)?;
             if b.list.filter.is_active() {
                 b.list.filter.input.reset();
-                b.refilter();
+                b.list.refilter();
                 return Some(Vec::new());
             }
             return Some(state.pop());

@@ -247,10 +247,6 @@ impl Browser {
         self.seek = None;
     }
 
-    pub fn move_by(&mut self, delta: isize) {
-        self.list.move_by(delta);
-    }
-
     /// Parses the port typed at `:` and looks for it: among the loaded rows first, then
     /// by paging forward. Returns the call a seek needs.
     pub fn start_seek(&mut self, typed: &str) -> Result<Option<Call>, String> {

@@ -109,19 +109,4 @@ impl Browser {
         self.regions_pending = None;
         self.seek = None;
     }
-
-    /// Starts filtering by what the filter field holds (a chunk at a time).
-    pub fn refilter(&mut self) {
-        self.list.refilter();
-    }
-
-    /// Looks at the next chunk of rows for a running filter; true while more remain.
-    pub fn filter_step(&mut self) -> bool {
-        self.list.filter_step()
-    }
-
-    /// Rows the running filter has looked at, of how many.
-    pub fn filter_progress(&self) -> Option<(usize, usize)> {
-        self.list.filter_progress()
-    }
 }

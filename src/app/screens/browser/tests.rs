@@ -591,10 +591,13 @@ fn a_filter_over_many_rows_runs_in_steps_and_ends_with_every_match() {
     key(&mut s, KeyCode::Char('/'));
     typed(&mut s, "10.0.7.");
     let b = browser(&s);
-    let (looked, of) = b.filter_progress().expect("the filter is still running");
+    let (looked, of) = b
+        .list
+        .filter_progress()
+        .expect("the filter is still running");
     assert!(looked < of, "one keystroke looked at {looked} of {of}");
     assert_eq!(s.next_tick(), Some(std::time::Duration::ZERO));
-    while browser(&s).filter_progress().is_some() {
+    while browser(&s).list.filter_progress().is_some() {
         update(&mut s, Action::Tick);
     }
     // 10.0.7.x: rows 1750..2000 (250 addresses a /24).
@@ -605,7 +608,7 @@ fn a_filter_over_many_rows_runs_in_steps_and_ends_with_every_match() {
     assert_eq!(browser(&s).view_len(), expected);
     // A longer needle narrows what the finished filter found.
     typed(&mut s, "9");
-    while browser(&s).filter_progress().is_some() {
+    while browser(&s).list.filter_progress().is_some() {
         update(&mut s, Action::Tick);
     }
     let narrowed = rows
