@@ -100,7 +100,7 @@ fn browser(n: usize) -> Browser {
     let mut loaded = 0;
     while loaded < n {
         let size = (n - loaded).min(20_000);
-        b.pending = Some((0, None));
+        b.list.begin_next_page(0, String::new());
         b.port_mappings_arrived(page(loaded, size), now);
         loaded += size;
     }
@@ -116,8 +116,9 @@ fn render_figures() {
         let mut times = Vec::new();
         for position in [0, n / 2, n - 1] {
             if let Screen::Browser(b) = state.top_mut() {
-                b.selected = position;
-                b.offset = position.saturating_sub(20);
+                b.list.select_first();
+                b.list.move_by(isize::try_from(position).unwrap());
+                b.list.scroll_into_view(21);
             }
             for _ in 0..200 {
                 let started = Instant::now();
@@ -144,16 +145,16 @@ fn filter_figures() {
             ("a new filter", "subnet-0000000000000001"),
             ("one more character", "subnet-00000000000000012"),
         ] {
-            b.filter.input = tui_input::Input::new(needle.into());
+            b.list.filter.input = tui_input::Input::new(needle.into());
             let started = Instant::now();
-            b.refilter();
+            b.list.refilter();
             let keystroke = started.elapsed();
             let mut longest_step = Duration::ZERO;
             let mut steps = 0;
             let whole = Instant::now();
             loop {
                 let started = Instant::now();
-                let more = b.filter_step();
+                let more = b.list.filter_step();
                 longest_step = longest_step.max(started.elapsed());
                 steps += 1;
                 if !more {

@@ -100,7 +100,7 @@ async fn soak(api: &dyn GlobalAccelerator) {
                 unreachable!()
             };
             if b.is_complete() {
-                rows = b.table.len().max(rows);
+                rows = b.table().len().max(rows);
                 break;
             }
         }

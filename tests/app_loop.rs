@@ -235,7 +235,7 @@ async fn under_a_fault_mix_rows_stay_marked_stale_and_recover_when_it_stops() {
         3,
         "the rows were kept through the failures"
     );
-    assert!(!pane.stale, "recovered once the faults stopped");
+    assert!(!pane.pager.stale, "recovered once the faults stopped");
     assert_eq!(
         pane.selected().unwrap().name,
         "voip-eu",

@@ -81,8 +81,8 @@ impl Env {
         let Screen::Browser(b) = self.state.top() else {
             panic!("{:?}", self.state.top())
         };
-        (0..b.table.len())
-            .filter_map(|i| b.table.get(i))
+        (0..b.table().len())
+            .filter_map(|i| b.table().get(i))
             .map(|r| (r.destination_ip.clone(), r.destination_port, r.traffic))
             .collect()
     }
@@ -138,7 +138,7 @@ async fn deny_then_allow_one_destination_socket() {
         panic!()
     };
     assert_eq!(
-        b.table
+        b.table()
             .get(b.selected_row().unwrap())
             .unwrap()
             .destination_port,

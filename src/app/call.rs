@@ -137,3 +137,30 @@ impl Call {
         }
     }
 }
+
+impl Reply {
+    /// The ARN of the first thing the answer holds: what tells the account.
+    pub fn first_arn(&self) -> Option<&str> {
+        match self {
+            Reply::Accelerators(p) => p.items.first().map(|a| a.arn.as_str()),
+            Reply::Listeners(p) => p.items.first().map(|l| l.arn.as_str()),
+            Reply::EndpointGroups(p) => p.items.first().map(|g| g.arn.as_str()),
+            Reply::Accelerator(a) => Some(&a.arn),
+            Reply::Listener(l) => Some(&l.arn),
+            Reply::EndpointGroup(g) => Some(&g.arn),
+            Reply::Groups(g) => g.first().map(|g| g.arn.as_str()),
+            Reply::PortMappings(p) => p.items.first().map(|m| m.endpoint_group_arn.as_str()),
+            Reply::DestinationMappings(p) => p.items.first().map(|m| m.accelerator_arn.as_str()),
+            Reply::CreatedEndpointGroup(g) => Some(&g.arn),
+            Reply::CreatedAccelerator(a) => Some(&a.arn),
+            Reply::CreatedListener(l) => Some(&l.arn),
+            Reply::Attributes(_)
+            | Reply::Tags(_)
+            | Reply::Done
+            | Reply::EndpointsAdded { .. }
+            | Reply::Whois(_)
+            | Reply::Usage(_)
+            | Reply::Holders { .. } => None,
+        }
+    }
+}

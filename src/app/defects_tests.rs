@@ -303,7 +303,7 @@ fn a_failed_export_keeps_its_dialog_with_the_path_and_the_error() {
     key(&mut s, KeyCode::Backspace);
     typed(&mut s, "v2");
     assert_eq!(s.export().unwrap().path.value(), "taken.csv2");
-    assert!(!browser_of(&s).filter.is_active());
+    assert!(!browser_of(&s).list.filter.is_active());
     // Success closes it and says so.
     key(&mut s, KeyCode::Enter);
     update(
@@ -327,7 +327,7 @@ fn a_pasted_socket_finds_its_accelerator_port() {
     let b = browser_of(&s);
     assert!(b.prompt.is_none(), "{:?}", b.prompt);
     assert_eq!(
-        b.table.accelerator_port(b.selected_row().unwrap()),
+        b.table().accelerator_port(b.selected_row().unwrap()),
         Some(1050)
     );
     ch(&mut s, ':');

@@ -190,12 +190,5 @@ pub fn changing_keys(state: &State) -> Vec<String> {
 }
 
 fn filter_editing(state: &State) -> bool {
-    match state.top() {
-        Screen::Accelerators(p) => p.filter.editing,
-        Screen::Listeners(s) => s.pane.filter.editing,
-        Screen::EndpointGroups(s) => s.pane.filter.editing,
-        Screen::GroupDetail(s) => s.endpoints.filter.editing,
-        Screen::Browser(b) => b.filter.editing,
-        _ => false,
-    }
+    crate::app::screens::with_list!(state.top(), |l| l.filter.editing).unwrap_or(false)
 }

@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::screens::with_list;
 use super::{Effect, State};
 use crate::api::ApiError;
 
@@ -80,15 +81,8 @@ pub fn poll(state: &mut State) -> Vec<Effect> {
 
 /// Typing into a filter or the destination form is not interrupted by a re-read.
 fn editing(state: &State) -> bool {
-    use super::Screen;
-    match state.top() {
-        Screen::Browser(b) => b.editing || b.filter.editing || b.prompt.is_some(),
-        Screen::Accelerators(p) => p.filter.editing,
-        Screen::Listeners(s) => s.pane.filter.editing,
-        Screen::EndpointGroups(s) => s.pane.filter.editing,
-        Screen::GroupDetail(s) => s.endpoints.filter.editing,
-        _ => false,
-    }
+    let form = matches!(state.top(), super::Screen::Browser(b) if b.editing || b.prompt.is_some());
+    form || with_list!(state.top(), |l| l.filter.editing).unwrap_or(false)
 }
 
 /// Every answer tells live mode whether the API is throttling.
@@ -117,15 +111,6 @@ pub fn observe(state: &mut State, result: &Result<super::Reply, ApiError>) {
 
 /// Forgets change marks older than `HIGHLIGHT`, so drawing only asks whether a row is marked.
 pub fn fade(state: &mut State) {
-    use super::Screen;
     let now = state.now;
-    let fresh = |at: &Instant| now.duration_since(*at) < HIGHLIGHT;
-    match state.top_mut() {
-        Screen::Accelerators(p) => p.changed.retain(|_, at| fresh(at)),
-        Screen::Listeners(s) => s.pane.changed.retain(|_, at| fresh(at)),
-        Screen::EndpointGroups(s) => s.pane.changed.retain(|_, at| fresh(at)),
-        Screen::GroupDetail(s) => s.endpoints.changed.retain(|_, at| fresh(at)),
-        Screen::Browser(b) => b.changed.retain(|_, at| fresh(at)),
-        _ => {}
-    }
+    with_list!(mut state.top_mut(), |l| l.fade(now));
 }

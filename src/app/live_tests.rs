@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::overlays::confirm::Mutation;
 use super::screens::browser::Browser;
 use super::*;
+use crate::api::ApiError;
 use crate::model::{
     Accelerator, AcceleratorStatus, DestinationPortMapping, EndpointGroup, Page, SocketAddress,
     TrafficChange, TrafficScope, TrafficState,
@@ -293,7 +294,7 @@ fn deny_starts_at_the_socket_tab_widens_and_y_sends_it() {
     let Screen::Browser(b) = s.top() else {
         panic!()
     };
-    assert_eq!(b.selected, 1);
+    assert_eq!(b.selected(), 1);
     let effects = key(&mut s, KeyCode::Char('y'));
     let (id, call) = calls(&effects)[0].clone();
     assert_eq!(
@@ -335,12 +336,12 @@ fn deny_starts_at_the_socket_tab_widens_and_y_sends_it() {
     let Screen::Browser(b) = s.top() else {
         panic!()
     };
-    let row = b.table.get(b.selected_row().unwrap()).unwrap();
+    let row = b.table().get(b.selected_row().unwrap()).unwrap();
     assert_eq!(
         (row.destination_port, row.traffic),
         (7001, TrafficState::Deny)
     );
-    assert_eq!(b.changed.len(), 1, "the flipped row is marked");
+    assert_eq!(b.list.changed.len(), 1, "the flipped row is marked");
 
     // The follow polls the accelerator until it is DEPLOYED.
     let (id, call) = calls(&tick(&mut s, 1))[0].clone();

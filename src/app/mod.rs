@@ -5,6 +5,7 @@
 mod action;
 mod call;
 mod commands;
+mod deliver;
 mod follow;
 mod hints;
 mod indexing;
@@ -36,9 +37,9 @@ pub use screens::{
     Loadable, Screen, fields_height,
 };
 
-use crate::api::ApiError;
 pub use crate::model::ThemeName;
 use list::ListPane;
+use screens::with_list;
 
 /// Rows of chrome around a list: header, breadcrumbs, the list's frame and column header,
 /// status bar and key hints. The drawing code lays out the same rows.
@@ -163,14 +164,12 @@ impl State {
 
     /// Rows a list shows at the current size (one fewer while a filter line is shown).
     pub fn list_rows(&self) -> usize {
-        let (filter_line, above) = match self.top() {
-            Screen::Accelerators(p) => (filter_shown(p), 0),
-            Screen::Listeners(s) => (filter_shown(&s.pane), 0),
-            Screen::EndpointGroups(s) => (filter_shown(&s.pane), 0),
-            Screen::GroupDetail(s) => {
-                (filter_shown(&s.endpoints), s.fields_frame_height(self.size))
-            }
-            _ => (false, 0),
+        let filter_line = !matches!(self.top(), Screen::Browser(_))
+            && with_list!(self.top(), |l| l.filter.editing || l.filter.is_active())
+                .unwrap_or(false);
+        let above = match self.top() {
+            Screen::GroupDetail(s) => s.fields_frame_height(self.size),
+            _ => 0,
         };
         let chrome = CHROME_ROWS + u16::from(filter_line) + above;
         usize::from(self.size.1.saturating_sub(chrome)).max(1)
@@ -179,7 +178,7 @@ impl State {
     /// How long the loop may sleep before state needs redrawing without any input: the
     /// spinner turns while requests are in flight, ages tick once a second, messages fade.
     pub fn next_tick(&self) -> Option<Duration> {
-        if matches!(self.top(), Screen::Browser(b) if b.filter_progress().is_some()) {
+        if with_list!(self.top(), |l| l.filter_progress().is_some()).unwrap_or(false) {
             // A filter is looking at rows a chunk per tick: keep it going at once.
             return Some(Duration::ZERO);
         }
@@ -273,144 +272,23 @@ impl State {
     fn load_more(&mut self) -> Vec<Effect> {
         let rows = self.list_rows();
         let id = self.next_request;
-        let call = match self.top_mut() {
-            Screen::Accelerators(p) => p.wants_next_page(rows).map(|token| {
-                p.begin_next_page(id, token.clone());
-                Call::ListAccelerators { token: Some(token) }
-            }),
-            Screen::Listeners(s) => s.pane.wants_next_page(rows).map(|token| {
-                s.pane.begin_next_page(id, token.clone());
-                Call::ListListeners {
-                    accelerator_arn: s.accelerator.arn.clone(),
-                    token: Some(token),
-                }
-            }),
-            Screen::EndpointGroups(s) => s.pane.wants_next_page(rows).map(|token| {
-                s.pane.begin_next_page(id, token.clone());
-                Call::ListEndpointGroups {
-                    listener_arn: s.listener.arn.clone(),
-                    token: Some(token),
-                }
-            }),
-            Screen::Browser(b) => b.wants_next_page(rows).and_then(|token| {
-                let call = b.page_call(Some(token.clone()), b.page_size)?;
-                b.begin_next_page(id, token);
-                Some(call)
-            }),
-            _ => None,
+        let top = self.top_mut();
+        let token = match &*top {
+            Screen::Browser(b) => b.wants_next_page(rows),
+            top => with_list!(top, |l| l.wants_next_page(rows)).flatten(),
         };
-        match call {
-            Some(call) => {
-                self.next_request += 1;
-                vec![Effect::Call { id, call }]
-            }
-            None => Vec::new(),
-        }
-    }
-
-    fn deliver(&mut self, id: RequestId, result: Result<Reply, ApiError>) -> Vec<Effect> {
-        if self.form().and_then(|d| d.usage_pending) == Some(id) {
-            self.dirty = true;
-            return overlays::form::usage(self, result);
-        }
-        if self.form().and_then(|d| d.form.submitting) == Some(id) {
-            self.dirty = true;
-            return overlays::form::created(self, result);
-        }
-        if self.confirm().and_then(|c| c.pending) == Some(id) {
-            self.dirty = true;
-            return actions::applied(self, result);
-        }
-        if self.whois().and_then(|l| l.pending) == Some(id) {
-            self.dirty = true;
-            return overlays::whois::answered(self, result);
-        }
-        if self.follow.as_ref().and_then(|f| f.pending) == Some(id) {
-            self.dirty = true;
-            return follow::followed(self, result);
-        }
-        let Some(index) = self.screens.iter().position(|s| s.pending().contains(&id)) else {
-            tracing::debug!(id, "dropped an answer nobody waits for");
+        let Some((token, call)) = token.and_then(|t| Some((t.clone(), top.list_call(Some(t))?)))
+        else {
             return Vec::new();
         };
-        self.dirty = true;
-        if let Err(e) = &result {
-            tracing::warn!(id, error = %e, "request failed");
-            self.error(e.to_string());
-            self.unreachable = matches!(e, ApiError::Transport(_) | ApiError::Timeout(_));
-        } else if std::mem::take(&mut self.unreachable)
-            && self.message.as_ref().is_some_and(|m| m.error)
-        {
-            // The service answers again: saying it cannot be reached would now be wrong.
-            self.message = None;
-        }
-        if result.is_ok() && self.context.account.is_none() {
-            self.context.account = first_arn(result.as_ref().ok())
-                .and_then(rows::account_of)
-                .map(str::to_string);
-        }
-        live::observe(self, &result);
-        let described = match &result {
-            Ok(Reply::EndpointGroup(g)) => Some(g.clone()),
-            _ => None,
-        };
-        let now = self.now;
-        let follow_up = self.screens[index].deliver(id, result, now);
-        if let Some(group) = described {
-            // The groups list below shows the same group: its SUBNETS count follows at once.
-            for screen in &mut self.screens {
-                if let Screen::EndpointGroups(s) = screen {
-                    s.pane.replace_item(group.clone());
-                }
-            }
-        }
-        let mut effects = Vec::new();
-        if let Some(call) = follow_up {
-            let next = self.request_id();
-            self.screens[index].awaiting(next, &call);
-            effects.push(Effect::Call { id: next, call });
-        }
-        effects
+        with_list!(mut top, |l| l.begin_next_page(id, token));
+        self.next_request += 1;
+        vec![Effect::Call { id, call }]
     }
 
     fn scroll_top_into_view(&mut self) {
         let rows = self.list_rows();
-        match self.top_mut() {
-            Screen::Accelerators(p) => p.scroll_into_view(rows),
-            Screen::Listeners(s) => s.pane.scroll_into_view(rows),
-            Screen::EndpointGroups(s) => s.pane.scroll_into_view(rows),
-            Screen::GroupDetail(s) => s.endpoints.scroll_into_view(rows),
-            Screen::Browser(b) => b.scroll_into_view(rows),
-            _ => {}
-        }
-    }
-}
-
-fn filter_shown<T: list::Row>(pane: &ListPane<T>) -> bool {
-    pane.filter.editing || pane.filter.is_active()
-}
-
-fn first_arn(reply: Option<&Reply>) -> Option<&str> {
-    match reply? {
-        Reply::Accelerators(p) => p.items.first().map(|a| a.arn.as_str()),
-        Reply::Listeners(p) => p.items.first().map(|l| l.arn.as_str()),
-        Reply::EndpointGroups(p) => p.items.first().map(|g| g.arn.as_str()),
-        Reply::Accelerator(a) => Some(&a.arn),
-        Reply::Listener(l) => Some(&l.arn),
-        Reply::EndpointGroup(g) => Some(&g.arn),
-        Reply::Groups(g) => g.first().map(|g| g.arn.as_str()),
-        Reply::PortMappings(p) => p.items.first().map(|m| m.endpoint_group_arn.as_str()),
-        Reply::DestinationMappings(p) => p.items.first().map(|m| m.accelerator_arn.as_str()),
-        Reply::CreatedEndpointGroup(g) => Some(&g.arn),
-        Reply::CreatedAccelerator(a) => Some(&a.arn),
-        Reply::CreatedListener(l) => Some(&l.arn),
-        Reply::Attributes(_)
-        | Reply::Tags(_)
-        | Reply::Done
-        | Reply::EndpointsAdded { .. }
-        | Reply::Whois(_)
-        | Reply::Usage(_)
-        | Reply::Holders { .. } => None,
+        with_list!(mut self.top_mut(), |l| l.scroll_into_view(rows));
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
-use super::screens::keys;
+use super::screens::{keys, with_list};
 use super::{Effect, Screen, State};
 
 /// The path line's row, under the header.
@@ -38,10 +38,7 @@ pub fn handle(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
             if mouse.row >= below_rows || target >= len {
                 return Vec::new();
             }
-            let current = match state.top() {
-                Screen::Browser(b) => b.selected,
-                _ => selected_index(state),
-            };
+            let current = selected_index(state);
             let delta =
                 isize::try_from(target).unwrap_or(0) - isize::try_from(current).unwrap_or(0);
             scroll(state, delta)
@@ -57,13 +54,7 @@ fn scroll(state: &mut State, delta: isize) -> Vec<Effect> {
 }
 
 fn selected_index(state: &State) -> usize {
-    match state.top() {
-        Screen::Accelerators(p) => p.selected_index(),
-        Screen::Listeners(s) => s.pane.selected_index(),
-        Screen::EndpointGroups(s) => s.pane.selected_index(),
-        Screen::GroupDetail(s) => s.endpoints.selected_index(),
-        _ => 0,
-    }
+    with_list!(state.top(), |l| l.selected_index()).unwrap_or(0)
 }
 
 /// The screen row of the first list row, the list's offset and how many rows it shows in
@@ -71,47 +62,16 @@ fn selected_index(state: &State) -> usize {
 fn rows(state: &State) -> Option<(u16, usize, usize)> {
     // The frame's top border, an optional filter line, then the column titles.
     let filter = |editing: bool, active: bool| u16::from(editing || active);
-    match state.top() {
-        Screen::Accelerators(p) => Some((
-            BODY_ROW + 2 + filter(p.filter.editing, p.filter.is_active()),
-            p.offset(),
-            p.visible_len(),
-        )),
-        Screen::Listeners(s) => {
-            let p = &s.pane;
-            Some((
-                BODY_ROW + 2 + filter(p.filter.editing, p.filter.is_active()),
-                p.offset(),
-                p.visible_len(),
-            ))
-        }
-        Screen::EndpointGroups(s) => {
-            let p = &s.pane;
-            Some((
-                BODY_ROW + 2 + filter(p.filter.editing, p.filter.is_active()),
-                p.offset(),
-                p.visible_len(),
-            ))
-        }
-        Screen::GroupDetail(s) => {
-            let p = &s.endpoints;
-            let fields = s.fields_frame_height(state.size);
-            Some((
-                BODY_ROW + fields + 2 + filter(p.filter.editing, p.filter.is_active()),
-                p.offset(),
-                p.visible_len(),
-            ))
-        }
-        Screen::Browser(b) => {
-            let form = if b.form.is_some() { 2 } else { 0 };
-            Some((
-                BODY_ROW + 2 + form + filter(b.filter.editing, b.filter.is_active()),
-                b.offset,
-                b.view_len(),
-            ))
-        }
-        Screen::AcceleratorInfo(_) | Screen::ListenerInfo(_) => None,
-    }
+    let above = match state.top() {
+        Screen::GroupDetail(s) => s.fields_frame_height(state.size),
+        Screen::Browser(b) if b.form.is_some() => 2,
+        _ => 0,
+    };
+    with_list!(state.top(), |l| (
+        BODY_ROW + above + 2 + filter(l.filter.editing, l.filter.is_active()),
+        l.offset(),
+        l.view_len(),
+    ))
 }
 
 /// Which step of the path is at column `x`, laid out as the path line draws it: a space,

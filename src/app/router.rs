@@ -92,9 +92,7 @@ pub fn tick(state: &mut State) -> Vec<Effect> {
         effects.extend(super::live::poll(state));
     }
     super::live::fade(state);
-    if let super::Screen::Browser(b) = state.top_mut() {
-        b.filter_step();
-    }
+    super::screens::with_list!(mut state.top_mut(), |l| l.filter_step());
     effects
 }
 

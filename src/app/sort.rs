@@ -2,16 +2,32 @@
 
 use std::cmp::Ordering;
 
-/// Orders cells by what they hold: numbers as numbers, addresses as addresses (so .9 comes
-/// before .10), and text with runs of digits compared by value ("range 9" before "range 10").
-pub fn compare(a: &str, b: &str, numeric: bool) -> Ordering {
-    if numeric {
-        let n = |s: &str| s.parse::<u64>().ok();
-        if let (Some(x), Some(y)) = (n(a), n(b)) {
-            return x.cmp(&y);
+/// A row's key for sorting by one column: numbers (ports, counts, addresses) compare by value,
+/// text in natural order, so addresses in text sort as addresses (.9 before .10) and runs of
+/// digits by value ("range 9" before "range 10").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortKey {
+    Number(u64),
+    Text(String),
+}
+
+impl SortKey {
+    /// The key of a cell's text: a number when the column is numeric and the cell parses.
+    pub fn typed(text: String, numeric: bool) -> Self {
+        match text.parse::<u64>() {
+            Ok(n) if numeric => Self::Number(n),
+            _ => Self::Text(text),
         }
     }
-    natural(a, b)
+
+    pub fn compare(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (Self::Number(a), Self::Number(b)) => a.cmp(b),
+            (Self::Text(a), Self::Text(b)) => natural(a, b),
+            (Self::Number(a), Self::Text(b)) => natural(&a.to_string(), b),
+            (Self::Text(a), Self::Number(b)) => natural(a, &b.to_string()),
+        }
+    }
 }
 
 fn natural(a: &str, b: &str) -> Ordering {
@@ -60,6 +76,10 @@ fn digits(s: &[u8]) -> (&str, &[u8]) {
 mod tests {
     use super::*;
 
+    fn compare(a: &str, b: &str, numeric: bool) -> Ordering {
+        SortKey::typed(a.into(), numeric).compare(&SortKey::typed(b.into(), numeric))
+    }
+
     #[test]
     fn addresses_and_numbers_in_text_sort_by_value() {
         let mut ips = vec!["75.2.0.11", "75.2.0.1", "75.2.0.10", "75.2.0.9", "10.0.0.2"];
@@ -74,5 +94,23 @@ mod tests {
         assert_eq!(compare("a", "b", false), Ordering::Less);
         assert_eq!(compare("07", "7", false), Ordering::Greater);
         assert_eq!(compare("", "1", false), Ordering::Less);
+    }
+
+    #[test]
+    fn typed_keys_compare_numbers_by_value_and_text_naturally() {
+        let n = |t: &str| SortKey::typed(t.into(), true);
+        assert_eq!(n("9").compare(&n("10")), Ordering::Less);
+        assert_eq!(
+            n("10").compare(&n("-")),
+            Ordering::Greater,
+            "digits after '-'"
+        );
+        let t = |t: &str| SortKey::typed(t.into(), false);
+        assert_eq!(
+            t("10").compare(&t("9")),
+            Ordering::Greater,
+            "digits by value"
+        );
+        assert_eq!(t("b").compare(&t("a")), Ordering::Greater);
     }
 }

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
+use crate::api::ApiError;
 use crate::model::{
     Accelerator, AcceleratorAttributes, AcceleratorStatus, EndpointGroup, Listener, Page,
     PortRange, Tag,
@@ -284,7 +285,7 @@ fn a_failed_refresh_keeps_the_rows_and_marks_them_stale() {
     fail(&mut s, id, ApiError::Throttled("Rate exceeded".into()));
     let pane = accelerator_pane(&s);
     assert_eq!(pane.rows().len(), 4);
-    assert!(pane.stale);
+    assert!(pane.pager.stale);
     assert_eq!(selected_name(&s), "accel-0001");
     let message = s.message.clone().unwrap();
     assert!(message.error);
@@ -299,7 +300,7 @@ fn a_failed_refresh_keeps_the_rows_and_marks_them_stale() {
     let mut rows = accelerators(0..4);
     rows.reverse();
     reply(&mut s, id, Reply::Accelerators(page(rows, None)));
-    assert!(!accelerator_pane(&s).stale);
+    assert!(!accelerator_pane(&s).pager.stale);
     assert_eq!(selected_name(&s), "accel-0001");
 }
 
@@ -313,9 +314,10 @@ fn a_first_load_that_fails_shows_the_error_and_nothing_stale() {
         ApiError::Credentials("no AWS credentials found".into()),
     );
     let pane = accelerator_pane(&s);
-    assert!(!pane.stale);
+    assert!(!pane.pager.stale);
     assert!(
-        pane.error
+        pane.pager
+            .error
             .as_deref()
             .unwrap()
             .contains("no AWS credentials")

@@ -359,8 +359,8 @@ impl Monkey {
                 {
                     return bad("groups", s.pane.selected_index(), s.pane.visible_len());
                 }
-                Screen::Browser(b) if b.view_len() > 0 && b.selected >= b.view_len() => {
-                    return bad("browser", b.selected, b.view_len());
+                Screen::Browser(b) if b.view_len() > 0 && b.selected() >= b.view_len() => {
+                    return bad("browser", b.selected(), b.view_len());
                 }
                 _ => {}
             }
@@ -404,8 +404,8 @@ impl Monkey {
             Screen::Listeners(s) => pane(&s.pane, rows, &mut add),
             Screen::EndpointGroups(s) => pane(&s.pane, rows, &mut add),
             Screen::Browser(b) if b.prompt.is_none() => {
-                for i in b.offset..(b.offset + rows).min(b.view_len()) {
-                    if let Some(row) = b.row_index(i).and_then(|i| b.table.get(i)) {
+                for i in b.list.offset()..(b.list.offset() + rows).min(b.view_len()) {
+                    if let Some(row) = b.row_index(i).and_then(|i| b.table().get(i)) {
                         let mut cells = row.cells().to_vec();
                         cells.push(row.accelerator_port.to_string());
                         cells.push(row.destination().to_string());

@@ -154,7 +154,7 @@ fn open(state: &mut State, options: Vec<Mutation>) -> Vec<Effect> {
 pub fn traffic(state: &mut State, allow: bool) -> Vec<Effect> {
     let options = match state.top() {
         Screen::Browser(b) => {
-            let Some(row) = b.selected_row().and_then(|i| b.table.get(i)) else {
+            let Some(row) = b.selected_row().and_then(|i| b.table().get(i)) else {
                 return open(state, Vec::new());
             };
             let change = |scope| TrafficChange {

@@ -68,13 +68,17 @@ pub fn open(state: &mut State) {
     let Some(b) = browser(state) else {
         return;
     };
-    let filter = b.filter.is_active().then(|| b.filter.text().to_string());
+    let filter = b
+        .list
+        .filter
+        .is_active()
+        .then(|| b.list.filter.text().to_string());
     let dialog = Export {
         path: Input::new(default_path(b)),
         scope: ExportScope::Shown,
         error: None,
         shown: b.view_len(),
-        loaded: b.table.len(),
+        loaded: b.table().len(),
         filter,
         writing: None,
     };
@@ -200,8 +204,8 @@ fn job(dialog: &Export, b: &Browser) -> Result<ExportJob, String> {
         .ok_or("nothing to export: choose a destination first")?;
     let rows = match dialog.scope {
         ExportScope::Shown => ExportRows::Loaded {
-            table: b.table.clone(),
-            shown: b.view.clone(),
+            table: b.table().clone(),
+            shown: b.list.view().cloned(),
             by_destination: matches!(source, Source::Destination { .. }),
         },
         ExportScope::All => ExportRows::All(source),

@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::overlays::create::CreateDialog;
 use super::overlays::fields::Focus;
 use super::*;
+use crate::api::ApiError;
 use crate::model::{
     Accelerator, AcceleratorStatus, EndpointGroup, Listener, NewEndpointGroup, PortRange, Protocol,
 };

@@ -6,37 +6,21 @@ use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::app::keymap::Command;
-use crate::app::list::{ListPane, Row};
+use crate::app::list::{List, ListPane, Store};
 use crate::app::screens::{
     AcceleratorInfo, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen,
 };
 use crate::app::{Effect, Loadable, Overlay, Screen, State};
 
-/// Runs `$body` with `$pane` bound to the list of the top screen, if it has one; the body is
-/// compiled once per row type.
+/// Runs `$body` with `$pane` bound to the list of the top screen, if it has one.
 macro_rules! with_list {
     ($state:expr, |$pane:ident| $body:expr) => {
-        match $state.top_mut() {
-            Screen::Accelerators($pane) => Some($body),
-            Screen::Listeners(s) => {
-                let $pane = &mut s.pane;
-                Some($body)
-            }
-            Screen::EndpointGroups(s) => {
-                let $pane = &mut s.pane;
-                Some($body)
-            }
-            Screen::GroupDetail(s) => {
-                let $pane = &mut s.endpoints;
-                Some($body)
-            }
-            _ => None,
-        }
+        crate::app::screens::with_list!(mut $state.top_mut(), |$pane| $body)
     };
 }
 
 /// A key for the filter field; false when the field does not have focus.
-fn filter_key<T: Row>(pane: &mut ListPane<T>, key: &KeyEvent) -> bool {
+fn filter_key<S: Store>(pane: &mut List<S>, key: &KeyEvent) -> bool {
     if !pane.filter.editing {
         return false;
     }
@@ -57,7 +41,7 @@ fn filter_key<T: Row>(pane: &mut ListPane<T>, key: &KeyEvent) -> bool {
 }
 
 /// Clears an active filter; true when there was one.
-fn clear_filter<T: Row>(pane: &mut ListPane<T>) -> bool {
+fn clear_filter<S: Store>(pane: &mut List<S>) -> bool {
     if !pane.filter.is_active() {
         return false;
     }
@@ -66,7 +50,7 @@ fn clear_filter<T: Row>(pane: &mut ListPane<T>) -> bool {
     true
 }
 
-fn paste_into<T: Row>(pane: &mut ListPane<T>, text: &str) {
+fn paste_into<S: Store>(pane: &mut List<S>, text: &str) {
     if !pane.filter.editing {
         return;
     }
@@ -103,7 +87,6 @@ pub fn move_selection(state: &mut State, delta: isize) {
                 .saturating_add_signed(delta)
                 .min(lines.saturating_sub(body));
         }
-        Screen::Browser(b) => b.move_by(delta.into()),
         _ => {
             with_list!(state, |pane| pane.move_by(delta.into()));
         }
@@ -178,17 +161,6 @@ fn jump(state: &mut State, last: bool) {
             if last {
                 move_selection(state, 1000);
             }
-        }
-        Screen::Browser(b) => {
-            b.hold = false;
-            b.reselect_none();
-            b.selected = if last {
-                b.view_len().saturating_sub(1)
-            } else {
-                0
-            };
-            // Pages still to come: the selection follows them to the very end.
-            b.to_end = last && (b.next_token.is_some() || b.pending.is_some());
         }
         _ => drop(with_list!(state, |pane| if last {
             pane.select_last();

@@ -19,6 +19,44 @@ use crate::app::list::ListPane;
 use crate::app::screens::browser::{Browser, Source};
 use crate::model::Accelerator;
 
+/// Runs `$body` with `$list` bound to the list engine of `$screen` (a `&Screen`, or a
+/// `&mut Screen` after `mut`), if it has one; the body is compiled once per store.
+macro_rules! with_list {
+    (mut $screen:expr, |$list:ident| $body:expr) => {
+        $crate::app::screens::with_list!(@ (&mut) $screen, |$list| $body)
+    };
+    ($screen:expr, |$list:ident| $body:expr) => {
+        $crate::app::screens::with_list!(@ (&) $screen, |$list| $body)
+    };
+    (@ ($($r:tt)+) $screen:expr, |$list:ident| $body:expr) => {{
+        use $crate::app::Screen;
+        match $screen {
+            Screen::Accelerators(pane) => {
+                let $list = pane;
+                Some($body)
+            }
+            Screen::Listeners(s) => {
+                let $list = $($r)+ s.pane;
+                Some($body)
+            }
+            Screen::EndpointGroups(s) => {
+                let $list = $($r)+ s.pane;
+                Some($body)
+            }
+            Screen::GroupDetail(s) => {
+                let $list = $($r)+ s.endpoints;
+                Some($body)
+            }
+            Screen::Browser(b) => {
+                let $list = $($r)+ b.list;
+                Some($body)
+            }
+            Screen::AcceleratorInfo(_) | Screen::ListenerInfo(_) => None,
+        }
+    }};
+}
+pub(crate) use with_list;
+
 #[derive(Debug, Clone)]
 pub enum Screen {
     Accelerators(ListPane<Accelerator>),
@@ -53,42 +91,50 @@ impl Screen {
 
     /// Requests this screen waits for.
     pub fn pending(&self) -> Vec<RequestId> {
+        let mut ids: Vec<RequestId> = with_list!(self, |l| l.pager.pending.as_ref().map(|p| p.id))
+            .flatten()
+            .into_iter()
+            .collect();
         match self {
-            Screen::Accelerators(p) => p.pending.iter().map(|p| p.id).collect(),
-            Screen::Listeners(s) => s.pane.pending.iter().map(|p| p.id).collect(),
-            Screen::EndpointGroups(s) => s.pane.pending.iter().map(|p| p.id).collect(),
-            Screen::AcceleratorInfo(s) => {
+            Screen::AcceleratorInfo(s) => ids.extend(
                 [s.accelerator.pending, s.tags.pending, s.attributes.pending]
                     .into_iter()
-                    .flatten()
-                    .collect()
+                    .flatten(),
+            ),
+            Screen::ListenerInfo(s) => {
+                ids.extend(s.listener.pending.into_iter().chain(s.usage.pending))
             }
-            Screen::ListenerInfo(s) => s
-                .listener
-                .pending
-                .into_iter()
-                .chain(s.usage.pending)
-                .collect(),
-            Screen::GroupDetail(s) => s.group.pending.into_iter().collect(),
-            Screen::Browser(b) => b
-                .pending
-                .iter()
-                .map(|p| p.0)
-                .chain(b.regions_pending)
-                .collect(),
+            Screen::GroupDetail(s) => ids.extend(s.group.pending),
+            Screen::Browser(b) => ids.extend(b.regions_pending),
+            _ => {}
         }
+        ids
     }
 
     /// When what this screen shows was last read, and whether a later read failed.
     pub fn freshness(&self) -> (Option<Instant>, bool) {
         match self {
-            Screen::Accelerators(p) => (p.loaded_at, p.stale),
-            Screen::Listeners(s) => (s.pane.loaded_at, s.pane.stale),
-            Screen::EndpointGroups(s) => (s.pane.loaded_at, s.pane.stale),
             Screen::AcceleratorInfo(s) => (s.accelerator.loaded_at, s.accelerator.stale),
             Screen::ListenerInfo(s) => (s.listener.loaded_at, s.listener.stale),
             Screen::GroupDetail(s) => (s.group.loaded_at, s.group.stale),
-            Screen::Browser(b) => (b.loaded_at, b.stale),
+            _ => with_list!(self, |l| (l.pager.loaded_at, l.pager.stale)).unwrap_or_default(),
+        }
+    }
+
+    /// The call for the page after `token` of this screen's paged list.
+    pub fn list_call(&self, token: Option<String>) -> Option<Call> {
+        match self {
+            Screen::Accelerators(_) => Some(Call::ListAccelerators { token }),
+            Screen::Listeners(s) => Some(Call::ListListeners {
+                accelerator_arn: s.accelerator.arn.clone(),
+                token,
+            }),
+            Screen::EndpointGroups(s) => Some(Call::ListEndpointGroups {
+                listener_arn: s.listener.arn.clone(),
+                token,
+            }),
+            Screen::Browser(b) => b.page_call(token, b.page_size),
+            _ => None,
         }
     }
 
@@ -97,32 +143,12 @@ impl Screen {
         let mut calls = Vec::new();
         let mut list = |pane_id: RequestId, call: Call| calls.push((pane_id, call));
         match self {
-            Screen::Accelerators(p) => {
+            Screen::Accelerators(_) | Screen::Listeners(_) | Screen::EndpointGroups(_) => {
                 let id = next_id();
-                p.begin_reload(id);
-                list(id, Call::ListAccelerators { token: None });
-            }
-            Screen::Listeners(s) => {
-                let id = next_id();
-                s.pane.begin_reload(id);
-                list(
-                    id,
-                    Call::ListListeners {
-                        accelerator_arn: s.accelerator.arn.clone(),
-                        token: None,
-                    },
-                );
-            }
-            Screen::EndpointGroups(s) => {
-                let id = next_id();
-                s.pane.begin_reload(id);
-                list(
-                    id,
-                    Call::ListEndpointGroups {
-                        listener_arn: s.listener.arn.clone(),
-                        token: None,
-                    },
-                );
+                if let Some(call) = self.list_call(None) {
+                    with_list!(mut self, |l| l.begin_reload(id));
+                    list(id, call);
+                }
             }
             Screen::AcceleratorInfo(s) => {
                 let Some(arn) = s.accelerator.value.as_ref().map(|a| a.arn.clone()) else {
@@ -177,7 +203,7 @@ impl Screen {
                 if let Some(Source::Accelerator {
                     arn, group: None, ..
                 }) = &b.source
-                    && !b.loaded
+                    && !b.list.is_loaded()
                 {
                     let id = next_id();
                     b.regions_pending = Some(id);
@@ -204,13 +230,7 @@ impl Screen {
         let Some(token) = call.token().map(str::to_string) else {
             return;
         };
-        match self {
-            Screen::Accelerators(p) => p.continue_refresh(id, token),
-            Screen::Listeners(s) => s.pane.continue_refresh(id, token),
-            Screen::EndpointGroups(s) => s.pane.continue_refresh(id, token),
-            Screen::Browser(b) => b.begin_next_page(id, token),
-            _ => {}
-        }
+        with_list!(mut self, |l| l.begin_next_page(id, token));
     }
 
     /// Takes the answer to request `id`. Returns a follow-up call a multi-page refresh needs,
@@ -226,20 +246,20 @@ impl Screen {
             (Screen::Accelerators(p), Ok(Reply::Accelerators(page))) => p
                 .page_arrived(page.items, page.next_token, now)
                 .map(|token| Call::ListAccelerators { token: Some(token) }),
-            (Screen::Listeners(s), Ok(Reply::Listeners(page))) => s
-                .pane
-                .page_arrived(page.items, page.next_token, now)
-                .map(|token| Call::ListListeners {
-                    accelerator_arn: s.accelerator.arn.clone(),
-                    token: Some(token),
-                }),
-            (Screen::EndpointGroups(s), Ok(Reply::EndpointGroups(page))) => s
-                .pane
-                .page_arrived(page.items, page.next_token, now)
-                .map(|token| Call::ListEndpointGroups {
-                    listener_arn: s.listener.arn.clone(),
-                    token: Some(token),
-                }),
+            (screen @ Screen::Listeners(_), Ok(Reply::Listeners(page))) => {
+                let Screen::Listeners(s) = screen else {
+                    return None;
+                };
+                let token = s.pane.page_arrived(page.items, page.next_token, now);
+                screen.list_call(Some(token?))
+            }
+            (screen @ Screen::EndpointGroups(_), Ok(Reply::EndpointGroups(page))) => {
+                let Screen::EndpointGroups(s) = screen else {
+                    return None;
+                };
+                let token = s.pane.page_arrived(page.items, page.next_token, now);
+                screen.list_call(Some(token?))
+            }
             (Screen::AcceleratorInfo(s), Ok(reply)) => {
                 match reply {
                     Reply::Accelerator(a) if s.accelerator.pending == Some(id) => {
@@ -274,15 +294,15 @@ impl Screen {
             (Screen::Browser(b), Ok(Reply::EndpointGroup(g))) => {
                 b.regions_pending = None;
                 b.describe_group = None;
-                b.table.set_region(&g.arn, &g.region);
-                b.table.set_destinations(&g.arn, g.destinations);
+                b.list.store_mut().set_region(&g.arn, &g.region);
+                b.list.store_mut().set_destinations(&g.arn, g.destinations);
                 None
             }
             (Screen::Browser(b), Ok(Reply::Groups(groups))) => {
                 b.regions_pending = None;
                 for g in groups {
-                    b.table.set_region(&g.arn, &g.region);
-                    b.table.set_destinations(&g.arn, g.destinations);
+                    b.list.store_mut().set_region(&g.arn, &g.region);
+                    b.list.store_mut().set_destinations(&g.arn, g.destinations);
                 }
                 None
             }
@@ -331,9 +351,6 @@ impl Screen {
     pub fn cancel_all(&mut self) -> Vec<RequestId> {
         let ids = self.pending();
         match self {
-            Screen::Accelerators(p) => drop(p.cancel()),
-            Screen::Listeners(s) => drop(s.pane.cancel()),
-            Screen::EndpointGroups(s) => drop(s.pane.cancel()),
             Screen::AcceleratorInfo(s) => {
                 s.accelerator.pending = None;
                 s.tags.pending = None;
@@ -344,13 +361,8 @@ impl Screen {
                 s.usage.pending = None;
             }
             Screen::GroupDetail(s) => s.group.pending = None,
-            Screen::Browser(b) => {
-                b.pending = None;
-                b.regions_pending = None;
-                b.refresh = None;
-                b.to_end = false;
-                b.seek = None;
-            }
+            Screen::Browser(b) => b.cancel(),
+            _ => drop(with_list!(mut self, |l| l.cancel())),
         }
         ids
     }

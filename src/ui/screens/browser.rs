@@ -66,11 +66,11 @@ pub fn cells(row: &MappingRow<'_>) -> Vec<String> {
 /// The rows on screen of the browser, fitted to `width` (the table's width, selection mark
 /// included), and the static IPs all of them share when they are of one accelerator.
 pub fn fitted(b: &Browser, width: u16, height: usize) -> (Vec<ColumnSpec>, Fitted, Option<String>) {
-    let offset = b.offset.min(b.view_len().saturating_sub(1));
+    let offset = b.list.offset().min(b.view_len().saturating_sub(1));
     let end = (offset + height).min(b.view_len());
     let rows: Vec<MappingRow<'_>> = (offset..end)
         .filter_map(|i| b.row_index(i))
-        .filter_map(|i| b.table.get(i))
+        .filter_map(|i| b.table().get(i))
         .collect();
     let one = rows
         .first()
@@ -98,12 +98,12 @@ pub fn fitted(b: &Browser, width: u16, height: usize) -> (Vec<ColumnSpec>, Fitte
 
 fn title(b: &Browser, width: u16) -> Line<'static> {
     let t = theme();
-    let loaded = b.table.len();
+    let loaded = b.table().len();
     let count = if b.source.is_none() {
         None
-    } else if !b.loaded && b.error.is_some() && b.pending.is_none() {
+    } else if !b.list.is_loaded() && b.list.pager.error.is_some() && !b.list.is_loading() {
         Some("failed".to_string())
-    } else if !b.loaded {
+    } else if !b.list.is_loaded() {
         Some("loading…".to_string())
     } else if b.is_complete() {
         Some(format!("all {loaded}"))
@@ -120,7 +120,7 @@ fn title(b: &Browser, width: u16) -> Line<'static> {
         Style::new(),
         1,
     ));
-    if let Some((looked, of)) = b.filter_progress() {
+    if let Some((looked, of)) = b.list.filter_progress() {
         parts.push(Part::whole(
             format!(
                 "─ filtering: {} match so far, {looked} of {of} rows looked at ",
@@ -129,11 +129,20 @@ fn title(b: &Browser, width: u16) -> Line<'static> {
             t.field,
             2,
         ));
-    } else if b.filter.is_active() {
+    } else if b.list.filter.is_active() {
         parts.push(Part::whole(
             format!("─ {} of {loaded} loaded match the filter ", b.view_len()),
             t.field,
             2,
+        ));
+    }
+    if let Some((column, reversed)) = b.list.sort {
+        let name = COLUMNS.get(column).map_or("?", |c| c.title);
+        let arrow = if reversed { "↓" } else { "↑" };
+        parts.push(Part::whole(
+            format!("─ sort {name} {arrow} "),
+            Style::new(),
+            3,
         ));
     }
     if let Some(seek) = &b.seek {
@@ -146,7 +155,7 @@ fn title(b: &Browser, width: u16) -> Line<'static> {
             0,
         ));
     }
-    if b.stale {
+    if b.list.pager.stale {
         parts.push(Part::whole("─ STALE ", t.stale, 0));
     }
     spans(&parts, width)
@@ -160,7 +169,7 @@ pub fn render(frame: &mut Frame, area: Rect, b: &Browser) {
         .border_style(t.border)
         .title(title(b, width));
     let inner = block.inner(area);
-    let show_filter = b.filter.editing || b.filter.is_active();
+    let show_filter = b.list.filter.editing || b.list.filter.is_active();
     let [form_area, filter_area, table_area] = Layout::vertical([
         Constraint::Length(if b.form.is_some() { 2 } else { 0 }),
         Constraint::Length(u16::from(show_filter)),
@@ -177,7 +186,7 @@ pub fn render(frame: &mut Frame, area: Rect, b: &Browser) {
         render_form(frame, form_area, b);
     }
     if show_filter {
-        render_filter(frame, filter_area, &b.filter);
+        render_filter(frame, filter_area, &b.list.filter);
     }
     if let Some(prompt) = &b.prompt {
         render_prompt(frame, area, b, prompt);
@@ -231,13 +240,13 @@ fn render_form(frame: &mut Frame, area: Rect, b: &Browser) {
 
 fn empty_text(b: &Browser) -> Line<'static> {
     let t = theme();
-    if let Some(e) = &b.error {
+    if let Some(e) = &b.list.pager.error {
         return Line::styled(format!("✗ {}", sanitize(e)), t.error);
     }
     match &b.source {
         None => Line::styled("Type a destination IPv4 address and press Enter.", t.muted),
-        Some(_) if !b.loaded => Line::styled("loading…", t.muted),
-        Some(_) if b.filter.is_active() => {
+        Some(_) if !b.list.is_loaded() => Line::styled("loading…", t.muted),
+        Some(_) if b.list.filter.is_active() => {
             Line::styled("no loaded mapping matches the filter", t.muted)
         }
         Some(Source::Destination { subnet, ip }) => Line::styled(
@@ -271,10 +280,10 @@ fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) -> Option<Line<'stati
         return None;
     }
     let height = usize::from(area.height.saturating_sub(1));
-    let offset = b.offset.min(b.view_len().saturating_sub(1));
+    let offset = b.list.offset().min(b.view_len().saturating_sub(1));
     let marked: Vec<bool> = (offset..(offset + height).min(b.view_len()))
         .filter_map(|i| b.row_index(i))
-        .map(|i| b.changed.contains_key(&i))
+        .map(|i| b.list.is_marked(i))
         .collect();
     let (columns, fitted, one) = fitted(b, area.width, height);
     let mut parts = Vec::new();
@@ -303,7 +312,7 @@ fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) -> Option<Line<'stati
         area,
         fitted,
         &marked,
-        b.selected.saturating_sub(offset),
+        b.selected().saturating_sub(offset),
         |i, text| {
             if Some(i) != traffic {
                 Cell::from(text)

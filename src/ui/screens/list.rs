@@ -57,7 +57,7 @@ impl Fit for SubnetEndpoint {
 fn title<T: Row>(pane: &ListPane<T>, name: &str, width: u16) -> Line<'static> {
     let t = theme();
     let loaded = pane.rows().len();
-    let count = if !pane.is_loaded() && pane.error.is_some() && !pane.is_loading() {
+    let count = if !pane.is_loaded() && pane.pager.error.is_some() && !pane.is_loading() {
         "failed".to_string()
     } else if !pane.is_loaded() {
         "loading…".to_string()
@@ -89,7 +89,7 @@ fn title<T: Row>(pane: &ListPane<T>, name: &str, width: u16) -> Line<'static> {
             3,
         ));
     }
-    if pane.stale {
+    if pane.pager.stale {
         parts.push(Part::whole("─ STALE ", t.stale, 0));
     }
     spans(&parts, width)
@@ -200,7 +200,7 @@ pub fn render_rows<T: Fit>(frame: &mut Frame, area: Rect, pane: &ListPane<T>) ->
         return Vec::new();
     }
     if pane.visible_len() == 0 {
-        let text = if let Some(error) = &pane.error {
+        let text = if let Some(error) = &pane.pager.error {
             Line::styled(format!("✗ {}", sanitize(error)), t.error)
         } else if !pane.is_loaded() {
             Line::styled("loading…", t.muted)

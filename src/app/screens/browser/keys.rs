@@ -62,24 +62,12 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
     if b.editing {
         return Some(form_key(state, key));
     }
-    if b.filter.editing {
-        match key.code {
-            KeyCode::Enter => b.filter.editing = false,
-            KeyCode::Esc => {
-                b.filter.input.reset();
-                b.filter.editing = false;
-                b.refilter();
-            }
-            _ => {
-                if b.filter.input.handle_event(&Event::Key(key)).is_some() {
-                    b.refilter();
-                }
-            }
-        }
-        return Some(Vec::new());
+    if b.list.filter.editing {
+        // The filter field is every list's: the shared keys feed it.
+        return None;
     }
     match command {
-        Some(Command::Filter) => b.filter.editing = true,
+        Some(Command::Filter) => b.list.filter.editing = true,
         Some(Command::DestinationForm) if b.form.is_some() => b.editing = true,
         Some(Command::FindPort) => {
             b.prompt = Some(Prompt::Jump {
@@ -89,7 +77,7 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
         }
         Some(Command::Export) => crate::app::overlays::export::open(state),
         Some(Command::Copy) => {
-            let copied = b.selected_row().and_then(|i| b.table.get(i)).map(|r| {
+            let copied = b.selected_row().and_then(|i| b.table().get(i)).map(|r| {
                 format!(
                     "copied the row of {} (port {}), tab-separated",
                     r.destination(),
@@ -103,7 +91,7 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
         Some(Command::Back) => {
             // A running search stops first: the hint says Esc stops it.
             if b.seek.take().is_some() {
-                let cancelled = b.pending.take().map(|(id, _)| id);
+                let cancelled = b.list.cancel();
                 state.info("search stopped");
                 return Some(cancelled.into_iter().map(Effect::Cancel).collect());
             }
@@ -111,9 +99,9 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
                 return Some(Vec::new());
             }
             let b = browser(state)?;
-            if b.filter.is_active() {
-                b.filter.input.reset();
-                b.refilter();
+            if b.list.filter.is_active() {
+                b.list.filter.input.reset();
+                b.list.refilter();
                 return Some(Vec::new());
             }
             return Some(state.pop());
@@ -124,7 +112,7 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
 }
 
 fn copy(b: &Browser) -> Vec<Effect> {
-    let Some(row) = b.selected_row().and_then(|i| b.table.get(i)) else {
+    let Some(row) = b.selected_row().and_then(|i| b.table().get(i)) else {
         return Vec::new();
     };
     let mut cells = row.cells().to_vec();
@@ -221,8 +209,8 @@ fn accelerator_ips(b: &Browser) -> Vec<String> {
         return a.static_ips.clone();
     }
     let mut ips: Vec<String> = Vec::new();
-    for i in 0..b.table.len().min(100_000) {
-        if let Some(row) = b.table.get(i) {
+    for i in 0..b.table().len().min(100_000) {
+        if let Some(row) = b.table().get(i) {
             for ip in row.static_ips {
                 if !ips.contains(ip) {
                     ips.push(ip.clone());
@@ -260,25 +248,22 @@ fn port_typed(b: &Browser, typed: &str) -> Result<String, String> {
     ))
 }
 
-/// A paste goes to the field with focus, as one line of printable characters.
+/// A paste goes to the prompt or the form field with focus, as one line of printable
+/// characters; false leaves it to the filter field every list has.
 pub fn paste(state: &mut State, text: &str) -> bool {
     let Some(b) = browser(state) else {
         return false;
     };
     let clean: String = text.chars().filter(|c| !c.is_control()).take(256).collect();
     let clean = clean.trim();
-    let target = match (&mut b.prompt, b.editing, b.filter.editing) {
-        (Some(Prompt::Jump { input, .. }), _, _) => input,
-        (None, true, _) => match b.form.as_mut() {
+    let target = match (&mut b.prompt, b.editing) {
+        (Some(Prompt::Jump { input, .. }), _) => input,
+        (None, true) => match b.form.as_mut() {
             Some(form) if form.focus == FormField::Address => &mut form.address,
             _ => return true,
         },
-        (None, false, true) => &mut b.filter.input,
-        (None, false, false) => return true,
+        (None, false) => return false,
     };
     *target = Input::new(format!("{}{clean}", target.value()));
-    if b.filter.editing {
-        b.refilter();
-    }
     true
 }

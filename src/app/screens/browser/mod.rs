@@ -2,20 +2,16 @@
 //! IP), or of a whole accelerator or endpoint group. Pages are read only as the cursor nears
 //! the end of what is loaded; rows live in a compact table so a million of them stay cheap.
 
-mod filter;
 pub mod keys;
 mod paging;
 pub mod table;
 
-use filter::FilterScan;
-
 use std::collections::HashMap;
-use std::time::Instant;
 
 use tui_input::Input;
 
 use crate::app::call::{Call, RequestId};
-use crate::app::list::Filter;
+use crate::app::list::List;
 use crate::app::screens::browser::table::MappingTable;
 use crate::model::{Accelerator, EndpointGroup, parse_ipv4, parse_port};
 
@@ -64,13 +60,6 @@ pub enum Prompt {
     Jump { input: Input, error: Option<String> },
 }
 
-/// The pages of a re-read, gathered until they cover `target` rows (or the source ends).
-#[derive(Debug, Clone)]
-pub struct Refresh {
-    pub table: MappingTable,
-    pub target: usize,
-}
-
 #[derive(Debug, Clone)]
 pub struct Browser {
     /// What the frame title names (an accelerator name, a region and group).
@@ -85,41 +74,14 @@ pub struct Browser {
     /// The form has the keys (otherwise the rows do).
     pub editing: bool,
     pub source: Option<Source>,
-    pub table: MappingTable,
-    /// Indices of the rows the filter lets through; `None` without a filter.
-    pub view: Option<Vec<u32>>,
-    pub selected: usize,
-    pub offset: usize,
-    pub next_token: Option<String>,
-    pub loaded: bool,
-    pub pending: Option<(RequestId, Option<String>)>,
-    /// A re-read in progress: its pages gather here until they cover what is loaded, and only
-    /// then replace the rows, so a live re-read never shrinks what the user paged through.
-    pub refresh: Option<Refresh>,
-    /// `G` was pressed: the selection follows the last row as pages arrive, until the end.
-    pub to_end: bool,
+    /// The loaded mappings: pages, view, filter, sort, cursor, change marks.
+    pub list: List<MappingTable>,
     /// An endpoint group whose destination ranges (and so protocols) are still to be read.
     pub describe_group: Option<String>,
     pub regions_pending: Option<RequestId>,
-    pub loaded_at: Option<Instant>,
-    pub stale: bool,
-    pub error: Option<String>,
-    pub filter: Filter,
-    /// The needle the view was last filtered by.
-    filtered_by: Option<String>,
-    /// A filter still looking at rows.
-    scan: Option<FilterScan>,
     pub seek: Option<Seek>,
     pub prompt: Option<Prompt>,
     pub page_size: i32,
-    /// A request failed: wait for the user to move before asking for the next page again.
-    pub hold: bool,
-    /// The destination socket to select again once a refresh brings it back.
-    reselect: Option<(String, String, u16)>,
-    /// Traffic state by socket before the last refresh.
-    previous: Option<HashMap<(u32, u32, u16), bool>>,
-    /// Rows a refresh found changed, and when: drawn highlighted for a few seconds.
-    pub changed: HashMap<usize, Instant>,
 }
 
 impl Browser {
@@ -131,30 +93,12 @@ impl Browser {
             form: None,
             editing: false,
             source: None,
-            table: MappingTable::default(),
-            view: None,
-            selected: 0,
-            offset: 0,
-            next_token: None,
-            loaded: false,
-            pending: None,
-            refresh: None,
-            to_end: false,
+            list: List::default(),
             describe_group: None,
             regions_pending: None,
-            loaded_at: None,
-            stale: false,
-            error: None,
-            filter: Filter::default(),
-            filtered_by: None,
-            scan: None,
             seek: None,
             prompt: None,
             page_size,
-            hold: false,
-            reselect: None,
-            previous: None,
-            changed: HashMap::new(),
         }
     }
 
@@ -174,13 +118,14 @@ impl Browser {
             names,
             page_size,
         );
-        b.table
+        b.list
+            .store_mut()
             .set_destinations(&group.arn, group.destinations.clone());
         if group.destinations.is_empty() {
             // Opened from a lookup: the group's port ranges name each row's protocols.
             b.describe_group = Some(group.arn.clone());
         }
-        b.table.set_region(&group.arn, &group.region);
+        b.list.store_mut().set_region(&group.arn, &group.region);
         let choice = preselect
             .and_then(|s| group.endpoints.iter().position(|e| e == s))
             .unwrap_or(0);
@@ -213,7 +158,7 @@ impl Browser {
         };
         let mut b = Self::empty(title, names, page_size);
         if let Some(g) = group {
-            b.table.set_region(&g.arn, &g.region);
+            b.list.store_mut().set_region(&g.arn, &g.region);
         }
         b.accelerator = Some(accelerator.clone());
         b.source = Some(Source::Accelerator {
@@ -223,24 +168,32 @@ impl Browser {
         b
     }
 
+    /// The loaded mappings.
+    pub fn table(&self) -> &MappingTable {
+        self.list.rows()
+    }
+
     pub fn view_len(&self) -> usize {
-        self.view.as_ref().map_or(self.table.len(), Vec::len)
+        self.list.view_len()
     }
 
     /// The table index of the row at position `i` of the view.
     pub fn row_index(&self, i: usize) -> Option<usize> {
-        match &self.view {
-            Some(v) => v.get(i).map(|&r| r as usize),
-            None => (i < self.table.len()).then_some(i),
-        }
+        self.list.row_index(i)
     }
 
+    /// The selected position in the view.
+    pub fn selected(&self) -> usize {
+        self.list.selected_index()
+    }
+
+    /// The table index of the selected row.
     pub fn selected_row(&self) -> Option<usize> {
-        self.row_index(self.selected)
+        self.list.selected_row()
     }
 
     pub fn is_complete(&self) -> bool {
-        self.loaded && self.next_token.is_none()
+        self.list.is_complete()
     }
 
     /// The call for the page after `token` of the current source.
@@ -273,7 +226,6 @@ impl Browser {
         match parse_ipv4(form.address.value()) {
             Ok(ip) => {
                 form.error = None;
-                self.previous = None;
                 self.source = Some(Source::Destination {
                     subnet,
                     ip: ip.to_string(),
@@ -290,42 +242,9 @@ impl Browser {
     }
 
     fn clear_rows(&mut self) {
-        let regions = std::mem::take(&mut self.table);
-        self.table = regions.without_rows();
-        self.view = self.filter.is_active().then(Vec::new);
-        self.scan = None;
-        self.selected = 0;
-        self.offset = 0;
-        self.next_token = None;
-        self.loaded = false;
-        self.loaded_at = None;
-        self.stale = false;
-        self.error = None;
+        let regions = std::mem::take(self.list.store_mut()).without_rows();
+        self.list.clear(regions);
         self.seek = None;
-        self.refresh = None;
-        self.to_end = false;
-        self.changed.clear();
-    }
-
-    pub fn move_by(&mut self, delta: isize) {
-        self.hold = false;
-        self.reselect = None;
-        self.to_end = false;
-        if let Some(scan) = self.scan.as_mut() {
-            scan.keep = None;
-        }
-        let last = self.view_len().saturating_sub(1);
-        self.selected = self.selected.saturating_add_signed(delta).min(last);
-    }
-
-    pub fn scroll_into_view(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + height {
-            self.offset = self.selected + 1 - height;
-        }
-        self.offset = self.offset.min(self.view_len().saturating_sub(height));
     }
 
     /// Parses the port typed at `:` and looks for it: among the loaded rows first, then
@@ -334,7 +253,7 @@ impl Browser {
         let port = parse_port(typed).map_err(|e| e.to_string())?;
         self.seek = Some(Seek { port, scanned: 0 });
         let call = self.continue_seek(0);
-        if call.is_none() && self.seek.is_some() && self.pending.is_none() {
+        if call.is_none() && self.seek.is_some() && !self.list.is_loading() {
             self.seek = None;
             return Err(format!("no mapping uses accelerator port {port}"));
         }

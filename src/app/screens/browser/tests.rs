@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::overlays::export::ExportScope;
 use super::screens::browser::{Browser, Prompt, Source};
 use super::*;
+use crate::api::ApiError;
 use crate::model::{
     Accelerator, AcceleratorStatus, DestinationConfig, DestinationPortMapping, EndpointGroup, Page,
     PortMapping, PortRange, ProtocolSet, SocketAddress, TrafficState,
@@ -202,7 +203,7 @@ fn a_destination_loads_its_first_page_and_an_empty_answer_is_said_plainly() {
         }),
     );
     let b = browser(&s);
-    assert!(b.loaded && b.is_complete());
+    assert!(b.list.is_loaded() && b.is_complete());
     assert_eq!(b.view_len(), 0);
     assert!(!b.editing);
 }
@@ -222,7 +223,7 @@ fn rows_show_protocols_from_the_group_and_every_static_ip() {
         }),
     );
     let b = browser(&s);
-    let row = b.table.get(b.selected_row().unwrap()).unwrap();
+    let row = b.table().get(b.selected_row().unwrap()).unwrap();
     let cells = row.cells();
     assert_eq!(cells[0], "75.2.0.1:10000 99.83.0.1:10000");
     assert_eq!(cells[1], "10.0.3.17:7000");
@@ -252,13 +253,13 @@ fn the_next_page_is_asked_for_once_near_the_end_and_the_end_is_the_end() {
     );
     answer(&mut s, next[0].0, mappings_page(100, 50, None));
     let b = browser(&s);
-    assert_eq!(b.table.len(), 150);
+    assert_eq!(b.table().len(), 150);
     assert!(b.is_complete());
     assert!(
         calls(&key(&mut s, KeyCode::End)).is_empty(),
         "nothing after the last page"
     );
-    assert_eq!(browser(&s).selected, 149);
+    assert_eq!(browser(&s).selected(), 149);
 }
 
 #[test]
@@ -285,7 +286,7 @@ fn a_new_destination_cancels_the_old_request_and_drops_its_late_answer() {
             next_token: None,
         }),
     );
-    assert_eq!(browser(&s).table.len(), 0, "the late answer was shown");
+    assert_eq!(browser(&s).table().len(), 0, "the late answer was shown");
     assert!(!s.dirty);
     answer(
         &mut s,
@@ -295,7 +296,7 @@ fn a_new_destination_cancels_the_old_request_and_drops_its_late_answer() {
             next_token: None,
         }),
     );
-    assert_eq!(browser(&s).table.len(), 3);
+    assert_eq!(browser(&s).table().len(), 3);
 }
 
 #[test]
@@ -315,14 +316,17 @@ fn errors_keep_the_rows_and_say_what_happened() {
             },
         );
         let b = browser(&s);
-        assert_eq!(b.table.len(), 100, "rows kept after {error:?}");
-        assert!(b.stale);
-        assert_eq!(b.error.as_deref(), Some(error.to_string().as_str()));
+        assert_eq!(b.table().len(), 100, "rows kept after {error:?}");
+        assert!(b.list.pager.stale);
+        assert_eq!(
+            b.list.pager.error.as_deref(),
+            Some(error.to_string().as_str())
+        );
         assert_eq!(s.message.as_ref().unwrap().text, error.to_string());
         // The page can be asked for again once the user moves.
         key(&mut s, KeyCode::Esc);
         assert!(
-            browser(&s).pending.is_none(),
+            !browser(&s).list.is_loading(),
             "retried without the user asking"
         );
         assert_eq!(calls(&key(&mut s, KeyCode::Up)).len(), 1);
@@ -338,7 +342,7 @@ fn a_port_is_found_among_loaded_rows_or_by_paging_forward() {
     assert!(calls(&effects).is_empty(), "port 1050 is loaded");
     let b = browser(&s);
     assert_eq!(
-        b.table.accelerator_port(b.selected_row().unwrap()),
+        b.table().accelerator_port(b.selected_row().unwrap()),
         Some(1050)
     );
 
@@ -355,7 +359,7 @@ fn a_port_is_found_among_loaded_rows_or_by_paging_forward() {
     let b = browser(&s);
     assert!(b.seek.is_none());
     assert_eq!(
-        b.table.accelerator_port(b.selected_row().unwrap()),
+        b.table().accelerator_port(b.selected_row().unwrap()),
         Some(1300)
     );
 
@@ -428,9 +432,9 @@ fn filter_copy_and_export() {
 fn a_refresh_keeps_rows_until_its_first_page_arrives() {
     let mut s = loaded_group_browser();
     let (id, _) = calls(&key(&mut s, KeyCode::Char('r')))[0].clone();
-    assert_eq!(browser(&s).table.len(), 100);
+    assert_eq!(browser(&s).table().len(), 100);
     answer(&mut s, id, mappings_page(0, 100, Some("p2")));
-    assert_eq!(browser(&s).table.len(), 100, "replaced, not appended");
+    assert_eq!(browser(&s).table().len(), 100, "replaced, not appended");
 }
 
 /// Answers every page call the effects hold, from `pages` (page k holds rows k*100..).
@@ -466,16 +470,16 @@ fn a_live_re_read_keeps_every_loaded_page_and_the_cursor_on_its_socket() {
     // Down to the end of five pages, then back up into them.
     let effects = key(&mut s, KeyCode::Char('G'));
     assert_eq!(serve_pages(&mut s, effects, 5, |_, _| {}), 4);
-    assert_eq!(browser(&s).table.len(), 500);
+    assert_eq!(browser(&s).table().len(), 500);
     for _ in 0..40 {
         key(&mut s, KeyCode::Char('k'));
     }
     let before = browser(&s)
         .selected_row()
-        .and_then(|i| browser(&s).table.get(i))
+        .and_then(|i| browser(&s).table().get(i))
         .map(|r| (r.destination_ip.clone(), r.destination_port))
         .unwrap();
-    let loaded = browser(&s).table.len();
+    let loaded = browser(&s).table().len();
     let effects = key(&mut s, KeyCode::Char('r'));
     serve_pages(&mut s, effects, 5, |k, reply| {
         if k == 2
@@ -487,18 +491,21 @@ fn a_live_re_read_keeps_every_loaded_page_and_the_cursor_on_its_socket() {
     });
     let b = browser(&s);
     assert_eq!(
-        b.table.len(),
+        b.table().len(),
         loaded,
         "a re-read never shrinks what is loaded"
     );
     let after = b
         .selected_row()
-        .and_then(|i| b.table.get(i))
+        .and_then(|i| b.table().get(i))
         .map(|r| (r.destination_ip.clone(), r.destination_port))
         .unwrap();
     assert_eq!(after, before, "the cursor stays on its socket");
     assert!(!b.refreshing());
-    assert!(!b.changed.is_empty(), "a changed traffic state is marked");
+    assert!(
+        !b.list.changed.is_empty(),
+        "a changed traffic state is marked"
+    );
 }
 
 #[test]
@@ -506,11 +513,11 @@ fn rows_stay_while_a_re_read_gathers_its_pages() {
     let mut s = loaded_group_browser();
     let effects = key(&mut s, KeyCode::Char('G'));
     serve_pages(&mut s, effects, 3, |_, _| {});
-    assert_eq!(browser(&s).table.len(), 300);
+    assert_eq!(browser(&s).table().len(), 300);
     let (id, _) = calls(&key(&mut s, KeyCode::Char('r')))[0].clone();
     let effects = answer(&mut s, id, mappings_page(0, 100, Some("p2")));
     assert_eq!(
-        browser(&s).table.len(),
+        browser(&s).table().len(),
         300,
         "the old rows stay until the re-read covers them"
     );
@@ -530,9 +537,10 @@ fn g_pressed_during_a_load_goes_on_to_the_very_end() {
     let served = serve_pages(&mut s, effects, 8, |_, _| {});
     assert_eq!(served, 7);
     let b = browser(&s);
-    assert_eq!(b.table.len(), 800);
+    assert_eq!(b.table().len(), 800);
     assert_eq!(
-        b.selected, 799,
+        b.selected(),
+        799,
         "the selection followed every page to the last row"
     );
 }
@@ -562,7 +570,7 @@ fn a_browser_opened_from_a_lookup_reads_its_group_for_protocols() {
         }),
     );
     let b = browser(&s);
-    let row = b.table.get(0).unwrap();
+    let row = b.table().get(0).unwrap();
     assert_eq!(row.protocols, Some(ProtocolSet::UDP), "{row:?}");
 }
 
@@ -583,10 +591,13 @@ fn a_filter_over_many_rows_runs_in_steps_and_ends_with_every_match() {
     key(&mut s, KeyCode::Char('/'));
     typed(&mut s, "10.0.7.");
     let b = browser(&s);
-    let (looked, of) = b.filter_progress().expect("the filter is still running");
+    let (looked, of) = b
+        .list
+        .filter_progress()
+        .expect("the filter is still running");
     assert!(looked < of, "one keystroke looked at {looked} of {of}");
     assert_eq!(s.next_tick(), Some(std::time::Duration::ZERO));
-    while browser(&s).filter_progress().is_some() {
+    while browser(&s).list.filter_progress().is_some() {
         update(&mut s, Action::Tick);
     }
     // 10.0.7.x: rows 1750..2000 (250 addresses a /24).
@@ -597,7 +608,7 @@ fn a_filter_over_many_rows_runs_in_steps_and_ends_with_every_match() {
     assert_eq!(browser(&s).view_len(), expected);
     // A longer needle narrows what the finished filter found.
     typed(&mut s, "9");
-    while browser(&s).filter_progress().is_some() {
+    while browser(&s).list.filter_progress().is_some() {
         update(&mut s, Action::Tick);
     }
     let narrowed = rows
@@ -605,4 +616,72 @@ fn a_filter_over_many_rows_runs_in_steps_and_ends_with_every_match() {
         .filter(|m| m.destination.ip.starts_with("10.0.7.9"))
         .count();
     assert_eq!(browser(&s).view_len(), narrowed);
+}
+
+#[test]
+fn pages_read_after_a_re_read_are_not_marked_changed() {
+    let mut s = loaded_group_browser();
+    let effects = key(&mut s, KeyCode::Char('r'));
+    assert_eq!(
+        serve_pages(&mut s, effects, 3, |_, _| {}),
+        1,
+        "one page covers 100"
+    );
+    assert!(browser(&s).list.changed.is_empty(), "nothing changed");
+    let effects = key(&mut s, KeyCode::Char('G'));
+    serve_pages(&mut s, effects, 3, |_, _| {});
+    let b = browser(&s);
+    assert_eq!(b.table().len(), 300);
+    assert!(
+        b.list.changed.is_empty(),
+        "rows read for the first time are not changes: {} marked",
+        b.list.changed.len()
+    );
+}
+
+#[test]
+fn the_browser_sorts_by_typed_columns_and_keeps_its_row() {
+    let mut s = loaded_group_browser();
+    for _ in 0..5 {
+        key(&mut s, KeyCode::Char('j'));
+    }
+    let port = |s: &State| {
+        let b = browser(s);
+        b.table().accelerator_port(b.selected_row().unwrap())
+    };
+    assert_eq!(port(&s), Some(1029));
+    key(&mut s, KeyCode::Char('S'));
+    let b = browser(&s);
+    assert_eq!(b.list.sort, Some((0, true)), "PORT, reversed");
+    assert_eq!(
+        b.table().accelerator_port(b.row_index(0).unwrap()),
+        Some(1123)
+    );
+    assert_eq!(port(&s), Some(1029), "the cursor stays on its row");
+    // DESTINATION sorts addresses by value: 10.0.0.10 after 10.0.0.9.
+    key(&mut s, KeyCode::Char('s'));
+    key(&mut s, KeyCode::Char('s'));
+    let b = browser(&s);
+    assert_eq!(b.list.sort, Some((2, false)));
+    let shown: Vec<String> = (0..7)
+        .map(|i| {
+            b.table()
+                .get(b.row_index(i).unwrap())
+                .unwrap()
+                .destination_ip
+        })
+        .collect();
+    assert_eq!(
+        shown[..7],
+        [
+            "10.0.0.4",
+            "10.0.0.5",
+            "10.0.0.6",
+            "10.0.0.7",
+            "10.0.0.8",
+            "10.0.0.9",
+            "10.0.0.10"
+        ]
+    );
+    assert_eq!(port(&s), Some(1029));
 }
