@@ -9,7 +9,7 @@ pub mod table;
 
 use filter::FilterScan;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use tui_input::Input;
@@ -78,6 +78,8 @@ pub struct Browser {
     /// Names of accelerators known from the accelerators pane, for rows of other accelerators
     /// sharing a subnet.
     pub names: HashMap<String, String>,
+    /// Accelerators the accelerators pane shows disabled, by ARN: their rows pass no traffic.
+    pub disabled: HashSet<String>,
     /// The accelerator whose mappings are listed (accelerator mode), for its static IPs.
     pub accelerator: Option<Accelerator>,
     /// Present in destination mode.
@@ -127,6 +129,7 @@ impl Browser {
         Self {
             title,
             names,
+            disabled: HashSet::new(),
             accelerator: None,
             form: None,
             editing: false,

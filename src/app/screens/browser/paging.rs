@@ -57,8 +57,10 @@ impl Browser {
             None => &mut self.table,
         };
         let accelerator = match (&self.accelerator, &self.source) {
-            (Some(a), _) => table.accelerator(&a.arn, Some(&a.name), &a.static_ips),
-            (None, Some(Source::Accelerator { arn, .. })) => table.accelerator(arn, None, &[]),
+            (Some(a), _) => table.accelerator(&a.arn, Some(&a.name), &a.static_ips, a.enabled),
+            (None, Some(Source::Accelerator { arn, .. })) => {
+                table.accelerator(arn, None, &[], !self.disabled.contains(arn))
+            }
             _ => 0,
         };
         let first = table.len();
@@ -81,7 +83,8 @@ impl Browser {
         let first = table.len();
         for m in &page.items {
             let name = self.names.get(&m.accelerator_arn).map(String::as_str);
-            table.push_destination_mapping(m, name);
+            let enabled = !self.disabled.contains(&m.accelerator_arn);
+            table.push_destination_mapping(m, name, enabled);
         }
         self.rows_arrived(first, page.next_token, now)
     }
