@@ -236,6 +236,9 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
     }
     match &state.live {
         Some(l) if l.paused => parts.push(Part::whole("⏸ paused ", t.muted, 2)),
+        Some(_) if let Some(why) = crate::app::live::waiting(state) => {
+            parts.push(Part::whole(format!("⏸ LIVE (waiting: {why}) "), t.stale, 1))
+        }
         Some(l) if l.throttled => parts.push(Part::whole(
             format!("● LIVE throttled: every {}s ", l.current.as_secs()),
             t.stale,
