@@ -10,6 +10,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use crate::app::overlays::create::CreateDialog;
 use crate::app::overlays::fields::{Field, Focus, Widget};
 use crate::text::sanitize;
+use crate::ui::fit::Part;
+use crate::ui::screens::list::spans;
 use crate::ui::theme::theme;
 
 /// One line being built, tracking its width so the cursor can be placed.
@@ -144,7 +146,11 @@ fn lines(
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(format!(" {}", dialog.rows_heading()), t.title));
+    lines.extend(wrapped(
+        &format!(" {}", dialog.rows_heading()),
+        width,
+        t.title,
+    ));
     let focused_row = match form.focus {
         Focus::Row(r, _) => r,
         _ => 0,
@@ -153,7 +159,7 @@ fn lines(
     let first = focused_row
         .saturating_sub(window - 1)
         .min(form.rows.len().saturating_sub(window));
-    if form.rows.is_empty() {
+    if form.rows.is_empty() && dialog.has_rows() {
         lines.push(Line::styled("   none", t.muted));
     }
     if first > 0 {
@@ -230,13 +236,15 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &CreateDialog) {
         .unwrap_or(u16::MAX)
         .min(area.height);
     let popup = crate::ui::popup(frame, area, width, height);
+    let title = [Part::name(
+        format!(" {} ", sanitize(&dialog.title())),
+        t.title,
+        0,
+    )];
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.key)
-        .title(Span::styled(
-            format!(" {} ", sanitize(&dialog.title())),
-            t.title,
-        ));
+        .title(spans(&title, width.saturating_sub(2)));
     let inner = block.inner(popup);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
     if let Some((line, column)) = cursor
