@@ -821,3 +821,15 @@ fn the_add_subnet_dialog_ends_in_a_word_when_the_count_fails() {
     }
     h.snapshot("add_subnets_count_failed");
 }
+
+#[test]
+fn the_lookup_says_where_it_searches_even_at_80_columns() {
+    let mut h = Harness::new();
+    h.open_endpoint_groups();
+    h.key(KeyCode::Char('w'));
+    for size in SIZES {
+        let screen = h.lines(size).join("\n");
+        assert!(screen.contains("game-eu-central)"), "{screen}");
+        assert!(!screen.contains("searched in…"), "{screen}");
+    }
+}

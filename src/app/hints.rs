@@ -61,7 +61,10 @@ pub fn overlay(state: &State, overlay: &Overlay) -> Vec<Hint> {
             fixed("n", "keep editing"),
         ],
         Overlay::Form(dialog) => {
-            let mut hints = vec![fixed("Tab", "next field"), fixed("Space", "toggle")];
+            let mut hints = vec![fixed("Tab", "next field")];
+            if dialog.has_toggles() {
+                hints.push(fixed("Space", "toggle"));
+            }
             // The add-subnet dialog has no rows, and adds rather than creates.
             if dialog.has_rows() {
                 hints.push(fixed("Ctrl-N/D", "add/remove row"));

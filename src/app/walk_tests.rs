@@ -136,6 +136,22 @@ fn the_add_subnet_dialog_offers_only_its_own_keys() {
 }
 
 #[test]
+fn the_listener_form_offers_no_space_toggle() {
+    let mut s = loaded(1);
+    key(&mut s, KeyCode::Enter);
+    let id = s.top().pending()[0];
+    reply(&mut s, id, Reply::Listeners(page(vec![], None)));
+    ch(&mut s, 'c');
+    assert!(s.form().is_some(), "the new-listener dialog is open");
+    let hints = crate::app::hints(&s);
+    assert!(
+        hints.iter().all(|h| h.keys != "Space"),
+        "nothing to toggle: {hints:?}"
+    );
+    assert!(hints.iter().any(|h| h.keys == "Ctrl-N/D"), "{hints:?}");
+}
+
+#[test]
 fn the_listener_full_message_reads_as_one_sentence() {
     let mut s = group_detail();
     add_subnet_dialog(&mut s);

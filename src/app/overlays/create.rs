@@ -144,6 +144,15 @@ impl CreateDialog {
         self.form.max_rows > 0
     }
 
+    /// Space has something to toggle in this dialog.
+    pub fn has_toggles(&self) -> bool {
+        self.form
+            .head
+            .iter()
+            .chain(&self.form.row_template)
+            .any(|f| matches!(f.widget, crate::app::overlays::fields::Widget::Toggle(_)))
+    }
+
     /// Whether this dialog creates something (its button says Create) or changes it (Add).
     pub fn verb(&self) -> &'static str {
         match self.kind {
