@@ -123,7 +123,10 @@ fn lines(
         if i == 0 {
             let suggestions = dialog.suggestions();
             if !suggestions.is_empty() {
-                let mut spans = vec![Span::styled("   ↑↓ Enter: ", t.muted)];
+                // Each suggestion whole, on as many lines as they need: ↓ may pick any.
+                let lead = "   ↑↓ Enter: ";
+                let mut spans = vec![Span::styled(lead, t.muted)];
+                let mut used = crate::ui::fit::width(lead);
                 for (n, region) in suggestions.iter().enumerate() {
                     let taken = dialog.taken().iter().any(|r| r == region);
                     let text = if taken {
@@ -138,6 +141,13 @@ fn lines(
                     } else {
                         Style::new()
                     };
+                    let needed = crate::ui::fit::width(&text);
+                    if used + needed > width && spans.len() > 1 {
+                        lines.push(Line::from(std::mem::take(&mut spans)));
+                        spans.push(Span::raw(" ".repeat(crate::ui::fit::width(lead))));
+                        used = crate::ui::fit::width(lead);
+                    }
+                    used += needed + 2;
                     spans.push(Span::styled(text, style));
                     spans.push(Span::raw("  "));
                 }
