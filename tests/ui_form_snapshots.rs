@@ -167,3 +167,31 @@ fn field_errors() {
     key(&mut s, KeyCode::Char('s'), KeyModifiers::CONTROL);
     snapshot(&mut s, "form_field_errors");
 }
+
+#[test]
+fn every_region_suggestion_shows_whole_at_80_columns() {
+    let mut s = state();
+    open_form(&mut s);
+    typed(&mut s, "eu-");
+    let wanted = s.form().unwrap().suggestions();
+    assert_eq!(wanted.len(), 6, "{wanted:?}");
+    for (w, h) in [(80, 24), (160, 48)] {
+        update(&mut s, Action::Resize(w, h));
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal.draw(|f| portolan::ui::render(&s, f)).unwrap();
+        let screen = terminal.backend().to_string();
+        let lines: Vec<&str> = screen.lines().collect();
+        let from = lines.iter().position(|l| l.contains("Region [")).unwrap();
+        let to = lines
+            .iter()
+            .position(|l| l.contains("Destination port"))
+            .unwrap();
+        let offered = lines[from + 1..to].join("\n");
+        for region in &wanted {
+            assert!(
+                offered.contains(region),
+                "{region} is not shown at {w}:\n{screen}"
+            );
+        }
+    }
+}

@@ -682,3 +682,154 @@ fn a_long_message_is_cut_between_words_and_the_log_holds_it_whole() {
         "{log}"
     );
 }
+
+/// Every mapping of "idle-spare", the disabled accelerator: one DENY row, the rest ALLOW.
+fn open_disabled_accelerator(h: &mut Harness) {
+    for _ in 0..3 {
+        h.key(KeyCode::Char('j'));
+    }
+    h.key(KeyCode::Char('M'));
+    let group = groups().remove(0);
+    h.answer(Reply::PortMappings(Page {
+        items: (0..6u16)
+            .map(|i| portolan::model::PortMapping {
+                accelerator_port: 10_433 + i,
+                endpoint_group_arn: group.arn.clone(),
+                endpoint_id: group.endpoints[0].clone(),
+                destination: SocketAddress {
+                    ip: "10.0.3.17".into(),
+                    port: 7777 + i,
+                },
+                protocols: ProtocolSet::BOTH,
+                traffic: if i == 2 {
+                    TrafficState::Deny
+                } else {
+                    TrafficState::Allow
+                },
+            })
+            .collect(),
+        next_token: None,
+    }));
+}
+
+#[test]
+fn rows_of_a_disabled_accelerator_never_say_allow() {
+    let mut h = Harness::new();
+    h.state.theme = portolan::model::ThemeName::NoColor;
+    open_disabled_accelerator(&mut h);
+    for size in SIZES {
+        let screen = h.screen(size);
+        assert!(
+            !screen.contains("✓ ALLOW"),
+            "no traffic reaches them:\n{screen}"
+        );
+        assert!(
+            screen.contains("✗ OFF (allow)") && screen.contains("✗ OFF (deny)"),
+            "{screen}"
+        );
+        assert!(screen.contains("─ OFF: accelerator disabled "), "{screen}");
+    }
+    h.snapshot("browser_disabled_accelerator");
+}
+
+#[test]
+fn live_says_when_an_overlay_holds_its_re_reads() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('L'));
+    let status = |h: &mut Harness| h.lines((80, 24))[22].clone();
+    assert!(
+        status(&mut h).contains("● LIVE every 5s"),
+        "{}",
+        status(&mut h)
+    );
+    h.key(KeyCode::Char('c'));
+    let waiting = status(&mut h);
+    assert!(
+        waiting.contains("⏸ LIVE (waiting: dialog open)") && !waiting.contains("● LIVE"),
+        "{waiting}"
+    );
+    h.key(KeyCode::Esc);
+    assert!(
+        status(&mut h).contains("● LIVE every 5s"),
+        "{}",
+        status(&mut h)
+    );
+    h.key(KeyCode::Char('/'));
+    assert!(
+        status(&mut h).contains("⏸ LIVE (waiting: typing)"),
+        "{}",
+        status(&mut h)
+    );
+}
+
+#[test]
+fn a_cut_title_keeps_a_space_before_the_border_and_never_cuts_an_id() {
+    let mut h = Harness::new();
+    h.open_browser("10.0.3.17");
+    h.key(KeyCode::Enter);
+    h.answer(Reply::DestinationMappings(Page {
+        items: destination_rows("10.0.3.17", 10),
+        next_token: Some("more".into()),
+    }));
+    h.key(KeyCode::End);
+    h.fail(ApiError::InvalidNextToken("expired".into()));
+    for width in [60, 64, 70, 76, 80, 90, 100, 120] {
+        let screen = h.lines((width, 24));
+        let title = &screen[2];
+        assert!(!title.contains("…─"), "at {width}: {title}");
+        assert!(
+            title.contains("mappings of 10.0.3.17 "),
+            "at {width}: {title}"
+        );
+        if title.contains("subnet-") {
+            assert!(
+                title.contains("in subnet-000a1b2c3d4e5f6a7 "),
+                "at {width}: {title}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_add_subnet_dialog_ends_in_a_word_when_the_count_fails() {
+    let mut h = Harness::new();
+    h.open_endpoint_groups();
+    h.key(KeyCode::Enter);
+    h.answer(Reply::EndpointGroup(groups().remove(0)));
+    h.key(KeyCode::Char('a'));
+    let counting = h.lines((80, 24)).join("\n");
+    assert!(
+        counting.contains("counting the listener's free ports…"),
+        "{counting}"
+    );
+    h.fail(ApiError::AccessDenied(
+        "not authorized to perform ListCustomRoutingPortMappings".into(),
+    ));
+    let screen = h.lines((80, 24)).join("\n");
+    assert!(
+        screen.contains("✗ could not count the listener's free ports"),
+        "{screen}"
+    );
+    assert!(!screen.contains("counting the listener"), "{screen}");
+    assert!(
+        screen.contains("Add subnet endpoints to eu-central-1 group 0b2c3d4e5f6a "),
+        "the title names the group whole:\n{screen}"
+    );
+    assert!(screen.contains("takes a listener port"), "{screen}");
+    if let Some(d) = h.state.form_mut() {
+        d.form.token = "00000000-0000-4000-8000-000000000000".into();
+    }
+    h.snapshot("add_subnets_count_failed");
+}
+
+#[test]
+fn the_lookup_says_where_it_searches_even_at_80_columns() {
+    let mut h = Harness::new();
+    h.open_endpoint_groups();
+    h.key(KeyCode::Char('w'));
+    for size in SIZES {
+        let screen = h.lines(size).join("\n");
+        assert!(screen.contains("game-eu-central)"), "{screen}");
+        assert!(!screen.contains("searched in…"), "{screen}");
+    }
+}

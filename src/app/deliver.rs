@@ -12,7 +12,7 @@ impl State {
         id: RequestId,
         result: Result<Reply, ApiError>,
     ) -> Vec<Effect> {
-        if self.form().and_then(|d| d.usage_pending) == Some(id) {
+        if self.form().and_then(|d| d.count.pending()) == Some(id) {
             self.dirty = true;
             return overlays::form::usage(self, result);
         }

@@ -60,13 +60,23 @@ pub fn overlay(state: &State, overlay: &Overlay) -> Vec<Hint> {
             fixed("y", "discard what was typed"),
             fixed("n", "keep editing"),
         ],
-        Overlay::Form(_) => vec![
-            fixed("Tab", "next field"),
-            fixed("Space", "toggle"),
-            fixed("Ctrl-N/D", "add/remove row"),
-            fixed("Ctrl-S", "create"),
-            fixed("Esc", "close"),
-        ],
+        Overlay::Form(dialog) => {
+            let mut hints = vec![fixed("Tab", "next field")];
+            if dialog.has_toggles() {
+                hints.push(fixed("Space", "toggle"));
+            }
+            // The add-subnet dialog has no rows, and adds rather than creates.
+            if dialog.has_rows() {
+                hints.push(fixed("Ctrl-N/D", "add/remove row"));
+            }
+            let submit = match dialog.verb() {
+                "Add" => "add",
+                _ => "create",
+            };
+            hints.push(fixed("Ctrl-S", submit));
+            hints.push(fixed("Esc", "close"));
+            hints
+        }
     }
 }
 

@@ -79,6 +79,22 @@ pub fn poll(state: &mut State) -> Vec<Effect> {
     state.reload_top()
 }
 
+/// Why live re-reads are held right now, in a few words for the status bar: an overlay is
+/// open (the router gives it the ticks) or the user is typing. `None`: they run.
+pub fn waiting(state: &State) -> Option<&'static str> {
+    use super::Overlay;
+    if state.live.as_ref().is_none_or(|l| l.paused) {
+        return None;
+    }
+    match &state.overlay {
+        Some(Overlay::Help { .. }) => Some("help open"),
+        Some(Overlay::Messages { .. }) => Some("log open"),
+        Some(_) => Some("dialog open"),
+        None if editing(state) => Some("typing"),
+        None => None,
+    }
+}
+
 /// Typing into a filter or the destination form is not interrupted by a re-read.
 fn editing(state: &State) -> bool {
     let form = matches!(state.top(), super::Screen::Browser(b) if b.editing || b.prompt.is_some());

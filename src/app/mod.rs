@@ -155,7 +155,9 @@ impl State {
     pub fn busy(&self) -> bool {
         self.exports > 0
             || self.indexing.is_some()
-            || self.form().is_some_and(|d| d.form.submitting.is_some())
+            || self
+                .form()
+                .is_some_and(|d| d.form.submitting.is_some() || d.count.pending().is_some())
             || self.confirm().is_some_and(|c| c.pending.is_some())
             || self.follow.as_ref().is_some_and(|f| f.pending.is_some())
             || self.whois().is_some_and(|l| l.pending.is_some())

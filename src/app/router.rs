@@ -88,6 +88,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
 /// user last saw them, and nothing moves under a confirmation.
 pub fn tick(state: &mut State) -> Vec<Effect> {
     let mut effects = super::follow::poll(state);
+    effects.extend(super::overlays::form::tick(state));
     if state.overlay.is_none() {
         effects.extend(super::live::poll(state));
     }

@@ -727,3 +727,6 @@ fn g_pressed_while_a_page_loads_follows_the_pages_to_the_end() {
 
 #[path = "defects_tests.rs"]
 mod defects;
+
+#[path = "walk_tests.rs"]
+mod walk;

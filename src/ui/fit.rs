@@ -274,7 +274,17 @@ pub fn line<S: Clone>(parts: &[Part<S>], available: u16) -> Vec<(String, S)> {
         .shown()
         .into_iter()
         .zip(fitted.rows.into_iter().next().unwrap_or_default())
-        .map(|(i, text)| (text, parts[i].style.clone()))
+        .map(|(i, text)| {
+            let whole = &parts[i].text;
+            // A part that ends in a space keeps it when cut, so a frame title reads
+            // "name… ─" and not "name…─".
+            let text = if text != *whole && whole.ends_with(' ') {
+                format!("{} ", cut(whole.trim_end(), width(&text).saturating_sub(1)))
+            } else {
+                text
+            };
+            (text, parts[i].style.clone())
+        })
         .collect()
 }
 

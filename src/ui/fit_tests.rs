@@ -63,7 +63,10 @@ fn a_line_keeps_its_important_parts_whole() {
     ];
     let shown: Vec<String> = line(&parts, 50).into_iter().map(|(t, ())| t).collect();
     assert_eq!(shown[0], "loaded 2000 · more… ");
-    assert!(shown[1].ends_with('…'), "{shown:?}");
+    assert!(
+        shown[1].ends_with("… "),
+        "a cut title part keeps its space: {shown:?}"
+    );
     assert_eq!(shown.len(), 2);
     assert!(shown.iter().map(|s| width(s)).sum::<usize>() <= 50);
 }

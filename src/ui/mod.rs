@@ -94,8 +94,9 @@ fn too_small(frame: &mut Frame, area: Rect) {
 }
 
 /// A box of `width`×`height` cells in the middle of `area`, cut to fit it, cleared with a
-/// blank ring around it. A box that would leave only a sliver of the screen beside it takes
-/// the whole width (or height): a sliver shows fragments of what is under it (`┐c│`).
+/// blank row above and below and nothing beside it: what shows beside a box is fragments of
+/// what is under it (`┐c│`, the `5` of a port). A box that would leave only a sliver of the
+/// screen beside it takes the whole width (or height).
 pub(crate) fn popup(frame: &mut Frame, area: Rect, width: u16, height: u16) -> Rect {
     const SLIVER: u16 = 3;
     let width = if area.width.saturating_sub(width) / 2 < SLIVER {
@@ -114,16 +115,12 @@ pub(crate) fn popup(frame: &mut Frame, area: Rect, width: u16, height: u16) -> R
         width,
         height,
     };
+    let top = popup.y.saturating_sub(1).max(area.y);
     let ring = Rect {
-        x: popup.x.saturating_sub(1).max(area.x),
-        y: popup.y.saturating_sub(1).max(area.y),
-        width: 0,
-        height: 0,
-    };
-    let ring = Rect {
-        width: (popup.right() + 1).min(area.right()) - ring.x,
-        height: (popup.bottom() + 1).min(area.bottom()) - ring.y,
-        ..ring
+        x: area.x,
+        y: top,
+        width: area.width,
+        height: (popup.bottom() + 1).min(area.bottom()) - top,
     };
     frame.render_widget(ratatui::widgets::Clear, ring);
     popup
@@ -236,6 +233,9 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
     }
     match &state.live {
         Some(l) if l.paused => parts.push(Part::whole("⏸ paused ", t.muted, 2)),
+        Some(_) if let Some(why) = crate::app::live::waiting(state) => {
+            parts.push(Part::whole(format!("⏸ LIVE (waiting: {why}) "), t.stale, 1))
+        }
         Some(l) if l.throttled => parts.push(Part::whole(
             format!("● LIVE throttled: every {}s ", l.current.as_secs()),
             t.stale,
@@ -332,6 +332,29 @@ mod tests {
     use super::*;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
+
+    /// Beside a popup narrower than the screen nothing of what is under it shows: no piece
+    /// of a port or an id.
+    #[test]
+    fn nothing_under_a_popup_shows_beside_it() {
+        let mut terminal = Terminal::new(TestBackend::new(80, 12)).unwrap();
+        terminal
+            .draw(|f| {
+                let area = f.area();
+                f.render_widget(
+                    Paragraph::new(vec![Line::raw("│  5527 ".repeat(10)); 12]),
+                    area,
+                );
+                let p = popup(f, area, 70, 6);
+                f.render_widget(ratatui::widgets::Block::bordered(), p);
+            })
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        for y in 2..=9 {
+            let row: String = (0..80).map(|x| buffer[(x, y)].symbol()).collect();
+            assert!(!row.contains(['5', '7']), "row {y}: {row}");
+        }
+    }
 
     /// The columns left of and right of a popup on a full screen hold no stray characters.
     #[test]

@@ -1,22 +1,26 @@
 //! The create dialogs: an endpoint group on a listener (the seed operation), an accelerator,
-//! a listener. Each builds a `Form`, validates it before anything is sent (errors next to the
-//! field at fault), and turns it into one create call carrying the form's idempotency token.
+//! a listener, and adding subnets to a group. Each builds a `Form`, validates it before
+//! anything is sent (errors next to the field at fault), and turns it into one call carrying
+//! the form's idempotency token. The endpoint-group and add-subnet dialogs have rooms of their
+//! own (`new_group`, `add_subnets`), and so does the listener's free-port count (`capacity`).
+
+use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::api::ApiError;
-use crate::app::call::Call;
+use crate::app::call::{Call, Reply, RequestId};
+use crate::app::overlays::capacity::PortCount;
 use crate::app::overlays::fields::{Field, Focus, Form, Outcome};
+use crate::app::overlays::{add_subnets, new_group};
 use crate::model::{
-    AWS_REGIONS, Accelerator, DestinationConfig, EndpointGroup, Listener, NewAccelerator,
-    NewEndpointGroup, NewListener, PortRange, Protocol, ProtocolSet, Tag, is_known_region,
-    parse_accelerator_name, parse_port, parse_region, parse_subnet_id,
+    Accelerator, EndpointGroup, Listener, NewAccelerator, NewListener, PortRange, Tag,
+    parse_accelerator_name,
 };
 
 /// Rows of a listener's port ranges hold at least this many ports.
 const MIN_LISTENER_RANGE: u32 = 16;
 const MAX_TAGS: usize = 50;
-const SUGGESTIONS: usize = 6;
 
 #[derive(Debug, Clone)]
 pub enum DialogKind {
@@ -35,6 +39,8 @@ pub enum DialogKind {
     /// AddCustomRoutingEndpoints on a group, optionally followed by allowing all traffic.
     AddEndpoints {
         group: EndpointGroup,
+        /// The group's listener, whose free ports the dialog counts.
+        listener: Listener,
     },
 }
 
@@ -48,9 +54,8 @@ pub struct CreateDialog {
     pub rows_error: Option<String>,
     /// Ctrl-C with typed input: y quits.
     pub quitting: bool,
-    /// The listener's ports, for the capacity lines (endpoint groups, subnets).
-    pub usage: Option<crate::model::capacity::ListenerUsage>,
-    pub usage_pending: Option<crate::app::call::RequestId>,
+    /// The listener's free ports, for the capacity lines (endpoint groups, subnets).
+    pub count: PortCount,
 }
 
 impl CreateDialog {
@@ -59,24 +64,13 @@ impl CreateDialog {
         listener: Listener,
         taken: Vec<String>,
     ) -> Self {
-        let form = Form::new(
-            vec![Field::text("Region", 20)],
-            vec![
-                Field::text("From", 5),
-                Field::text("To", 5),
-                Field::toggle("TCP", true),
-                Field::toggle("UDP", false),
-            ],
-            1,
-            100,
-        );
         Self::new(
             DialogKind::EndpointGroup {
                 accelerator,
                 listener,
                 taken,
             },
-            form,
+            new_group::form(),
         )
     }
 
@@ -114,24 +108,49 @@ impl CreateDialog {
             suggestion: None,
             rows_error: None,
             quitting: false,
-            usage: None,
-            usage_pending: None,
+            count: PortCount::NotShown,
         }
     }
 
-    /// `a` in a group's subnet list: subnet ids, and whether to allow all traffic at once
-    /// (a new subnet denies everything until allowed).
-    pub fn add_endpoints(group: EndpointGroup) -> Self {
-        let form = Form::new(
-            vec![
-                Field::text("Subnet ids", 44),
-                Field::toggle("allow all traffic to them now (a second call)", false),
-            ],
-            vec![],
-            0,
-            0,
-        );
-        Self::new(DialogKind::AddEndpoints { group }, form)
+    /// `a` in a group's subnet list.
+    pub fn add_endpoints(group: EndpointGroup, listener: Listener) -> Self {
+        Self::new(
+            DialogKind::AddEndpoints { group, listener },
+            add_subnets::form(),
+        )
+    }
+
+    /// The listener whose free ports this dialog shows.
+    pub fn listener_to_count(&self) -> Option<&Listener> {
+        match &self.kind {
+            DialogKind::EndpointGroup { listener, .. }
+            | DialogKind::AddEndpoints { listener, .. } => Some(listener),
+            DialogKind::Accelerator | DialogKind::Listener { .. } => None,
+        }
+    }
+
+    /// The count's call `id` is on its way.
+    pub fn counting(&mut self, id: RequestId, now: Instant) {
+        self.count = PortCount::Counting { id, since: now };
+    }
+
+    /// The count's answer arrived.
+    pub fn counted(&mut self, result: Result<Reply, ApiError>) {
+        self.count.arrived(result);
+    }
+
+    /// The Ctrl-N/Ctrl-D rows exist in this dialog.
+    pub fn has_rows(&self) -> bool {
+        self.form.max_rows > 0
+    }
+
+    /// Space has something to toggle in this dialog.
+    pub fn has_toggles(&self) -> bool {
+        self.form
+            .head
+            .iter()
+            .chain(&self.form.row_template)
+            .any(|f| matches!(f.widget, crate::app::overlays::fields::Widget::Toggle(_)))
     }
 
     /// Whether this dialog creates something (its button says Create) or changes it (Add).
@@ -144,9 +163,11 @@ impl CreateDialog {
 
     pub fn title(&self) -> String {
         match &self.kind {
-            DialogKind::AddEndpoints { group } => {
-                format!("Add subnet endpoints to {}", group.arn)
-            }
+            DialogKind::AddEndpoints { group, .. } => format!(
+                "Add subnet endpoints to {} group {}",
+                group.region,
+                crate::app::rows::short_id(&group.arn)
+            ),
             DialogKind::EndpointGroup { listener, .. } => format!(
                 "New endpoint group on listener {}",
                 crate::app::rows::short_id(&listener.arn)
@@ -161,36 +182,21 @@ impl CreateDialog {
     /// What the rows are, as the section heading says.
     pub fn rows_heading(&self) -> &'static str {
         match self.kind {
-            DialogKind::EndpointGroup { .. } => {
-                "Destination port ranges (Ctrl-N adds, Ctrl-D removes)"
-            }
+            DialogKind::EndpointGroup { .. } => new_group::HEADING,
             DialogKind::Accelerator => "Tags (Ctrl-N adds, Ctrl-D removes)",
             DialogKind::Listener { .. } => {
                 "Port ranges, 16 ports or more (Ctrl-N adds, Ctrl-D removes)"
             }
-            DialogKind::AddEndpoints { .. } => {
-                "Added subnets deny all traffic until allowed; each usable address × destination port takes a listener port"
-            }
+            DialogKind::AddEndpoints { .. } => add_subnets::HEADING,
         }
     }
 
     /// Regions matching what is typed in the region field, while it has focus.
     pub fn suggestions(&self) -> Vec<&'static str> {
-        if !matches!(self.kind, DialogKind::EndpointGroup { .. })
-            || self.form.focus != Focus::Head(0)
-        {
-            return Vec::new();
+        match self.kind {
+            DialogKind::EndpointGroup { .. } => new_group::suggestions(&self.form),
+            _ => Vec::new(),
         }
-        let typed = self.form.head[0].value().trim().to_ascii_lowercase();
-        if typed.is_empty() || is_known_region(&typed) {
-            return Vec::new();
-        }
-        AWS_REGIONS
-            .iter()
-            .copied()
-            .filter(|r| r.contains(typed.as_str()))
-            .take(SUGGESTIONS)
-            .collect()
     }
 
     /// Regions already used on this listener (marked in the suggestions).
@@ -229,7 +235,7 @@ impl CreateDialog {
         }
         let outcome = self.form.key(key);
         if outcome == Outcome::Changed && self.suggestion.is_some() {
-            self.suggestion = self.suggestion.map(|s| s.min(SUGGESTIONS - 1));
+            self.suggestion = self.suggestion.map(|s| s.min(new_group::SUGGESTIONS - 1));
         }
         outcome
     }
@@ -241,13 +247,13 @@ impl CreateDialog {
         let call = match &self.kind {
             DialogKind::EndpointGroup {
                 listener, taken, ..
-            } => validate_group(&mut self.form, listener, taken),
+            } => new_group::validate(&mut self.form, listener, taken),
             DialogKind::Accelerator => validate_accelerator(&mut self.form),
             DialogKind::Listener {
                 accelerator,
                 others,
             } => validate_listener(&mut self.form, accelerator, others),
-            DialogKind::AddEndpoints { group } => validate_add(&mut self.form, group),
+            DialogKind::AddEndpoints { group, .. } => add_subnets::validate(&mut self.form, group),
         };
         if self.form.has_field_errors() {
             return None;
@@ -265,101 +271,21 @@ impl CreateDialog {
             }
             ApiError::InvalidPortRange(_) => self.rows_error = Some(message),
             ApiError::LimitExceeded(_) if matches!(self.kind, DialogKind::AddEndpoints { .. }) => {
-                self.form.error = Some(format!(
-                    "the listener is full: it has fewer free ports than these subnets need                      (usable addresses × destination ports). Widen the listener's port ranges,                      remove a subnet or add a smaller one. ({message})"
-                ));
+                self.form.error = Some(add_subnets::listener_full(&message));
             }
             _ => self.form.error = Some(message),
         }
     }
-}
 
-fn ports(form: &mut Form, row: usize) -> Option<PortRange> {
-    let fields = &mut form.rows[row];
-    let from = parse_port(fields[0].value())
-        .map_err(|e| fields[0].error = Some(e.to_string()))
-        .ok();
-    let to = parse_port(fields[1].value())
-        .map_err(|e| fields[1].error = Some(e.to_string()))
-        .ok();
-    let (from, to) = (from?, to?);
-    match PortRange::new(from, to) {
-        Some(r) => Some(r),
-        None => {
-            fields[1].error = Some(format!("To must be {from} or more"));
-            None
-        }
+    /// What the listener's free ports allow, as the user types (see `capacity`).
+    pub fn capacity(&self) -> Vec<String> {
+        let ports = match &self.kind {
+            DialogKind::EndpointGroup { .. } => new_group::typed_destination_ports(&self.form),
+            DialogKind::AddEndpoints { group, .. } => add_subnets::destination_ports(group),
+            DialogKind::Accelerator | DialogKind::Listener { .. } => return Vec::new(),
+        };
+        self.count.lines(ports)
     }
-}
-
-/// Marks rows whose range overlaps an earlier row's.
-fn overlaps(form: &mut Form, ranges: &[Option<PortRange>]) {
-    for (j, b) in ranges.iter().enumerate() {
-        let Some(b) = b else { continue };
-        if let Some((i, a)) = ranges[..j]
-            .iter()
-            .enumerate()
-            .find_map(|(i, a)| a.filter(|a| a.overlaps(*b)).map(|a| (i, a)))
-        {
-            form.rows[j][0].error = Some(format!("overlaps {a} (row {})", i + 1));
-        }
-    }
-}
-
-fn validate_group(form: &mut Form, listener: &Listener, taken: &[String]) -> Option<Call> {
-    let region = form.head[0].value().trim().to_string();
-    if region.is_empty() {
-        form.head[0].error = Some("type a region, such as eu-west-1".into());
-    } else if region.len() > 255 {
-        form.head[0].error = Some("a region name is at most 255 characters".into());
-    } else if taken.contains(&region) && !form.attempted {
-        form.head[0].error = Some(format!(
-            "this listener already has an endpoint group in {region}"
-        ));
-    }
-    let ranges: Vec<Option<PortRange>> = (0..form.rows.len()).map(|r| ports(form, r)).collect();
-    overlaps(form, &ranges);
-    for row in &mut form.rows {
-        if !row[2].is_on() && !row[3].is_on() {
-            row[2].error = Some("pick TCP, UDP or both".into());
-        }
-    }
-    if form.has_field_errors() {
-        return None;
-    }
-    if !is_known_region(&region) && !form.warning_acknowledged {
-        let shape = parse_region(&region)
-            .err()
-            .map(|e| format!(" ({e})"))
-            .unwrap_or_default();
-        form.warning = Some(format!(
-            "{region} is not an AWS region portolan knows{shape}; Ctrl-S again sends it anyway"
-        ));
-        form.warning_acknowledged = true;
-        return None;
-    }
-    form.warning = None;
-    let destinations = form
-        .rows
-        .iter()
-        .zip(&ranges)
-        .filter_map(|(row, range)| {
-            let mut protocols = ProtocolSet::default();
-            if row[2].is_on() {
-                protocols.insert(Protocol::Tcp);
-            }
-            if row[3].is_on() {
-                protocols.insert(Protocol::Udp);
-            }
-            range.map(|ports| DestinationConfig { ports, protocols })
-        })
-        .collect();
-    Some(Call::CreateEndpointGroup(NewEndpointGroup {
-        listener_arn: listener.arn.clone(),
-        region,
-        destinations,
-        idempotency_token: form.token.clone(),
-    }))
 }
 
 fn validate_accelerator(form: &mut Form) -> Option<Call> {
@@ -395,7 +321,7 @@ fn validate_listener(
     accelerator: &Accelerator,
     others: &[(String, PortRange)],
 ) -> Option<Call> {
-    let ranges: Vec<Option<PortRange>> = (0..form.rows.len()).map(|r| ports(form, r)).collect();
+    let ranges: Vec<Option<PortRange>> = (0..form.rows.len()).map(|r| form.port_range(r)).collect();
     for (row, range) in form.rows.iter_mut().zip(&ranges) {
         let Some(range) = range else { continue };
         if range.len() < MIN_LISTENER_RANGE {
@@ -410,101 +336,11 @@ fn validate_listener(
             ));
         }
     }
-    overlaps(form, &ranges);
+    form.mark_overlaps(&ranges);
     let port_ranges: Vec<PortRange> = ranges.into_iter().flatten().collect();
     Some(Call::CreateListener(NewListener {
         accelerator_arn: accelerator.arn.clone(),
         port_ranges,
         idempotency_token: form.token.clone(),
     }))
-}
-
-/// AddCustomRoutingEndpoints takes 1 to 20 subnets a call.
-const MAX_ADD: usize = 20;
-
-fn validate_add(form: &mut Form, group: &EndpointGroup) -> Option<Call> {
-    let typed = form.head[0].value().to_string();
-    let mut subnets: Vec<String> = Vec::new();
-    for word in typed.split([',', ' ']).filter(|w| !w.trim().is_empty()) {
-        match parse_subnet_id(word) {
-            Ok(id) if group.endpoints.contains(&id) => {
-                form.head[0].error = Some(format!("{id} is already in this endpoint group"));
-            }
-            Ok(id) if !subnets.contains(&id) => subnets.push(id),
-            Ok(_) => {}
-            Err(e) => form.head[0].error = Some(e.to_string()),
-        }
-    }
-    if subnets.is_empty() && form.head[0].error.is_none() {
-        form.head[0].error = Some("type one or more subnet ids, such as subnet-0a1b2c3d".into());
-    }
-    if subnets.len() > MAX_ADD {
-        form.head[0].error = Some(format!("at most {MAX_ADD} subnets a call"));
-    }
-    Some(Call::AddEndpoints {
-        group_arn: group.arn.clone(),
-        subnets,
-        allow_all: form.head[1].is_on(),
-    })
-}
-
-/// Prefix lengths the capacity lines show, from small subnets to large.
-const SHOWN_PREFIXES: [u8; 6] = [28, 26, 24, 22, 20, 18];
-
-impl CreateDialog {
-    /// Destination ports of the rows typed so far that parse.
-    fn typed_destination_ports(&self) -> u64 {
-        self.form
-            .rows
-            .iter()
-            .filter_map(|row| {
-                let from = parse_port(row.first()?.value()).ok()?;
-                let to = parse_port(row.get(1)?.value()).ok()?;
-                PortRange::new(from, to).map(|r| u64::from(r.len()))
-            })
-            .sum()
-    }
-
-    /// What the listener's free ports allow, as the user types: how many listener ports one
-    /// subnet of each size takes, and how many such subnets still fit.
-    pub fn capacity(&self) -> Vec<String> {
-        use crate::model::capacity::{ports_per_subnet, subnets_that_fit};
-        let ports = match &self.kind {
-            DialogKind::EndpointGroup { .. } => self.typed_destination_ports(),
-            DialogKind::AddEndpoints { group } => group
-                .destinations
-                .iter()
-                .map(|d| u64::from(d.ports.len()))
-                .sum(),
-            _ => return Vec::new(),
-        };
-        let Some(usage) = &self.usage else {
-            return match self.usage_pending {
-                Some(_) => vec!["counting the listener's free ports…".into()],
-                None => Vec::new(),
-            };
-        };
-        let free = usage.free();
-        let mut lines = vec![format!(
-            "Listener ports: {} held, {} used, {free} free; {ports} destination port(s) per address",
-            usage.total,
-            usage.used()
-        )];
-        if ports > 0 {
-            let takes: Vec<String> = SHOWN_PREFIXES
-                .iter()
-                .map(|&p| format!("/{p} {}", ports_per_subnet(p, ports)))
-                .collect();
-            let fits: Vec<String> = SHOWN_PREFIXES
-                .iter()
-                .map(|&p| format!("/{p} ×{}", subnets_that_fit(p, ports, free)))
-                .collect();
-            lines.push(format!("One subnet takes: {}", takes.join(" · ")));
-            lines.push(format!("Still fit: {}", fits.join(" · ")));
-        }
-        lines.push(
-            "(Global Accelerator never tells a subnet's size: pick the row for yours)".into(),
-        );
-        lines
-    }
 }

@@ -7,6 +7,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::app::call::RequestId;
+use crate::model::{PortRange, parse_port};
 
 #[derive(Debug, Clone)]
 pub enum Widget {
@@ -313,5 +314,41 @@ impl Form {
     pub fn edited(&mut self) {
         self.warning = None;
         self.warning_acknowledged = false;
+    }
+
+    /// The port range typed in the From and To fields (the first two) of row `row`; errors
+    /// land on the field at fault.
+    pub fn port_range(&mut self, row: usize) -> Option<PortRange> {
+        let fields = self.rows.get_mut(row)?;
+        let [from_field, to_field, ..] = &mut fields[..] else {
+            return None;
+        };
+        let from = parse_port(from_field.value())
+            .map_err(|e| from_field.error = Some(e.to_string()))
+            .ok();
+        let to = parse_port(to_field.value())
+            .map_err(|e| to_field.error = Some(e.to_string()))
+            .ok();
+        let (from, to) = (from?, to?);
+        let range = PortRange::new(from, to);
+        if range.is_none() {
+            to_field.error = Some(format!("To must be {from} or more"));
+        }
+        range
+    }
+
+    /// Marks rows whose range (`ranges`, one per row) overlaps an earlier row's.
+    pub fn mark_overlaps(&mut self, ranges: &[Option<PortRange>]) {
+        for (j, b) in ranges.iter().enumerate() {
+            let Some(b) = b else { continue };
+            if let Some((i, a)) = ranges[..j]
+                .iter()
+                .enumerate()
+                .find_map(|(i, a)| a.filter(|a| a.overlaps(*b)).map(|a| (i, a)))
+                && let Some(from) = self.rows.get_mut(j).and_then(|r| r.first_mut())
+            {
+                from.error = Some(format!("overlaps {a} (row {})", i + 1));
+            }
+        }
     }
 }

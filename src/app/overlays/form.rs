@@ -39,23 +39,15 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     if !state.may_change() {
         return Vec::new();
     }
-    let listener = match state.top() {
-        Screen::EndpointGroups(s) => Some(s.listener.clone()),
-        _ => None,
-    };
-    with_usage(state, dialog, listener)
+    with_usage(state, dialog)
 }
 
-/// Opens `dialog`, asking for the listener's port usage when it shows capacity.
-fn with_usage(
-    state: &mut State,
-    mut dialog: CreateDialog,
-    listener: Option<crate::model::Listener>,
-) -> Vec<Effect> {
+/// Opens `dialog`, asking for its listener's port usage when it shows capacity.
+fn with_usage(state: &mut State, mut dialog: CreateDialog) -> Vec<Effect> {
     let mut effects = Vec::new();
-    if let Some(listener) = listener {
+    if let Some(listener) = dialog.listener_to_count().cloned() {
         let id = state.request_id();
-        dialog.usage_pending = Some(id);
+        dialog.counting(id, state.now);
         effects.push(Effect::Call {
             id,
             call: crate::app::call::Call::ListenerUsage {
@@ -68,15 +60,23 @@ fn with_usage(
     effects
 }
 
-/// The listener's usage arrived for the open dialog.
+/// The listener's usage arrived for the open dialog: numbers, or why there are none.
 pub fn usage(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect> {
     if let Some(d) = state.form_mut() {
-        d.usage_pending = None;
-        if let Ok(Reply::Usage(u)) = result {
-            d.usage = Some(u);
-        }
+        d.counted(result);
     }
     Vec::new()
+}
+
+/// Time passed: a count that takes too long is stopped, and the dialog says so.
+pub fn tick(state: &mut State) -> Vec<Effect> {
+    let now = state.now;
+    state
+        .form_mut()
+        .and_then(|d| d.count.give_up_if_slow(now))
+        .map(Effect::Cancel)
+        .into_iter()
+        .collect()
 }
 
 /// `a` in an endpoint group's subnet list.
@@ -92,7 +92,7 @@ pub fn open_add_endpoints(state: &mut State) -> Vec<Effect> {
     if !state.may_change() {
         return Vec::new();
     }
-    with_usage(state, CreateDialog::add_endpoints(group), Some(listener))
+    with_usage(state, CreateDialog::add_endpoints(group, listener))
 }
 
 /// Ctrl-C: with typed input the dialog asks first.

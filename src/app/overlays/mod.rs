@@ -1,11 +1,14 @@
 //! What floats over a screen, one file each: its state, keys and hints.
 
+pub mod add_subnets;
+pub mod capacity;
 pub mod confirm;
 pub mod create;
 pub mod export;
 pub mod fields;
 pub mod form;
 pub mod messages;
+pub mod new_group;
 pub mod profiles;
 pub mod scroll;
 pub mod whois;

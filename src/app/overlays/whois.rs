@@ -122,6 +122,7 @@ fn browse(state: &mut State, group: &EndpointGroup, subnet: &str, ip: &str) -> V
         group.endpoints.push(subnet.to_string());
     }
     let mut browser = Browser::by_destination(&group, Some(subnet), names, state.page_size);
+    browser.disabled = crate::app::screens::browser::keys::known_disabled(state);
     if let Some(form) = browser.form.as_mut() {
         form.address = Input::new(ip.to_string());
     }

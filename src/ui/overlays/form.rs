@@ -10,6 +10,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use crate::app::overlays::create::CreateDialog;
 use crate::app::overlays::fields::{Field, Focus, Widget};
 use crate::text::sanitize;
+use crate::ui::fit::Part;
+use crate::ui::screens::list::spans;
 use crate::ui::theme::theme;
 
 /// One line being built, tracking its width so the cursor can be placed.
@@ -121,7 +123,10 @@ fn lines(
         if i == 0 {
             let suggestions = dialog.suggestions();
             if !suggestions.is_empty() {
-                let mut spans = vec![Span::styled("   ↑↓ Enter: ", t.muted)];
+                // Each suggestion whole, on as many lines as they need: ↓ may pick any.
+                let lead = "   ↑↓ Enter: ";
+                let mut spans = vec![Span::styled(lead, t.muted)];
+                let mut used = crate::ui::fit::width(lead);
                 for (n, region) in suggestions.iter().enumerate() {
                     let taken = dialog.taken().iter().any(|r| r == region);
                     let text = if taken {
@@ -136,6 +141,13 @@ fn lines(
                     } else {
                         Style::new()
                     };
+                    let needed = crate::ui::fit::width(&text);
+                    if used + needed > width && spans.len() > 1 {
+                        lines.push(Line::from(std::mem::take(&mut spans)));
+                        spans.push(Span::raw(" ".repeat(crate::ui::fit::width(lead))));
+                        used = crate::ui::fit::width(lead);
+                    }
+                    used += needed + 2;
                     spans.push(Span::styled(text, style));
                     spans.push(Span::raw("  "));
                 }
@@ -144,7 +156,11 @@ fn lines(
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(format!(" {}", dialog.rows_heading()), t.title));
+    lines.extend(wrapped(
+        &format!(" {}", dialog.rows_heading()),
+        width,
+        t.title,
+    ));
     let focused_row = match form.focus {
         Focus::Row(r, _) => r,
         _ => 0,
@@ -153,7 +169,7 @@ fn lines(
     let first = focused_row
         .saturating_sub(window - 1)
         .min(form.rows.len().saturating_sub(window));
-    if form.rows.is_empty() {
+    if form.rows.is_empty() && dialog.has_rows() {
         lines.push(Line::styled("   none", t.muted));
     }
     if first > 0 {
@@ -230,13 +246,15 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &CreateDialog) {
         .unwrap_or(u16::MAX)
         .min(area.height);
     let popup = crate::ui::popup(frame, area, width, height);
+    let title = [Part::name(
+        format!(" {} ", sanitize(&dialog.title())),
+        t.title,
+        0,
+    )];
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.key)
-        .title(Span::styled(
-            format!(" {} ", sanitize(&dialog.title())),
-            t.title,
-        ));
+        .title(spans(&title, width.saturating_sub(2)));
     let inner = block.inner(popup);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
     if let Some((line, column)) = cursor

@@ -29,26 +29,33 @@ pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup) {
         .title(Span::styled(" Who is behind it? ", t.title));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
+    let hint_text = format!(
+        "IP:PORT of an accelerator, or a destination IP alone (searched in {})",
+        sanitize(&lookup.scope_name)
+    );
+    // Two lines when one cannot hold where the search goes.
+    let hint_rows = if crate::ui::fit::width(&hint_text) <= usize::from(inner.width) {
+        1
+    } else {
+        2
+    };
     let [input_line, hint, body] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(hint_rows),
         Constraint::Min(0),
     ])
     .areas(inner);
     let mut spans = vec![Span::styled("Address ", t.field)];
     spans.extend(input_spans(frame, input_line, 8, &lookup.input, true));
     frame.render_widget(Paragraph::new(Line::from(spans)), input_line);
+    // Word wrapping may leave the end of the first line empty: keep a word's worth spare.
+    let room = usize::from(hint.width) * usize::from(hint_rows) - 16 * usize::from(hint_rows - 1);
     frame.render_widget(
         Paragraph::new(Line::styled(
-            crate::ui::fit::cut_words(
-                &format!(
-                    "IP:PORT of an accelerator, or a destination IP alone (searched in {})",
-                    sanitize(&lookup.scope_name)
-                ),
-                usize::from(hint.width),
-            ),
+            crate::ui::fit::cut_words(&hint_text, room),
             t.muted,
-        )),
+        ))
+        .wrap(Wrap { trim: true }),
         hint,
     );
     let mut lines = vec![Line::raw("")];

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 
 use crate::app::mappings::MappingRow;
 use crate::app::screens::browser::{Browser, FormField, Prompt, Source};
-use crate::model::TrafficState;
+use crate::model::{TrafficState, Verdict};
 use crate::text::sanitize;
 use crate::ui::fit::{self, ColumnSpec, Fitted, Kind, Part};
 use crate::ui::screens::list::{
@@ -34,12 +34,20 @@ pub const COLUMNS: &[ColumnSpec] = &[
 const IPS: usize = 1;
 const TRAFFIC: usize = 4;
 
+/// What the TRAFFIC column says: whether traffic gets through, as whois says it. A disabled
+/// accelerator passes nothing: OFF, with the mapping's own state (what A/D change) after it.
+pub fn traffic_cell(row: &MappingRow<'_>) -> &'static str {
+    match (row.verdict(), row.traffic) {
+        (Verdict::Allow, _) => "✓ ALLOW",
+        (Verdict::Deny, _) => "✗ DENY",
+        (Verdict::Disabled, TrafficState::Allow) => "✗ OFF (allow)",
+        (Verdict::Disabled, TrafficState::Deny) => "✗ OFF (deny)",
+    }
+}
+
 /// A loaded mapping as the browser's columns show it (sanitised), in `COLUMNS` order.
 pub fn cells(row: &MappingRow<'_>) -> Vec<String> {
-    let traffic = match row.traffic {
-        TrafficState::Allow => "✓ ALLOW".to_string(),
-        TrafficState::Deny => "✗ DENY".to_string(),
-    };
+    let traffic = traffic_cell(row).to_string();
     let ips = if row.static_ips.is_empty() {
         "-".to_string()
     } else {
@@ -64,8 +72,13 @@ pub fn cells(row: &MappingRow<'_>) -> Vec<String> {
 }
 
 /// The rows on screen of the browser, fitted to `width` (the table's width, selection mark
-/// included), and the static IPs all of them share when they are of one accelerator.
-pub fn fitted(b: &Browser, width: u16, height: usize) -> (Vec<ColumnSpec>, Fitted, Option<String>) {
+/// included), the static IPs all of them share when they are of one accelerator, and whether
+/// any of them is of a disabled accelerator.
+pub fn fitted(
+    b: &Browser,
+    width: u16,
+    height: usize,
+) -> (Vec<ColumnSpec>, Fitted, Option<String>, bool) {
     let offset = b.list.offset().min(b.view_len().saturating_sub(1));
     let end = (offset + height).min(b.view_len());
     let rows: Vec<MappingRow<'_>> = (offset..end)
@@ -79,6 +92,7 @@ pub fn fitted(b: &Browser, width: u16, height: usize) -> (Vec<ColumnSpec>, Fitte
                 .all(|r| r.accelerator_arn == first.accelerator_arn)
         })
         .map(|first| sanitize(&first.static_ips.join(" ")).into_owned());
+    let off = rows.iter().any(|r| r.verdict() == Verdict::Disabled);
     let mut columns: Vec<ColumnSpec> = COLUMNS.to_vec();
     let mut cells: Vec<Vec<String>> = rows.iter().map(cells).collect();
     if one.is_some() {
@@ -93,10 +107,11 @@ pub fn fitted(b: &Browser, width: u16, height: usize) -> (Vec<ColumnSpec>, Fitte
         width.saturating_sub(HIGHLIGHT_WIDTH),
         COLUMN_SPACING,
     );
-    (columns, fitted, one)
+    (columns, fitted, one, off)
 }
 
-fn title(b: &Browser, width: u16) -> Line<'static> {
+/// The frame's title; `off`: rows on screen are of a disabled accelerator.
+fn title(b: &Browser, width: u16, off: bool) -> Line<'static> {
     let t = theme();
     let loaded = b.table().len();
     let count = if b.source.is_none() {
@@ -115,11 +130,44 @@ fn title(b: &Browser, width: u16) -> Line<'static> {
         parts.push(Part::whole(format!("{count} "), t.title, 0));
         parts.push(Part::whole("─ ", Style::new(), 0));
     }
-    parts.push(Part::name(
-        format!("{} ", sanitize(&b.describe())),
-        Style::new(),
-        1,
-    ));
+    match &b.source {
+        // Never cut: short of room the subnet goes first (the form under the title names it).
+        Some(Source::Destination { subnet, ip }) => {
+            parts.push(Part::whole(
+                format!("mappings of {} ", sanitize(ip)),
+                Style::new(),
+                1,
+            ));
+            parts.push(Part::whole(
+                format!("in {} ", sanitize(subnet)),
+                Style::new(),
+                3,
+            ));
+        }
+        // "mappings of NAME › REGION group ID": the name may be cut, the group is whole or
+        // left to the breadcrumbs.
+        Some(Source::Accelerator { group: Some(_), .. }) if b.title.contains(" › ") => {
+            let (name, group) = b.title.split_once(" › ").unwrap_or_default();
+            parts.push(Part::name(
+                format!("mappings of {} ", sanitize(name)),
+                Style::new(),
+                1,
+            ));
+            parts.push(Part::whole(
+                format!("› {} ", sanitize(group)),
+                Style::new(),
+                3,
+            ));
+        }
+        _ => parts.push(Part::name(
+            format!("{} ", sanitize(&b.describe())),
+            Style::new(),
+            1,
+        )),
+    }
+    if off {
+        parts.push(Part::whole("─ OFF: accelerator disabled ", t.deny, 1));
+    }
     if let Some((looked, of)) = b.list.filter_progress() {
         parts.push(Part::whole(
             format!(
@@ -166,8 +214,7 @@ pub fn render(frame: &mut Frame, area: Rect, b: &Browser) {
     let width = area.width.saturating_sub(2);
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(t.border)
-        .title(title(b, width));
+        .border_style(t.border);
     let inner = block.inner(area);
     let show_filter = b.list.filter.editing || b.list.filter.is_active();
     let [form_area, filter_area, table_area] = Layout::vertical([
@@ -176,7 +223,8 @@ pub fn render(frame: &mut Frame, area: Rect, b: &Browser) {
         Constraint::Min(0),
     ])
     .areas(inner);
-    let note = render_rows(frame, table_area, b);
+    let (note, off) = render_rows(frame, table_area, b);
+    let block = block.title(title(b, width, off));
     let block = match note {
         Some(note) => block.title_bottom(note),
         None => block,
@@ -266,18 +314,18 @@ fn empty_text(b: &Browser) -> Line<'static> {
 }
 
 /// The table of the rows on screen; returns what the bottom border says (the shared static
-/// IPs, the hidden columns).
-fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) -> Option<Line<'static>> {
+/// IPs, the hidden columns), and whether a row on screen is of a disabled accelerator.
+fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) -> (Option<Line<'static>>, bool) {
     let t = theme();
     if area.height == 0 {
-        return None;
+        return (None, false);
     }
     if b.view_len() == 0 {
         frame.render_widget(
             Paragraph::new(empty_text(b)).wrap(Wrap { trim: true }),
             area,
         );
-        return None;
+        return (None, false);
     }
     let height = usize::from(area.height.saturating_sub(1));
     let offset = b.list.offset().min(b.view_len().saturating_sub(1));
@@ -285,7 +333,7 @@ fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) -> Option<Line<'stati
         .filter_map(|i| b.row_index(i))
         .map(|i| b.list.is_marked(i))
         .collect();
-    let (columns, fitted, one) = fitted(b, area.width, height);
+    let (columns, fitted, one, off) = fitted(b, area.width, height);
     let mut parts = Vec::new();
     if let Some(ips) = one {
         let ips = if ips.is_empty() {
@@ -316,14 +364,14 @@ fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) -> Option<Line<'stati
         |i, text| {
             if Some(i) != traffic {
                 Cell::from(text)
-            } else if text.contains("ALLOW") {
+            } else if text.starts_with('✓') {
                 Cell::from(Span::styled(text, t.allow))
             } else {
                 Cell::from(Span::styled(text, t.deny))
             }
         },
     );
-    (!parts.is_empty()).then(|| spans(&parts, area.width))
+    ((!parts.is_empty()).then(|| spans(&parts, area.width)), off)
 }
 
 fn render_prompt(frame: &mut Frame, area: Rect, _b: &Browser, prompt: &Prompt) {

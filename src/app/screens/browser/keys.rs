@@ -1,7 +1,7 @@
 //! Keys of the port-mapping browser, in its own layers: a prompt (`:` or `e`) takes every key,
 //! then the destination form while it has focus, then the filter field, then the rows.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
@@ -24,13 +24,27 @@ fn known_names(state: &State) -> HashMap<String, String> {
     }
 }
 
+/// ARNs of the accelerators the accelerators pane shows disabled.
+pub fn known_disabled(state: &State) -> HashSet<String> {
+    match state.screens.first() {
+        Some(Screen::Accelerators(p)) => p
+            .rows()
+            .iter()
+            .filter(|a| !a.enabled)
+            .map(|a| a.arn.clone())
+            .collect(),
+        _ => HashSet::new(),
+    }
+}
+
 /// `m`: the browser by destination for `group`, `subnet` preselected.
 pub fn open_by_destination(
     state: &mut State,
     group: &EndpointGroup,
     subnet: Option<&str>,
 ) -> Vec<Effect> {
-    let browser = Browser::by_destination(group, subnet, known_names(state), state.page_size);
+    let mut browser = Browser::by_destination(group, subnet, known_names(state), state.page_size);
+    browser.disabled = known_disabled(state);
     state.push(Screen::Browser(Box::new(browser)))
 }
 
@@ -40,7 +54,9 @@ pub fn open_accelerator(
     accelerator: &Accelerator,
     group: Option<&EndpointGroup>,
 ) -> Vec<Effect> {
-    let browser = Browser::of_accelerator(accelerator, group, known_names(state), state.page_size);
+    let mut browser =
+        Browser::of_accelerator(accelerator, group, known_names(state), state.page_size);
+    browser.disabled = known_disabled(state);
     state.push(Screen::Browser(Box::new(browser)))
 }
 

@@ -6,7 +6,7 @@ pub mod keys;
 mod paging;
 pub mod table;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tui_input::Input;
 
@@ -67,6 +67,8 @@ pub struct Browser {
     /// Names of accelerators known from the accelerators pane, for rows of other accelerators
     /// sharing a subnet.
     pub names: HashMap<String, String>,
+    /// Accelerators the accelerators pane shows disabled, by ARN: their rows pass no traffic.
+    pub disabled: HashSet<String>,
     /// The accelerator whose mappings are listed (accelerator mode), for its static IPs.
     pub accelerator: Option<Accelerator>,
     /// Present in destination mode.
@@ -89,6 +91,7 @@ impl Browser {
         Self {
             title,
             names,
+            disabled: HashSet::new(),
             accelerator: None,
             form: None,
             editing: false,

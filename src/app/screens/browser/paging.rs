@@ -33,10 +33,13 @@ impl Browser {
 
     pub fn port_mappings_arrived(&mut self, page: Page<PortMapping>, now: Instant) -> Option<Call> {
         let (accelerator, source) = (self.accelerator.as_ref(), self.source.as_ref());
+        let disabled = &self.disabled;
         let table = self.list.receiver();
         let accelerator = match (accelerator, source) {
-            (Some(a), _) => table.accelerator(&a.arn, Some(&a.name), &a.static_ips),
-            (None, Some(Source::Accelerator { arn, .. })) => table.accelerator(arn, None, &[]),
+            (Some(a), _) => table.accelerator(&a.arn, Some(&a.name), &a.static_ips, a.enabled),
+            (None, Some(Source::Accelerator { arn, .. })) => {
+                table.accelerator(arn, None, &[], !disabled.contains(arn))
+            }
             _ => 0,
         };
         let first = table.len();
@@ -51,12 +54,13 @@ impl Browser {
         page: Page<DestinationPortMapping>,
         now: Instant,
     ) -> Option<Call> {
-        let names = &self.names;
+        let (names, disabled) = (&self.names, &self.disabled);
         let table = self.list.receiver();
         let first = table.len();
         for m in &page.items {
             let name = names.get(&m.accelerator_arn).map(String::as_str);
-            table.push_destination_mapping(m, name);
+            let enabled = !disabled.contains(&m.accelerator_arn);
+            table.push_destination_mapping(m, name, enabled);
         }
         self.rows_arrived(first, page.next_token, now)
     }

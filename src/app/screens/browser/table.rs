@@ -8,7 +8,7 @@ use std::net::Ipv4Addr;
 
 use crate::model::{
     DestinationConfig, DestinationPortMapping, PortMapping, Protocol, ProtocolSet, SocketAddress,
-    TrafficState,
+    TrafficState, Verdict,
 };
 
 mod matcher;
@@ -41,12 +41,14 @@ impl Interner {
     }
 }
 
-/// An accelerator as the rows refer to it: its ARN, name when known, and static IPs.
+/// An accelerator as the rows refer to it: its ARN, name when known, static IPs, and whether
+/// it is enabled (a disabled one passes no traffic, whatever its mappings say).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct AcceleratorRef {
     arn: u32,
     name: Option<String>,
     static_ips: Vec<String>,
+    enabled: bool,
 }
 
 const TRAFFIC_ALLOW: u8 = 1;
@@ -97,10 +99,22 @@ pub struct MappingRow<'a> {
     pub destination_ip: String,
     pub destination_port: u16,
     pub protocols: Option<ProtocolSet>,
+    /// The mapping's own state; `verdict` says whether traffic gets through.
     pub traffic: TrafficState,
+    pub accelerator_enabled: bool,
 }
 
 impl MappingRow<'_> {
+    /// Whether traffic reaches the destination, as whois says it: a disabled accelerator
+    /// outranks the mapping's ALLOW or DENY.
+    pub fn verdict(&self) -> Verdict {
+        match (self.accelerator_enabled, self.traffic) {
+            (false, _) => Verdict::Disabled,
+            (true, TrafficState::Allow) => Verdict::Allow,
+            (true, TrafficState::Deny) => Verdict::Deny,
+        }
+    }
+
     pub fn destination(&self) -> SocketAddress {
         SocketAddress {
             ip: self.destination_ip.clone(),
@@ -213,14 +227,21 @@ impl MappingTable {
         self.len == 0
     }
 
-    /// Registers an accelerator the rows may refer to; the same ARN, name and IPs give the
-    /// same reference.
-    pub fn accelerator(&mut self, arn: &str, name: Option<&str>, static_ips: &[String]) -> u16 {
+    /// Registers an accelerator the rows may refer to; the same ARN, name, IPs and state give
+    /// the same reference.
+    pub fn accelerator(
+        &mut self,
+        arn: &str,
+        name: Option<&str>,
+        static_ips: &[String],
+        enabled: bool,
+    ) -> u16 {
         let arn = self.strings.intern(arn);
         let wanted = AcceleratorRef {
             arn,
             name: name.map(str::to_string),
             static_ips: static_ips.to_vec(),
+            enabled,
         };
         if let Some(i) = self.accelerators.iter().position(|a| *a == wanted) {
             return u16::try_from(i).unwrap_or(u16::MAX);
@@ -274,12 +295,17 @@ impl MappingTable {
     }
 
     /// Adds a row of ListCustomRoutingPortMappingsByDestination; `name` names its accelerator
-    /// when known.
-    pub fn push_destination_mapping(&mut self, m: &DestinationPortMapping, name: Option<&str>) {
+    /// when known, `enabled` is false when it is known to be disabled.
+    pub fn push_destination_mapping(
+        &mut self,
+        m: &DestinationPortMapping,
+        name: Option<&str>,
+        enabled: bool,
+    ) {
         let ips: Vec<String> = m.accelerator_sockets.iter().map(|s| s.ip.clone()).collect();
         // Every static IP maps the same accelerator port.
         let port = m.accelerator_sockets.first().map_or(0, |s| s.port);
-        let accelerator = self.accelerator(&m.accelerator_arn, name, &ips);
+        let accelerator = self.accelerator(&m.accelerator_arn, name, &ips, enabled);
         self.set_region(&m.endpoint_group_arn, &m.endpoint_group_region);
         let group = self.strings.intern(&m.endpoint_group_arn);
         let protocols = self.destinations.get(&group).and_then(|configs| {
@@ -336,6 +362,7 @@ impl MappingTable {
             } else {
                 TrafficState::Deny
             },
+            accelerator_enabled: accelerator.enabled,
         })
     }
 
@@ -410,7 +437,7 @@ mod tests {
             }],
         );
         for i in 0..10_000 {
-            table.push_destination_mapping(&destination_mapping(i % 100), Some("game"));
+            table.push_destination_mapping(&destination_mapping(i % 100), Some("game"), true);
         }
         assert_eq!(table.len(), 10_000);
         let row = table.get(5_001).unwrap();
@@ -429,7 +456,7 @@ mod tests {
     #[test]
     fn port_mappings_keep_protocols_and_odd_addresses() {
         let mut table = MappingTable::default();
-        let acc = table.accelerator("arn:a", None, &["75.2.0.9".into()]);
+        let acc = table.accelerator("arn:a", None, &["75.2.0.9".into()], true);
         let m = PortMapping {
             accelerator_port: 1024,
             endpoint_group_arn: "arn:g".into(),

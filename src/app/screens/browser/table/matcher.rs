@@ -30,7 +30,8 @@ impl MappingTable {
             .map(|a| {
                 let arn = self.strings.get(a.arn);
                 let shown = a.name.as_deref().unwrap_or(crate::app::rows::short_id(arn));
-                shown.to_lowercase().contains(needle)
+                // A disabled accelerator's rows say OFF in the traffic column.
+                shown.to_lowercase().contains(needle) || (!a.enabled && "off".contains(needle))
             })
             .collect();
         Matcher {
