@@ -244,6 +244,32 @@ fn read_only_hints_offer_no_change() {
 }
 
 #[test]
+fn a_browser_without_rows_offers_no_row_keys() {
+    let hint_text = |s: &State| {
+        crate::app::hints(s)
+            .iter()
+            .map(|h| format!("{} {}", h.keys, h.action))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let mut s = browser_state();
+    assert!(hint_text(&s).contains("allow/deny"));
+    ch(&mut s, '/');
+    typed(&mut s, "no-such-row");
+    update(&mut s, Action::Key(KeyEvent::from(KeyCode::Enter)));
+    for _ in 0..10 {
+        update(&mut s, Action::Tick);
+    }
+    let text = hint_text(&s);
+    assert_eq!(browser_of(&s).view_len(), 0);
+    assert!(
+        !text.contains("allow/deny") && !text.contains("copy") && !text.contains("export"),
+        "{text}"
+    );
+    assert!(text.contains("filter") && text.contains("back"), "{text}");
+}
+
+#[test]
 fn export_offers_and_writes_the_rows_shown() {
     let mut s = browser_state();
     ch(&mut s, '/');

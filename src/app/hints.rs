@@ -155,10 +155,13 @@ pub fn screen(state: &State) -> Vec<Hint> {
             (&[C::Help], "help"),
         ],
     };
+    // Keys that act on a row are not offered while there is none.
+    let no_rows = matches!(state.top(), Screen::Browser(b) if b.view_len() == 0);
     table
         .iter()
         // Read-only: keys that would change something are not offered.
         .filter(|(commands, _)| !(state.read_only && commands.iter().all(|c| changes(*c))))
+        .filter(|(commands, _)| !(no_rows && commands.iter().all(|c| acts_on_row(*c))))
         .map(|(commands, action)| Hint {
             keys: commands
                 .iter()
@@ -168,6 +171,14 @@ pub fn screen(state: &State) -> Vec<Hint> {
             action,
         })
         .collect()
+}
+
+/// Whether a command needs a row under the cursor (or rows to write).
+fn acts_on_row(command: Command) -> bool {
+    matches!(
+        command,
+        Command::Allow | Command::Deny | Command::Copy | Command::Export
+    )
 }
 
 /// Whether a command creates or changes something (refused when read-only).
