@@ -73,6 +73,14 @@ pub async fn run_undo(
             before.id, entry.id
         );
     }
+    if entry.profile.is_some() && entry.profile.as_deref() != Some(session.profile.as_str()) {
+        eprintln!(
+            "portolan: {} was made with profile {}; undoing it with profile {}",
+            entry.id,
+            sanitize(entry.profile.as_deref().unwrap_or_default()),
+            sanitize(&session.profile)
+        );
+    }
     out.flush()?;
     let recorder = Recorder {
         journal: Some(journal),

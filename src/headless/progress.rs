@@ -17,9 +17,11 @@ impl Progress {
         Self::drawn("{bar:24} {pos}/{len} endpoint groups · {msg} · {elapsed}")
     }
 
-    /// A bar over the calls of a change (`allow`, `deny`).
-    pub fn calls() -> Self {
-        Self::drawn("{bar:24} {pos}/{len} calls · {elapsed}")
+    /// A bar over the `total` calls of a change (`allow`, `deny`).
+    pub fn calls(total: usize) -> Self {
+        let progress = Self::drawn("{bar:24} {pos}/{len} calls · {elapsed}");
+        progress.bar.set_length(total as u64);
+        progress
     }
 
     fn drawn(template: &str) -> Self {

@@ -81,7 +81,7 @@ async fn run(
         profile: Some(session.profile.clone()),
         account: account_of(&group).map(str::to_string),
     };
-    let progress = Progress::calls();
+    let progress = Progress::calls(plan.calls());
     let applied = recorder
         .traffic(api, allow, &what, &plan.changes, &mut |done, total| {
             progress.made(done, total);
@@ -90,6 +90,10 @@ async fn run(
     drop(progress);
     super::journal::report(&applied, &what, &recorder, out)
 }
+
+/// Sockets one command may list by address and port: enough for any subnet's real use, and a
+/// bound on the memory a mistyped range (`--port 1-65535` on a /16) could take.
+const MAX_SOCKETS: usize = 250_000;
 
 /// Every (address, port) asked for; `None`: every port of the address.
 fn destinations(args: &TrafficArgs) -> Result<Vec<(Ipv4Addr, Option<u16>)>, HeadlessError> {
@@ -119,6 +123,12 @@ fn destinations(args: &TrafficArgs) -> Result<Vec<(Ipv4Addr, Option<u16>)>, Head
         let range =
             parse_port_range(p).map_err(|e| HeadlessError::Usage(format!("--port: {e}")))?;
         ports.extend(range.ports());
+    }
+    if ips.len().saturating_mul(ports.len()) > MAX_SOCKETS {
+        return Err(HeadlessError::Usage(format!(
+            "--ip × --port asks for {} sockets, more than {MAX_SOCKETS} at once; leave out --port to change every port of the addresses",
+            ips.len() * ports.len()
+        )));
     }
     Ok(if ports.is_empty() {
         ips.into_iter().map(|ip| (ip, None)).collect()
@@ -341,6 +351,26 @@ mod tests {
                 ports: ports.to_vec(),
             },
         }
+    }
+
+    #[test]
+    fn too_many_sockets_at_once_are_refused() {
+        let args = TrafficArgs {
+            group: None,
+            endpoint: "subnet-0a00000000000001a".into(),
+            ip: (0..20).map(|i| format!("10.0.0.{i}")).collect(),
+            port: vec!["1-65535".into()],
+            from_file: None,
+            dry_run: true,
+        };
+        let err = destinations(&args).unwrap_err().to_string();
+        assert!(err.contains("1310700 sockets"), "{err}");
+        let args = TrafficArgs {
+            ip: args.ip[..5].to_vec(),
+            port: vec!["1-50000".into()],
+            ..args
+        };
+        assert_eq!(destinations(&args).unwrap().len(), 250_000);
     }
 
     #[test]
