@@ -14,7 +14,7 @@ pub use crate::format::OutputFormat;
     version,
     about = "Explore AWS Global Accelerator custom routing: accelerators, listeners, endpoint groups and port mappings",
     after_help = "Start here (--help shows an example for every option):\n  portolan --demo                       the interactive view on a demo account, no AWS needed\n  portolan --profile prod               the interactive view on your account\n  portolan whois 75.2.10.20:41872       which destination is behind an accelerator address",
-    after_long_help = "Start here:\n  portolan --demo\n      The interactive view on a built-in demo account: no AWS account needed. Press ? for keys.\n  portolan --profile prod\n      The same on your account (AWS_PROFILE works too; --read-only to look without risk).\n  portolan whois 75.2.10.20:41872\n      Which destination is behind an accelerator address, and is traffic allowed there?\n      (`portolan index build --all` first makes it instant.)\n\nScripts: portolan accelerators | listeners ACCEL | endpoint-groups ARN | mappings ... with -o json|ndjson|csv.\nPoint the AWS CLI at a local emulator: portolan emulator, then aws --endpoint-url URL globalaccelerator ..."
+    after_long_help = "Start here:\n  portolan --demo\n      The interactive view on a built-in demo account: no AWS account needed. Press ? for keys.\n  portolan --profile prod\n      The same on your account (AWS_PROFILE works too; --read-only to look without risk).\n  portolan whois 75.2.10.20:41872\n      Which destination is behind an accelerator address, and is traffic allowed there?\n      (`portolan index build --all` first makes it instant.)\n\nScripts: portolan accelerators | listeners ACCEL | endpoint-groups ARN | mappings ... with -o json|ndjson|csv.\nChanges: portolan deny|allow --endpoint SUBNET --ip IP... [--port PORT...] [--dry-run]; every change is journaled (portolan journal) and portolan undo ID puts it back.\nPoint the AWS CLI at a local emulator: portolan emulator, then aws --endpoint-url URL globalaccelerator ..."
 )]
 pub struct Cli {
     /// Run against a built-in emulator holding a demo account (no AWS account needed).
@@ -139,6 +139,19 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Allow traffic to destinations of a subnet endpoint: listed addresses at listed ports
+    /// (or at every port), in as few calls as they allow; journaled, so `undo` puts it back.
+    Allow(TrafficArgs),
+    /// Deny traffic to destinations of a subnet endpoint (as `allow`, the other way).
+    Deny(TrafficArgs),
+    /// List the journal of changes portolan made: when, by whom, what, and how far it got.
+    Journal,
+    /// Undo a journaled change: says what it will do, then does it (itself journaled).
+    Undo {
+        /// A journal entry id, or the start of exactly one (`portolan journal` lists them).
+        #[arg(value_name = "ID")]
+        id: String,
+    },
     /// Where the config file is read from, a commented default, or a check of it.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -189,6 +202,45 @@ pub struct MappingsArgs {
     /// e.g. `portolan mappings --all -o csv > mappings.csv`.
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("destinations").required(true).args(["ip", "from_file"])))]
+pub struct TrafficArgs {
+    /// The endpoint group holding the subnet; may be left out when the subnet is in exactly
+    /// one endpoint group of the account.
+    ///
+    /// e.g. `--group arn:aws:globalaccelerator::123456789012:accelerator/…/listener/…/endpoint-group/…`.
+    #[arg(long, value_name = "ARN")]
+    pub group: Option<String>,
+    /// The subnet id of the endpoint.
+    ///
+    /// e.g. `--endpoint subnet-02d1c490fa23a2312`.
+    #[arg(long, value_name = "SUBNET")]
+    pub endpoint: String,
+    /// Destination IPv4 addresses (spaces or commas between them); without --port, every
+    /// port of each.
+    ///
+    /// e.g. `--ip 10.0.3.17 10.0.3.18`.
+    #[arg(long, value_name = "IP", num_args = 1.., value_delimiter = ',')]
+    pub ip: Vec<String>,
+    /// Destination ports or ranges (with --ip): every listed address at every listed port.
+    ///
+    /// e.g. `--port 7777 7778`, or `--port 7000-7099`.
+    #[arg(long, value_name = "PORT", num_args = 1.., value_delimiter = ',', requires = "ip")]
+    pub port: Vec<String>,
+    /// Read the destinations from a file of `IP:PORT` and `IP` (every port), separated by
+    /// spaces, commas or lines, `#` comments; `-` reads standard input.
+    ///
+    /// e.g. `--from-file drain.txt`, or `grep … | portolan deny --endpoint … --from-file -`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["ip", "port"])]
+    pub from_file: Option<PathBuf>,
+    /// Print the calls it would make (sockets, addresses, subnets, and each call's addresses
+    /// × ports) and make none.
+    ///
+    /// e.g. `portolan deny --endpoint subnet-… --ip 10.0.3.17 --dry-run`.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -277,6 +329,37 @@ mod tests {
             Cli::try_parse_from(["portolan", "--demo", "mappings", "--all", "-o", "csv"]).is_ok()
         );
         assert!(Cli::try_parse_from(["portolan", "accelerators", "--page-size", "0"]).is_err());
+    }
+
+    #[test]
+    fn traffic_changes_need_destinations_from_one_place() {
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(
+                ["portolan", "deny", "--endpoint", "subnet-1"]
+                    .iter()
+                    .chain(args),
+            )
+        };
+        assert!(parse(&[]).is_err(), "--ip or --from-file is required");
+        assert!(parse(&["--port", "80"]).is_err(), "--port needs --ip");
+        assert!(parse(&["--ip", "10.0.0.4", "--from-file", "f"]).is_err());
+        let cli = parse(&[
+            "--ip",
+            "10.0.0.4",
+            "10.0.0.5,10.0.0.6",
+            "--port",
+            "80",
+            "81",
+        ])
+        .unwrap();
+        let Some(Command::Deny(args)) = cli.command else {
+            panic!("deny")
+        };
+        assert_eq!(args.ip, ["10.0.0.4", "10.0.0.5", "10.0.0.6"]);
+        assert_eq!(args.port, ["80", "81"]);
+        assert!(!args.dry_run && args.group.is_none());
+        assert!(Cli::try_parse_from(["portolan", "allow", "--ip", "10.0.0.4"]).is_err());
+        assert!(Cli::try_parse_from(["portolan", "undo"]).is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod emulator;
 pub mod format;
 pub mod headless;
 pub mod index;
+pub mod journal;
 pub mod logging;
 pub mod model;
 pub mod profiles;

@@ -22,6 +22,10 @@ async fn main() -> ExitCode {
         Some(Command::Config(what)) => {
             headless::run_config(*what, &cli, &mut std::io::stdout().lock())
         }
+        Some(Command::Journal) => headless::run_journal(&cli),
+        Some(Command::Allow(_) | Command::Deny(_) | Command::Undo { .. }) => {
+            headless::run_change(&cli).await
+        }
         None => return run_app(&cli, keymap, &problems).await,
         Some(_) => match session::connect(&cli).await {
             Ok(session) => headless::run(&cli, session.api.as_ref()).await,

@@ -2,6 +2,7 @@
 //! CSV or a table: shared by the headless commands and the browser's export.
 
 mod fit;
+mod journal;
 mod output;
 mod records;
 

@@ -32,7 +32,7 @@ pub struct Column {
 }
 
 impl Column {
-    const fn name(heading: &'static str) -> Self {
+    pub(super) const fn name(heading: &'static str) -> Self {
         Self {
             heading,
             fit: Fit::Name,
@@ -41,7 +41,7 @@ impl Column {
         }
     }
 
-    const fn whole(heading: &'static str) -> Self {
+    pub(super) const fn whole(heading: &'static str) -> Self {
         Self {
             heading,
             fit: Fit::Whole,
@@ -50,12 +50,12 @@ impl Column {
         }
     }
 
-    const fn hidden(mut self, order: u8) -> Self {
+    pub(super) const fn hidden(mut self, order: u8) -> Self {
         self.hide_order = order;
         self
     }
 
-    const fn wide(mut self) -> Self {
+    pub(super) const fn wide(mut self) -> Self {
         self.wide_only = true;
         self
     }

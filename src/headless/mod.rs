@@ -2,8 +2,13 @@
 //! page so `mappings --all` over a million mappings runs in constant memory.
 
 mod index;
+mod journal;
 mod progress;
 mod snapshot;
+mod traffic;
+
+pub use journal::run_journal;
+pub use traffic::run_change;
 
 use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
@@ -33,6 +38,9 @@ pub enum HeadlessError {
     /// A lookup that found nothing (exit status 1, like a failed call).
     #[error("{0}")]
     NotFound(String),
+    /// A change that failed or stopped part-way: what was and was not applied (exit status 1).
+    #[error("{0}")]
+    Failed(String),
 }
 
 /// The client's messages end with the interactive view's hint (`refresh the list (r)`); a
@@ -134,6 +142,16 @@ pub fn run_config(
 
 /// Runs a headless command against `api`, writing to stdout.
 pub async fn run(cli: &Cli, api: &dyn GlobalAccelerator) -> Result<(), HeadlessError> {
+    let mut out = stdout_output(cli);
+    let result = run_to(cli, api, &mut out).await;
+    if let Some(note) = hidden_note(&out) {
+        eprintln!("portolan: {note}");
+    }
+    result
+}
+
+/// Lists go to stdout as `-o` says: a table fitted to a terminal, NDJSON when piped.
+pub(crate) fn stdout_output(cli: &Cli) -> Output<io::BufWriter<io::StdoutLock<'static>>> {
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
     let format = cli.output.unwrap_or(if terminal {
@@ -145,17 +163,12 @@ pub async fn run(cli: &Cli, api: &dyn GlobalAccelerator) -> Result<(), HeadlessE
         .then(crossterm::terminal::size)
         .and_then(Result::ok)
         .map(|(columns, _)| usize::from(columns));
-    let mut out = Output::new(
+    Output::new(
         format,
         io::BufWriter::with_capacity(1 << 16, stdout.lock()),
         terminal,
     )
-    .fitted_to(columns);
-    let result = run_to(cli, api, &mut out).await;
-    if let Some(note) = hidden_note(&out) {
-        eprintln!("portolan: {note}");
-    }
-    result
+    .fitted_to(columns)
 }
 
 /// What a terminal table left out to fit, and how to see it all.
@@ -211,6 +224,11 @@ pub async fn run_to<W: Write>(
         Some(Command::Emulator(_)) => {
             return Err(HeadlessError::Usage(
                 "the emulator runs on its own: portolan emulator".into(),
+            ));
+        }
+        Some(Command::Allow(_) | Command::Deny(_) | Command::Undo { .. } | Command::Journal) => {
+            return Err(HeadlessError::Usage(
+                "changes and the journal run on their own: run_change, run_journal".into(),
             ));
         }
     }

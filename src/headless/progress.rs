@@ -1,4 +1,4 @@
-//! A progress bar for long headless runs (`mappings --all`, `index build`), drawn on stderr
+//! A progress bar for long headless runs (`mappings --all`, `index build`, `deny`), drawn on stderr
 //! only when stderr is a terminal: a pipe or a file gets nothing, not even a carriage return.
 
 use std::io::IsTerminal;
@@ -14,13 +14,22 @@ impl Progress {
     /// A bar over token chains (endpoint groups, or whole accelerators); the count of
     /// mappings read goes in its message.
     pub fn new() -> Self {
+        Self::drawn("{bar:24} {pos}/{len} endpoint groups · {msg} · {elapsed}")
+    }
+
+    /// A bar over the `total` calls of a change (`allow`, `deny`).
+    pub fn calls(total: usize) -> Self {
+        let progress = Self::drawn("{bar:24} {pos}/{len} calls · {elapsed}");
+        progress.bar.set_length(total as u64);
+        progress
+    }
+
+    fn drawn(template: &str) -> Self {
         let bar = if std::io::stderr().is_terminal() {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(8));
             bar.set_style(
-                ProgressStyle::with_template(
-                    "{bar:24} {pos}/{len} endpoint groups · {msg} · {elapsed}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar.enable_steady_tick(Duration::from_millis(250));
             bar
@@ -28,6 +37,15 @@ impl Progress {
             ProgressBar::hidden()
         };
         Self { bar }
+    }
+
+    /// Calls made so far of how many.
+    pub fn made(&self, done: usize, total: usize) {
+        if self.bar.is_hidden() {
+            return;
+        }
+        self.bar.set_length(total as u64);
+        self.bar.set_position(done as u64);
     }
 
     /// After each page: mappings read so far, and chains finished of how many.
