@@ -4,9 +4,11 @@
 mod fit;
 mod output;
 mod records;
+mod watch;
 
 pub use output::{AcceleratorNames, Output};
 pub use records::{AcceleratorPortMapping, Column, DestinationHolder, Fit, Record};
+pub use watch::{WatchEvent, WatchEventKind};
 
 /// How a list is written. Tables are for people; the rest for programs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -32,7 +32,7 @@ pub struct Column {
 }
 
 impl Column {
-    const fn name(heading: &'static str) -> Self {
+    pub(super) const fn name(heading: &'static str) -> Self {
         Self {
             heading,
             fit: Fit::Name,
@@ -41,7 +41,7 @@ impl Column {
         }
     }
 
-    const fn whole(heading: &'static str) -> Self {
+    pub(super) const fn whole(heading: &'static str) -> Self {
         Self {
             heading,
             fit: Fit::Whole,
@@ -50,12 +50,12 @@ impl Column {
         }
     }
 
-    const fn hidden(mut self, order: u8) -> Self {
+    pub(super) const fn hidden(mut self, order: u8) -> Self {
         self.hide_order = order;
         self
     }
 
-    const fn wide(mut self) -> Self {
+    pub(super) const fn wide(mut self) -> Self {
         self.wide_only = true;
         self
     }
@@ -77,13 +77,13 @@ pub trait Record {
     fn row(&self, names: &AcceleratorNames) -> Vec<String>;
 }
 
-fn time(t: Option<SystemTime>) -> Value {
+pub(super) fn time(t: Option<SystemTime>) -> Value {
     t.map_or(Value::Null, |t| {
         json!(humantime::format_rfc3339_seconds(t).to_string())
     })
 }
 
-fn socket_json(s: &SocketAddress) -> Value {
+pub(super) fn socket_json(s: &SocketAddress) -> Value {
     json!({"IpAddress": s.ip, "Port": s.port})
 }
 

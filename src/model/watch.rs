@@ -246,7 +246,8 @@ impl WatchRow {
             self.status.clone_from(&old.status);
         }
         if self.accelerator_sockets.is_empty() && self.presence != Presence::Mapped {
-            self.accelerator_sockets.clone_from(&old.accelerator_sockets);
+            self.accelerator_sockets
+                .clone_from(&old.accelerator_sockets);
         }
         self
     }
@@ -328,7 +329,10 @@ fn sockets_words(s: &[SocketAddress]) -> String {
     if s.is_empty() {
         return NONE.into();
     }
-    s.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")
+    s.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Which fields differ between two sightings of a row, oldest value first.
@@ -346,11 +350,7 @@ pub fn diff(old: &WatchRow, new: &WatchRow) -> Vec<Change> {
             s.to_string()
         }
     };
-    field(
-        Field::Presence,
-        old.presence.words(),
-        new.presence.words(),
-    );
+    field(Field::Presence, old.presence.words(), new.presence.words());
     field(
         Field::AcceleratorName,
         or_none(&old.accelerator_name),
@@ -361,7 +361,8 @@ pub fn diff(old: &WatchRow, new: &WatchRow) -> Vec<Change> {
         enabled_words(old.enabled),
         enabled_words(new.enabled),
     );
-    let status = |s: &Option<AcceleratorStatus>| s.as_ref().map_or(NONE.into(), ToString::to_string);
+    let status =
+        |s: &Option<AcceleratorStatus>| s.as_ref().map_or(NONE.into(), ToString::to_string);
     field(Field::Status, status(&old.status), status(&new.status));
     field(
         Field::Listener,
@@ -513,6 +514,9 @@ pub fn merge(old: &[WatchRow], round: &Round) -> (Vec<WatchRow>, Vec<RowChange>)
     changes.sort_by_key(|c| order(&c.row));
     (rows, changes)
 }
+
+/// Seconds between rounds when neither `--interval` nor `watch_interval` in the config says.
+pub const DEFAULT_INTERVAL_SECS: u64 = 10;
 
 /// The longest wait between rounds while the service throttles, whatever the interval.
 pub const BACKOFF_CAP: Duration = Duration::from_secs(300);

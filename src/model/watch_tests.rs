@@ -1,6 +1,7 @@
 use super::*;
 
-const GROUP: &str = "arn:aws:globalaccelerator::123456789012:accelerator/a1/listener/l1/endpoint-group/g1";
+const GROUP: &str =
+    "arn:aws:globalaccelerator::123456789012:accelerator/a1/listener/l1/endpoint-group/g1";
 const SUBNET: &str = "subnet-0a00000000000001a";
 
 fn socket(ip: &str, port: u16) -> SocketAddress {
@@ -78,7 +79,10 @@ fn mistakes_are_named_and_quote_the_input() {
     assert!(m.starts_with("\"not-an-address\" is neither"), "{m}");
     assert!(m.contains("ENDPOINT_GROUP_ARN/SUBNET/IP:PORT"), "{m}");
     let m = refused(&format!("{SUBNET}/10.0.1.4:7777"));
-    assert!(m.contains("expected ENDPOINT_GROUP_ARN/SUBNET/IP:PORT"), "{m}");
+    assert!(
+        m.contains("expected ENDPOINT_GROUP_ARN/SUBNET/IP:PORT"),
+        "{m}"
+    );
     let accelerator = "arn:aws:globalaccelerator::123456789012:accelerator/a1";
     let m = refused(&format!("{accelerator}/{SUBNET}/10.0.1.4:7777"));
     assert!(m.contains("is not an endpoint group ARN"), "{m}");
@@ -157,7 +161,11 @@ fn merge_reports_changes_and_keeps_what_a_round_could_not_read() {
     assert!(changes[0].line().contains("mapped → gone"), "{changes:?}");
     let (again, changes) = merge(&rows, &round(old.clone()));
     assert_eq!(again, old);
-    assert!(changes[0].line().contains("gone (no mapping leads there any more) → mapped"));
+    assert!(
+        changes[0]
+            .line()
+            .contains("gone (no mapping leads there any more) → mapped")
+    );
     // A gone row stays gone without saying so again.
     let (still, changes) = merge(&rows, &round(vec![old[0].clone()]));
     assert_eq!((still, changes.len()), (rows, 0));
@@ -183,7 +191,10 @@ fn merge_orders_rows_by_pin_then_destination_and_new_rows_are_changes() {
     let a = row("75.2.1.10:10005", 7777, TrafficState::Allow);
     let b = row("10.0.1.4", 7778, TrafficState::Allow);
     let c = row("10.0.1.4", 7777, TrafficState::Deny);
-    let (rows, changes) = merge(&[a.clone()], &round(vec![a.clone(), b.clone(), c.clone()]));
+    let (rows, changes) = merge(
+        std::slice::from_ref(&a),
+        &round(vec![a.clone(), b.clone(), c.clone()]),
+    );
     assert_eq!(rows, [a, c, b]);
     let words: Vec<String> = changes.iter().map(RowChange::line).collect();
     assert_eq!(

@@ -111,9 +111,7 @@ pub fn parse_accelerator_address(input: &str) -> Result<(Ipv4Addr, u16), String>
         ));
     }
     let (ip, port) = input.rsplit_once(':').ok_or_else(|| {
-        format!(
-            "{q} is not an accelerator address: expected IP:PORT, like {EXAMPLE}"
-        )
+        format!("{q} is not an accelerator address: expected IP:PORT, like {EXAMPLE}")
     })?;
     if ip.trim().is_empty() {
         return Err(format!(
@@ -131,8 +129,7 @@ pub fn parse_accelerator_address(input: &str) -> Result<(Ipv4Addr, u16), String>
             "{q} has no port: give the accelerator port after the colon, like {ip}:41872"
         ));
     }
-    let port =
-        super::parse_port(port).map_err(|e| format!("{q}: {e}"))?;
+    let port = super::parse_port(port).map_err(|e| format!("{q}: {e}"))?;
     Ok((ip, port))
 }
 
