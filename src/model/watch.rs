@@ -11,8 +11,8 @@ use thiserror::Error;
 
 use super::whois::quoted;
 use super::{
-    AcceleratorStatus, ArnKind, SocketAddress, TrafficState, Verdict, parse_accelerator_address,
-    parse_arn, parse_ipv4, parse_port, parse_subnet_id,
+    AcceleratorStatus, ArnKind, SocketAddress, TrafficState, Verdict, accelerator_arn_of,
+    listener_arn_of, parse_accelerator_address, parse_arn, parse_ipv4, parse_port, parse_subnet_id,
 };
 
 /// Something watched.
@@ -389,6 +389,56 @@ pub fn diff(old: &WatchRow, new: &WatchRow) -> Vec<Change> {
     let traffic = |t: Option<TrafficState>| t.map_or(NONE.into(), |t| t.to_string());
     field(Field::Traffic, traffic(old.traffic), traffic(new.traffic));
     changes
+}
+
+/// A pin resolved: what a poll round reads for it (`crate::watch::resolve` makes one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub pin: Pin,
+    /// The by-destination listings that hold the pin's rows: (subnet, destination IP).
+    pub reads: Vec<(String, String)>,
+    /// The accelerators whose state the pin's rows show.
+    pub accelerators: Vec<String>,
+    /// For a pin of one destination socket, the row as resolved: what a round reports gone
+    /// when it does not find it.
+    pub expected: Option<WatchRow>,
+}
+
+impl Target {
+    /// A destination socket needs no call to resolve: it names its group, subnet and socket.
+    pub fn destination_socket(
+        endpoint_group_arn: &str,
+        subnet: &str,
+        destination: &SocketAddress,
+    ) -> Target {
+        let pin = Pin::DestinationSocket {
+            endpoint_group_arn: endpoint_group_arn.to_string(),
+            subnet: subnet.to_string(),
+            destination: destination.clone(),
+        };
+        let accelerator_arn = accelerator_arn_of(endpoint_group_arn).to_string();
+        let expected = WatchRow {
+            pin: pin.clone(),
+            accelerator_arn: accelerator_arn.clone(),
+            accelerator_name: String::new(),
+            enabled: None,
+            status: None,
+            listener_arn: listener_arn_of(endpoint_group_arn).to_string(),
+            endpoint_group_arn: endpoint_group_arn.to_string(),
+            region: String::new(),
+            subnet: subnet.to_string(),
+            destination: destination.clone(),
+            accelerator_sockets: Vec::new(),
+            traffic: None,
+            presence: Presence::Gone(Gone::Unmapped),
+        };
+        Target {
+            pin: pin.clone(),
+            reads: vec![(subnet.to_string(), destination.ip.clone())],
+            accelerators: vec![accelerator_arn],
+            expected: Some(expected),
+        }
+    }
 }
 
 /// A call of a round that did not answer.

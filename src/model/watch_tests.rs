@@ -238,3 +238,23 @@ fn backoff_doubles_while_throttled_up_to_the_cap_and_resets_after_a_clean_round(
     assert_eq!(slow.after_round(true), Duration::from_secs(60));
     assert_eq!(Backoff::new(second).interval(), second);
 }
+
+#[test]
+fn a_destination_socket_is_its_own_target() {
+    let t = Target::destination_socket(GROUP, SUBNET, &socket("10.0.1.4", 7777));
+    assert_eq!(
+        t.pin,
+        Pin::parse(&format!("{GROUP}/{SUBNET}/10.0.1.4:7777")).unwrap()
+    );
+    assert_eq!(t.reads, [(SUBNET.to_string(), "10.0.1.4".to_string())]);
+    assert_eq!(
+        t.accelerators,
+        ["arn:aws:globalaccelerator::123456789012:accelerator/a1"]
+    );
+    let expected = t.expected.unwrap();
+    assert_eq!(
+        expected.listener_arn,
+        "arn:aws:globalaccelerator::123456789012:accelerator/a1/listener/l1"
+    );
+    assert_eq!(expected.key().pin, t.pin);
+}

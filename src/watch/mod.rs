@@ -15,8 +15,9 @@ use thiserror::Error;
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_RESOURCES};
 use crate::index::IndexStore;
 use crate::index::whois::{WhoisError, whois};
-use crate::model::watch::{Gone, Pin, Presence, WatchRow};
-use crate::model::{Accelerator, SocketAddress, accelerator_arn_of, listener_arn_of};
+pub use crate::model::watch::Target;
+use crate::model::watch::{Pin, Presence, WatchRow};
+use crate::model::{Accelerator, accelerator_arn_of};
 pub use poll::{PollOptions, poll};
 pub use store::{Loaded, PinStore};
 
@@ -30,52 +31,6 @@ pub enum WatchError {
     NotHeld { ip: Ipv4Addr },
     #[error("{0}")]
     Api(#[from] ApiError),
-}
-
-/// A pin as a round reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub pin: Pin,
-    /// The by-destination listings that hold the pin's rows: (subnet, destination IP).
-    pub reads: Vec<(String, String)>,
-    /// The accelerators whose state the pin's rows show.
-    pub accelerators: Vec<String>,
-    /// For a pin of one destination socket, the row as resolved: what a round reports gone
-    /// when it does not find it.
-    pub expected: Option<WatchRow>,
-}
-
-impl Target {
-    /// A destination socket needs no call to resolve: it names its group, subnet and socket.
-    fn destination_socket(
-        pin: &Pin,
-        endpoint_group_arn: &str,
-        subnet: &str,
-        destination: &SocketAddress,
-    ) -> Target {
-        let accelerator_arn = accelerator_arn_of(endpoint_group_arn).to_string();
-        let expected = WatchRow {
-            pin: pin.clone(),
-            accelerator_arn: accelerator_arn.clone(),
-            accelerator_name: String::new(),
-            enabled: None,
-            status: None,
-            listener_arn: listener_arn_of(endpoint_group_arn).to_string(),
-            endpoint_group_arn: endpoint_group_arn.to_string(),
-            region: String::new(),
-            subnet: subnet.to_string(),
-            destination: destination.clone(),
-            accelerator_sockets: Vec::new(),
-            traffic: None,
-            presence: Presence::Gone(Gone::Unmapped),
-        };
-        Target {
-            pin: pin.clone(),
-            reads: vec![(subnet.to_string(), destination.ip.clone())],
-            accelerators: vec![accelerator_arn],
-            expected: Some(expected),
-        }
-    }
 }
 
 /// Resolves one pin: an accelerator socket as `whois` does (the index when there is one,
@@ -145,7 +100,6 @@ async fn resolve_one(
             subnet,
             destination,
         } => Ok(Target::destination_socket(
-            pin,
             endpoint_group_arn,
             subnet,
             destination,
@@ -185,9 +139,31 @@ pub async fn resolve(
     } else {
         Vec::new()
     };
-    futures::stream::iter(pins)
+    // The futures are made first: a stream mapping over borrowed pins would make a future
+    // that is not `Send`, and a task could not run it.
+    let resolving: Vec<_> = pins
+        .iter()
         .map(|pin| resolve_one(api, store, &accelerators, pin))
+        .collect();
+    futures::stream::iter(resolving)
         .buffered(RESOLVING_AT_ONCE)
         .collect()
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send<T: Send>(_: T) {}
+
+    /// The interactive view runs these in spawned tasks, which need futures that are `Send`.
+    #[test]
+    fn resolving_and_polling_can_run_in_a_task() {
+        fn check(api: &dyn GlobalAccelerator, targets: &[Target], pins: &[Pin]) {
+            send(resolve(api, None, pins));
+            send(poll(api, targets, &PollOptions::default()));
+        }
+        let _ = check;
+    }
 }
