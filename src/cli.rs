@@ -124,6 +124,9 @@ pub enum Command {
         #[arg(value_name = "IP:PORT|IP")]
         address: String,
     },
+    /// Tell me when it changes: prints the state of every pin, then one line per change,
+    /// until interrupted (Ctrl-C).
+    Watch(WatchArgs),
     /// The local mapping index that makes `whois` instant.
     #[command(subcommand)]
     Index(IndexCommand),
@@ -241,6 +244,21 @@ pub struct TrafficArgs {
     /// e.g. `portolan deny --endpoint subnet-… --ip 10.0.3.17 --dry-run`.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WatchArgs {
+    /// What to watch: an accelerator address (75.2.10.20:41872), a destination address
+    /// (10.0.3.17: every destination socket of it), or one destination socket
+    /// (ENDPOINT_GROUP_ARN/SUBNET/IP:PORT).
+    #[arg(required = true, value_name = "PIN")]
+    pub pins: Vec<String>,
+    /// Seconds between rounds (default: `watch_interval` in the config, else 10); doubled
+    /// while AWS throttles, back after a clean round.
+    ///
+    /// e.g. `portolan watch 75.2.10.20:41872 --interval 2`.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub interval: Option<u64>,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -414,5 +432,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("OP:KIND"), "{err}");
+    }
+
+    #[test]
+    fn watch_takes_pins_and_an_interval_in_range() {
+        let cli =
+            Cli::try_parse_from(["portolan", "watch", "75.2.1.10:10005", "10.0.1.4"]).unwrap();
+        let Some(Command::Watch(args)) = cli.command else {
+            panic!("watch")
+        };
+        assert_eq!(args.pins, ["75.2.1.10:10005", "10.0.1.4"]);
+        assert_eq!(args.interval, None);
+        assert!(Cli::try_parse_from(["portolan", "watch"]).is_err());
+        for bad in ["0", "3601", "soon"] {
+            assert!(
+                Cli::try_parse_from(["portolan", "watch", "10.0.1.4", "--interval", bad]).is_err()
+            );
+        }
     }
 }

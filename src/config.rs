@@ -33,6 +33,12 @@ pub const DEFAULT: &str = r#"# portolan configuration. Every key is optional; co
 # Mouse: click selects, the wheel scrolls, a click on the path at the top goes back.
 # mouse = false
 
+# Seconds between the rounds of `portolan watch` and the watch view (1-3600).
+# watch_interval = 10
+
+# Ring the terminal bell when a watched destination changes (the watch view).
+# watch_bell = false
+
 # Rebind a command: `command = "key"` or `command = ["key", "key"]`. Keys are characters
 # ("x", "G", "?") or names ("Enter", "Esc", "Tab", "Up", "PageDown", "Delete", "F1"), after
 # "Ctrl-" or "Alt-" if wanted. A key two commands claim is reported, and both keep their
@@ -52,6 +58,8 @@ pub struct Settings {
     pub read_only: bool,
     pub theme: Option<ThemeName>,
     pub mouse: bool,
+    pub watch_interval: Option<u64>,
+    pub watch_bell: bool,
     pub keymap: KeyMap,
 }
 
@@ -103,6 +111,9 @@ pub fn apply(settings: &Settings, cli: &mut crate::cli::Cli, aws_profile_set: bo
     cli.read_only |= settings.read_only;
     cli.theme = cli.theme.or(settings.theme);
     cli.mouse |= settings.mouse;
+    if let Some(crate::cli::Command::Watch(args)) = &mut cli.command {
+        args.interval = args.interval.or(settings.watch_interval);
+    }
 }
 
 /// Reads the file at `path`; a missing file is no problem.
@@ -166,9 +177,15 @@ pub fn parse(text: &str, file: &Path) -> (Settings, Vec<Problem>) {
                 _ => problems.push(wrong("seconds from 1 to 3600")),
             },
             ("refresh", _) => problems.push(wrong("seconds from 1 to 3600")),
+            ("watch_interval", DeValue::Integer(i)) => match i.as_str().parse::<u64>() {
+                Ok(n) if (1..=3600).contains(&n) => settings.watch_interval = Some(n),
+                _ => problems.push(wrong("seconds from 1 to 3600")),
+            },
+            ("watch_interval", _) => problems.push(wrong("seconds from 1 to 3600")),
             ("read_only", DeValue::Boolean(b)) => settings.read_only = *b,
             ("mouse", DeValue::Boolean(b)) => settings.mouse = *b,
-            ("read_only" | "mouse", _) => problems.push(wrong("true or false")),
+            ("watch_bell", DeValue::Boolean(b)) => settings.watch_bell = *b,
+            ("read_only" | "mouse" | "watch_bell", _) => problems.push(wrong("true or false")),
             ("theme", DeValue::String(s)) => match s.as_ref() {
                 "dark" => settings.theme = Some(ThemeName::Dark),
                 "light" => settings.theme = Some(ThemeName::Light),
@@ -228,7 +245,7 @@ pub fn parse(text: &str, file: &Path) -> (Settings, Vec<Problem>) {
             _ => problems.push(problem(
                 line,
                 name,
-                "unknown key, ignored (known: profile, page_size, refresh, read_only, theme, mouse, keymap)"
+                "unknown key, ignored (known: profile, page_size, refresh, read_only, theme, mouse, watch_interval, watch_bell, keymap)"
                     .into(),
             )),
         }
@@ -260,6 +277,8 @@ mod tests {
                 read_only: true,
                 theme: Some(ThemeName::Light),
                 mouse: true,
+                watch_interval: Some(3),
+                watch_bell: true,
                 keymap,
             }
         );
@@ -277,7 +296,7 @@ mod tests {
     fn invalid_entries_name_file_line_and_key_and_the_rest_still_applies() {
         let (s, problems) = run(include_str!("../tests/fixtures/config/invalid/mixed.toml"));
         let said: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        assert_eq!(said.len(), 5, "{said:#?}");
+        assert_eq!(said.len(), 7, "{said:#?}");
         assert!(
             said[0].starts_with("config.toml:2: page_size: expected a whole number"),
             "{said:#?}"
@@ -296,6 +315,14 @@ mod tests {
         );
         assert!(
             said[4].starts_with("config.toml:7: keymap: expected a [keymap] table"),
+            "{said:#?}"
+        );
+        assert!(
+            said[5].starts_with("config.toml:8: watch_interval: expected seconds from 1 to 3600"),
+            "{said:#?}"
+        );
+        assert!(
+            said[6].starts_with("config.toml:9: watch_bell: expected true or false"),
             "{said:#?}"
         );
         // The good entries around the bad ones still apply.
@@ -323,6 +350,28 @@ mod tests {
         assert_eq!(s.keymap.keys(Command::Quit), "q");
         assert_eq!(s.keymap.keys(Command::Export), "E");
         assert_eq!(s.theme, Some(ThemeName::Dark));
+    }
+
+    #[test]
+    fn the_watch_interval_fills_in_only_what_the_command_line_left_open() {
+        use clap::Parser;
+        let settings = Settings {
+            watch_interval: Some(7),
+            ..Settings::default()
+        };
+        let interval = |args: &[&str]| {
+            let mut cli = crate::cli::Cli::try_parse_from(args).unwrap();
+            apply(&settings, &mut cli, false);
+            match cli.command {
+                Some(crate::cli::Command::Watch(w)) => w.interval,
+                _ => panic!("watch"),
+            }
+        };
+        assert_eq!(interval(&["portolan", "watch", "10.0.1.4"]), Some(7));
+        assert_eq!(
+            interval(&["portolan", "watch", "10.0.1.4", "--interval", "2"]),
+            Some(2)
+        );
     }
 
     #[test]

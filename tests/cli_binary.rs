@@ -385,6 +385,8 @@ fn the_config_file_is_found_printed_and_checked() {
         "read_only",
         "theme",
         "mouse",
+        "watch_interval",
+        "watch_bell",
     ] {
         assert!(default.contains(key), "{key} missing from {default}");
     }

@@ -5,9 +5,11 @@ mod fit;
 mod journal;
 mod output;
 mod records;
+mod watch;
 
 pub use output::{AcceleratorNames, Output};
 pub use records::{AcceleratorPortMapping, Column, DestinationHolder, Fit, Record};
+pub use watch::{WatchEvent, WatchEventKind};
 
 /// How a list is written. Tables are for people; the rest for programs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

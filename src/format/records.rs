@@ -77,13 +77,13 @@ pub trait Record {
     fn row(&self, names: &AcceleratorNames) -> Vec<String>;
 }
 
-fn time(t: Option<SystemTime>) -> Value {
+pub(super) fn time(t: Option<SystemTime>) -> Value {
     t.map_or(Value::Null, |t| {
         json!(humantime::format_rfc3339_seconds(t).to_string())
     })
 }
 
-fn socket_json(s: &SocketAddress) -> Value {
+pub(super) fn socket_json(s: &SocketAddress) -> Value {
     json!({"IpAddress": s.ip, "Port": s.port})
 }
 

@@ -9,6 +9,7 @@ mod traffic;
 
 pub use journal::run_journal;
 pub use traffic::run_change;
+mod watch;
 
 use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
@@ -210,6 +211,7 @@ pub async fn run_to<W: Write>(
         }
         Some(Command::Mappings(args)) => mappings(cli, args, api, out).await?,
         Some(Command::Whois { address }) => index::run_whois(api, address, out).await?,
+        Some(Command::Watch(args)) => watch::run_watch(api, args, out).await?,
         Some(Command::Index(command)) => {
             index::run_index(api, command, out.writer()).await?;
         }

@@ -24,60 +24,10 @@ pub enum WhoisError {
     Api(#[from] ApiError),
 }
 
-/// How an address is quoted back: whole (a cut quote looks like different input), on one line,
-/// and short enough that pasted junk cannot flood the screen.
-fn quoted(input: &str) -> String {
-    const MAX_QUOTE: usize = 60;
-    let mut q: String = input.chars().take(MAX_QUOTE).collect();
-    if input.chars().count() > MAX_QUOTE {
-        q.push('…');
-    }
-    format!("{q:?}")
-}
-
 /// `IP:PORT` as typed, checked. Every message quotes the whole input and shows the shape asked
 /// for.
 pub fn parse_address(input: &str) -> Result<(Ipv4Addr, u16), WhoisError> {
-    const EXAMPLE: &str = "75.2.10.20:41872";
-    let input = input.trim();
-    let q = quoted(input);
-    let bracketed = input
-        .strip_prefix('[')
-        .and_then(|rest| rest.split_once(']'))
-        .map(|(ip, _)| ip);
-    if bracketed
-        .unwrap_or(input)
-        .parse::<std::net::Ipv6Addr>()
-        .is_ok()
-    {
-        return Err(WhoisError::Input(format!(
-            "{q} is an IPv6 address, and IPv6 is not an accelerator address: custom routing accelerators answer on IPv4 only; give IP:PORT, like {EXAMPLE}"
-        )));
-    }
-    let (ip, port) = input.rsplit_once(':').ok_or_else(|| {
-        WhoisError::Input(format!(
-            "{q} is not an accelerator address: expected IP:PORT, like {EXAMPLE}"
-        ))
-    })?;
-    if ip.trim().is_empty() {
-        return Err(WhoisError::Input(format!(
-            "{q} has no IP before the colon: give IP:PORT, like {EXAMPLE}"
-        )));
-    }
-    let ip = crate::model::parse_ipv4(ip).map_err(|_| {
-        WhoisError::Input(format!(
-            "{q} is not an accelerator address: {} is not an IPv4 address (expected IP:PORT, like {EXAMPLE})",
-            quoted(ip.trim())
-        ))
-    })?;
-    if port.trim().is_empty() {
-        return Err(WhoisError::Input(format!(
-            "{q} has no port: give the accelerator port after the colon, like {ip}:41872"
-        )));
-    }
-    let port =
-        crate::model::parse_port(port).map_err(|e| WhoisError::Input(format!("{q}: {e}")))?;
-    Ok((ip, port))
+    crate::model::parse_accelerator_address(input).map_err(WhoisError::Input)
 }
 
 /// The accelerator that owns static IP `ip`: from the index catalog when it knows, else from

@@ -142,7 +142,7 @@ impl Recorder {
         let at = humantime::format_rfc3339_seconds(now).to_string();
         let stamp: String = at.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
         let entry = Entry {
-            id: format!("{stamp}-{:04x}", rand::random::<u16>()),
+            id: format!("{stamp}-{:08x}", rand::random::<u32>()),
             at,
             profile: self.profile.clone(),
             account: self.account.clone(),

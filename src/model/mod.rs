@@ -11,6 +11,7 @@ mod ports;
 mod regions;
 mod resources;
 mod settings;
+pub mod watch;
 mod whois;
 
 pub use input::{
@@ -26,4 +27,4 @@ pub use resources::{
     TrafficChange, TrafficScope, accelerator_arn_of, account_of, listener_arn_of, short_id,
 };
 pub use settings::ThemeName;
-pub use whois::{Verdict, Via, WhoisAnswer};
+pub use whois::{Verdict, Via, WhoisAnswer, parse_accelerator_address};

@@ -2,6 +2,7 @@
 //! `whois` and the interactive lookup so both say the same thing.
 
 use std::fmt;
+use std::net::Ipv4Addr;
 
 use super::{ProtocolSet, SocketAddress, TrafficState};
 
@@ -77,6 +78,59 @@ impl WhoisAnswer {
             (true, TrafficState::Deny) => Verdict::Deny,
         }
     }
+}
+
+/// How an address is quoted back: whole (a cut quote looks like different input), on one line,
+/// and short enough that pasted junk cannot flood the screen.
+pub(crate) fn quoted(input: &str) -> String {
+    const MAX_QUOTE: usize = 60;
+    let mut q: String = input.chars().take(MAX_QUOTE).collect();
+    if input.chars().count() > MAX_QUOTE {
+        q.push('…');
+    }
+    format!("{q:?}")
+}
+
+/// `IP:PORT` as typed, checked. Every message quotes the whole input and shows the shape asked
+/// for.
+pub fn parse_accelerator_address(input: &str) -> Result<(Ipv4Addr, u16), String> {
+    const EXAMPLE: &str = "75.2.10.20:41872";
+    let input = input.trim();
+    let q = quoted(input);
+    let bracketed = input
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once(']'))
+        .map(|(ip, _)| ip);
+    if bracketed
+        .unwrap_or(input)
+        .parse::<std::net::Ipv6Addr>()
+        .is_ok()
+    {
+        return Err(format!(
+            "{q} is an IPv6 address, and IPv6 is not an accelerator address: custom routing accelerators answer on IPv4 only; give IP:PORT, like {EXAMPLE}"
+        ));
+    }
+    let (ip, port) = input.rsplit_once(':').ok_or_else(|| {
+        format!("{q} is not an accelerator address: expected IP:PORT, like {EXAMPLE}")
+    })?;
+    if ip.trim().is_empty() {
+        return Err(format!(
+            "{q} has no IP before the colon: give IP:PORT, like {EXAMPLE}"
+        ));
+    }
+    let ip = super::parse_ipv4(ip).map_err(|_| {
+        format!(
+            "{q} is not an accelerator address: {} is not an IPv4 address (expected IP:PORT, like {EXAMPLE})",
+            quoted(ip.trim())
+        )
+    })?;
+    if port.trim().is_empty() {
+        return Err(format!(
+            "{q} has no port: give the accelerator port after the colon, like {ip}:41872"
+        ));
+    }
+    let port = super::parse_port(port).map_err(|e| format!("{q}: {e}"))?;
+    Ok((ip, port))
 }
 
 #[cfg(test)]
