@@ -170,11 +170,10 @@ fn jump(state: &mut State, last: bool) {
     }
 }
 
-/// Esc and friends: dismiss an error, then clear a filter, then go back.
+/// Esc and friends: clear a filter, else go back. A message shown goes with the same press
+/// (the log keeps it): a key that only dismissed a message would look swallowed.
 fn back(state: &mut State) -> Vec<Effect> {
-    if state.message.take().is_some() {
-        return Vec::new();
-    }
+    state.message = None;
     if with_list!(state, |pane| clear_filter(pane)) == Some(true) {
         return Vec::new();
     }
