@@ -336,12 +336,13 @@ fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) -> (Option<Line<'stat
     let (columns, fitted, one, off) = fitted(b, area.width, height);
     let mut parts = Vec::new();
     if let Some(ips) = one {
-        let ips = if ips.is_empty() {
-            " static IPs not known ".to_string()
+        if ips.is_empty() {
+            parts.push(Part::whole(" static IPs not known ", t.muted, 0));
         } else {
-            format!(" IPs {ips} (each row's PORT on each) ")
-        };
-        parts.push(Part::whole(ips, t.muted, 0));
+            parts.push(Part::whole(format!(" IPs {ips} "), t.muted, 0));
+            // The explanation gives way before the names of hidden columns do.
+            parts.push(Part::whole("(each row's PORT on each) ", t.muted, 2));
+        }
     }
     let hidden = fitted.hidden(&columns);
     if !hidden.is_empty() {
