@@ -218,15 +218,16 @@ fn l_re_reads_at_once() {
     );
 }
 
+fn hint_text(s: &State) -> String {
+    crate::app::hints(s)
+        .iter()
+        .map(|h| format!("{} {}", h.keys, h.action))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 #[test]
 fn read_only_hints_offer_no_change() {
-    let hint_text = |s: &State| {
-        crate::app::hints(s)
-            .iter()
-            .map(|h| format!("{} {}", h.keys, h.action))
-            .collect::<Vec<_>>()
-            .join(" · ")
-    };
     let (mut s, _) = groups_pane();
     assert!(hint_text(&s).contains("create"));
     s.read_only = true;
@@ -245,13 +246,6 @@ fn read_only_hints_offer_no_change() {
 
 #[test]
 fn a_browser_without_rows_offers_no_row_keys() {
-    let hint_text = |s: &State| {
-        crate::app::hints(s)
-            .iter()
-            .map(|h| format!("{} {}", h.keys, h.action))
-            .collect::<Vec<_>>()
-            .join(" · ")
-    };
     let mut s = browser_state();
     assert!(hint_text(&s).contains("allow/deny"));
     ch(&mut s, '/');

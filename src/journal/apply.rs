@@ -111,16 +111,7 @@ impl Recorder {
             endpoint_group_arn: group.to_string(),
             endpoint_ids: subnets.to_vec(),
         };
-        let outcome = match api.remove_endpoints(group, subnets.to_vec()).await {
-            Ok(()) => Outcome {
-                applied: 1,
-                error: None,
-            },
-            Err(e) => Outcome {
-                applied: 0,
-                error: Some(e.to_string()),
-            },
-        };
+        let outcome = Outcome::of_one(api.remove_endpoints(group, subnets.to_vec()).await);
         let what = format!(
             "remove {} from group {}",
             subnets.join(", "),
@@ -418,16 +409,7 @@ pub async fn undo(
             let request = Request::DeleteCustomRoutingEndpointGroup {
                 endpoint_group_arn: arn.clone(),
             };
-            let outcome = match api.delete_endpoint_group(arn).await {
-                Ok(()) => Outcome {
-                    applied: 1,
-                    error: None,
-                },
-                Err(e) => Outcome {
-                    applied: 0,
-                    error: Some(e.to_string()),
-                },
-            };
+            let outcome = Outcome::of_one(api.delete_endpoint_group(arn).await);
             Ok(recorder.write(
                 &what,
                 vec![request],

@@ -43,6 +43,20 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// How a change of one request went.
+    pub fn of_one<E: std::fmt::Display>(result: Result<(), E>) -> Self {
+        match result {
+            Ok(()) => Outcome {
+                applied: 1,
+                error: None,
+            },
+            Err(e) => Outcome {
+                applied: 0,
+                error: Some(e.to_string()),
+            },
+        }
+    }
+
     pub fn complete(&self, requests: usize) -> bool {
         self.error.is_none() && self.applied == requests
     }
