@@ -6,6 +6,10 @@ use std::time::Instant;
 
 use tui_input::Input;
 
+mod refresh;
+
+use refresh::{Refresh, merge};
+
 use super::RequestId;
 use super::sort::compare;
 
@@ -96,8 +100,11 @@ pub struct ListPane<T> {
     /// At least one page has arrived.
     loaded: bool,
     pub pending: Option<Pending>,
-    /// Rows of a refresh in progress, and how many rows the pane held when it started.
-    refresh: Option<(Vec<T>, usize)>,
+    /// A refresh in progress.
+    refresh: Option<Refresh<T>>,
+    /// Items created here that no page has listed yet: a refresh that stops short of the end
+    /// of the listing keeps them.
+    unconfirmed: Vec<String>,
     pub loaded_at: Option<Instant>,
     /// The last refresh failed: the rows shown are older than the pane says.
     pub stale: bool,
@@ -124,6 +131,7 @@ impl<T> Default for ListPane<T> {
             loaded: false,
             pending: None,
             refresh: None,
+            unconfirmed: Vec::new(),
             loaded_at: None,
             stale: false,
             error: None,
@@ -184,7 +192,7 @@ impl<T: Row> ListPane<T> {
     pub fn begin_reload(&mut self, id: RequestId) {
         self.hold = false;
         let fetch = if self.loaded {
-            self.refresh = Some((Vec::new(), self.rows.len()));
+            self.refresh = Some(Refresh::new(self.rows.len()));
             Fetch::Refresh
         } else {
             Fetch::First
@@ -224,20 +232,27 @@ impl<T: Row> ListPane<T> {
     ) -> Option<String> {
         let pending = self.pending.take()?;
         self.error = None;
+        self.unconfirmed
+            .retain(|id| !items.iter().any(|r| r.id() == id));
         match pending.fetch {
             Fetch::First | Fetch::Next => {
                 let keep = self.selected().map(|r| r.id().to_string());
-                self.rows.extend(items);
+                merge(&mut self.rows, items);
                 self.settle(next_token, now, keep);
                 None
             }
             Fetch::Refresh => {
-                let (mut buffer, target) = self.refresh.take().unwrap_or_default();
-                buffer.extend(items);
-                if next_token.is_some() && buffer.len() < target {
-                    self.refresh = Some((buffer, target));
+                let mut refresh = self.refresh.take().unwrap_or_else(|| Refresh::new(0));
+                if refresh.page(items, next_token.is_some()) {
+                    self.refresh = Some(refresh);
                     return next_token;
                 }
+                if next_token.is_none() {
+                    // The whole listing was read: what it lacks is gone, unless it was
+                    // created after its page was read.
+                    self.unconfirmed.retain(|id| refresh.created_meanwhile(id));
+                }
+                let buffer = refresh.finish(&self.rows, &self.unconfirmed);
                 let before: HashMap<&str, Vec<String>> =
                     self.rows.iter().map(|r| (r.id(), r.cells())).collect();
                 let changed: Vec<String> = buffer
@@ -313,9 +328,15 @@ impl<T: Row> ListPane<T> {
     /// Inserts or replaces one item (after a create or a describe) and selects it.
     pub fn upsert(&mut self, item: T) {
         let id = item.id().to_string();
+        if let Some(refresh) = self.refresh.as_mut() {
+            refresh.upserted(&id);
+        }
         match self.rows.iter_mut().find(|r| r.id() == id) {
             Some(row) => *row = item,
-            None => self.rows.push(item),
+            None => {
+                self.rows.push(item);
+                self.unconfirmed.push(id.clone());
+            }
         }
         self.rebuild_view();
         self.select_id(&id);
@@ -334,6 +355,10 @@ impl<T: Row> ListPane<T> {
     }
 
     pub fn remove(&mut self, id: &str) {
+        if let Some(refresh) = self.refresh.as_mut() {
+            refresh.removed(id);
+        }
+        self.unconfirmed.retain(|u| u != id);
         let keep = self.selected().map(|r| r.id().to_string());
         self.rows.retain(|r| r.id() != id);
         self.rebuild_view();
