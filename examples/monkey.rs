@@ -31,7 +31,7 @@ fn main() {
     match result.map(|_| monkey.stats) {
         Ok(stats) => {
             println!(
-                "{} events (seed {seed}) in {:.1} s: {} keys, {} pastes, {} resizes, {} answers ({} failures), {} late answers to abandoned requests, {} restarts after quitting; no invariant broken",
+                "{} events (seed {seed}) in {:.1} s: {} keys, {} pastes, {} resizes, {} answers ({} failures), {} late answers to abandoned requests, {} restarts after quitting, {} re-reads completed, {} pastes into inputs, {} pastes over overlays without one, {} live toggles, {} creates; no invariant broken",
                 stats.events,
                 started.elapsed().as_secs_f64(),
                 stats.keys,
@@ -40,7 +40,12 @@ fn main() {
                 stats.answers,
                 stats.failures,
                 stats.stale_answers,
-                stats.restarts
+                stats.restarts,
+                stats.rereads,
+                stats.pastes_into_inputs,
+                stats.pastes_over_overlays,
+                stats.live_toggles,
+                stats.creates
             );
         }
         Err(e) => {

@@ -2,11 +2,15 @@
 //! some for requests already abandoned) fed to the real `update` and drawn with the real
 //! renderer on a `TestBackend`, with invariants checked after every step. A short run is a
 //! test; `cargo run --release --example monkey -- EVENTS SEED` runs a long one.
+//!
+//! `service` answers from listings that change as an account does; `invariants` compares the
+//! state before and after an event (re-reads, pastes); `probe` is the one place that reads
+//! the app's state.
 
 // The short test run and the long example use different parts of it.
 #![allow(dead_code)]
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -15,11 +19,12 @@ use rand::{Rng, SeedableRng};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use portolan::app::list::{ListPane, Row};
-use portolan::app::{Action, Call, Context, Effect, RequestId, Screen, State, update};
+use portolan::app::{Action, Call, Context, Effect, Reply, RequestId, Screen, State, update};
 
+mod invariants;
+mod probe;
 mod service;
-use service::answer;
+use service::Service;
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stats {
@@ -31,6 +36,15 @@ pub struct Stats {
     pub stale_answers: u64,
     pub failures: u64,
     pub restarts: u64,
+    /// Re-reads of a loaded list (live or `r`) that completed, and were checked.
+    pub rereads: u64,
+    /// Pastes while a text input had focus (of an overlay or a screen's prompt).
+    pub pastes_into_inputs: u64,
+    /// Pastes while an overlay without a focused text input was open.
+    pub pastes_over_overlays: u64,
+    pub live_toggles: u64,
+    /// Creates the service carried out.
+    pub creates: u64,
 }
 
 pub struct Monkey {
@@ -39,7 +53,51 @@ pub struct Monkey {
     pending: Vec<(RequestId, Call)>,
     abandoned: Vec<(RequestId, Call)>,
     terminal: Terminal<TestBackend>,
+    service: Service,
+    /// The last events, to tell what led to a broken invariant.
+    recent: VecDeque<String>,
     pub stats: Stats,
+}
+
+/// Events remembered for the report of a broken invariant.
+const RECENT: usize = 40;
+
+/// An event in a line: answers by their shape, not their rows.
+fn describe(action: &Action) -> String {
+    match action {
+        Action::Reply { id, result } => {
+            let what = match result {
+                Ok(Reply::Accelerators(p)) => {
+                    format!("{} accelerators, next {:?}", p.items.len(), p.next_token)
+                }
+                Ok(Reply::Listeners(p)) => {
+                    format!("{} listeners, next {:?}", p.items.len(), p.next_token)
+                }
+                Ok(Reply::EndpointGroups(p)) => {
+                    format!("{} groups, next {:?}", p.items.len(), p.next_token)
+                }
+                Ok(Reply::PortMappings(p)) => {
+                    format!("{} mappings, next {:?}", p.items.len(), p.next_token)
+                }
+                Ok(Reply::DestinationMappings(p)) => {
+                    format!(
+                        "{} destination mappings, next {:?}",
+                        p.items.len(),
+                        p.next_token
+                    )
+                }
+                Ok(other) => {
+                    let mut s = format!("{other:?}");
+                    s.truncate(160);
+                    s
+                }
+                Err(e) => format!("error {e}"),
+            };
+            format!("answer {id}: {what}")
+        }
+        Action::Paste(text) => format!("paste of {} chars", text.chars().count()),
+        other => format!("{other:?}"),
+    }
 }
 
 fn fresh_state(now: Instant) -> State {
@@ -121,6 +179,8 @@ impl Monkey {
             pending: Vec::new(),
             abandoned: Vec::new(),
             terminal: Terminal::new(TestBackend::new(80, 24)).expect("a test terminal"),
+            service: Service::default(),
+            recent: VecDeque::new(),
             stats: Stats::default(),
         };
         let effects = m.state.start();
@@ -189,7 +249,7 @@ impl Monkey {
         // Forms keep what was typed until a confirmed discard: leave them often enough to
         // see the rest of the app.
         if (self.state.form().is_some() || self.state.whois().is_some())
-            && self.rng.random_bool(0.15)
+            && self.rng.random_bool(0.25)
         {
             let way_out = [
                 KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
@@ -223,6 +283,19 @@ impl Monkey {
     }
 
     fn paste(&mut self) -> Action {
+        // Mostly what people paste (addresses, ports, regions, paths), sometimes garbage.
+        const PLAIN: &[&str] = &[
+            "10.0.3.17",
+            " 10.0.3.17\n",
+            "75.2.0.1:20001",
+            "7000",
+            "us-west-2",
+            "/tmp/mappings.csv",
+            "subnet-0a1b2c3d",
+        ];
+        if self.rng.random_bool(0.4) {
+            return Action::Paste(PLAIN[self.rng.random_range(0..PLAIN.len())].into());
+        }
         let len = self.rng.random_range(0..600);
         let text: String = (0..len)
             .map(|_| match self.rng.random_range(0..10) {
@@ -246,21 +319,36 @@ impl Monkey {
         }
     }
 
-    /// One random event; returns a description of a broken invariant, if any.
-    pub fn step(&mut self) -> Result<(), String> {
-        self.stats.events += 1;
-        let before = self.before();
+    /// The next random event.
+    fn event(&mut self) -> Action {
+        // Text inputs get pastes often, so every overlay and prompt gets many.
+        let typing = matches!(probe::focus(&self.state), probe::Focus::Input { .. });
+        if typing && self.rng.random_bool(0.1) {
+            self.stats.pastes += 1;
+            return self.paste();
+        }
         let roll = self.rng.random_range(0..100);
-        let action = match roll {
-            0..55 => {
+        match roll {
+            0..53 => {
                 self.stats.keys += 1;
                 self.key()
             }
-            55..58 => {
+            53..57 => {
                 self.stats.pastes += 1;
                 self.paste()
             }
-            58..62 => {
+            57 => {
+                // Live mode on, paused or resumed: re-reads come on the ticks below.
+                self.stats.keys += 1;
+                self.stats.live_toggles += 1;
+                Action::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::NONE))
+            }
+            58 => {
+                // A re-read by hand.
+                self.stats.keys += 1;
+                Action::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE))
+            }
+            59..62 => {
                 self.stats.resizes += 1;
                 let w = if self.rng.random_bool(0.2) {
                     self.rng.random_range(1..60)
@@ -282,16 +370,24 @@ impl Monkey {
                 self.stats.stale_answers += 1;
                 let at = self.rng.random_range(0..self.abandoned.len());
                 let (id, call) = self.abandoned.swap_remove(at);
-                let result = answer(&mut self.rng, &call);
+                let result = self.service.answer(&mut self.rng, &call, true);
                 Action::Reply { id, result }
             }
             _ if !self.pending.is_empty() => {
                 self.stats.answers += 1;
                 let at = self.rng.random_range(0..self.pending.len());
                 let (id, call) = self.pending.swap_remove(at);
-                let result = answer(&mut self.rng, &call);
+                let result = self.service.answer(&mut self.rng, &call, false);
                 if result.is_err() {
                     self.stats.failures += 1;
+                }
+                if matches!(
+                    result,
+                    Ok(Reply::CreatedAccelerator(_)
+                        | Reply::CreatedListener(_)
+                        | Reply::CreatedEndpointGroup(_))
+                ) {
+                    self.stats.creates += 1;
                 }
                 Action::Reply { id, result }
             }
@@ -299,8 +395,20 @@ impl Monkey {
                 self.stats.keys += 1;
                 self.key()
             }
-        };
-        let was = format!("{action:?}");
+        }
+    }
+
+    /// One random event; returns a description of a broken invariant, if any.
+    pub fn step(&mut self) -> Result<(), String> {
+        self.stats.events += 1;
+        let before = self.before();
+        let action = self.event();
+        let watch = invariants::Watch::before(&self.state, &action);
+        let was = describe(&action);
+        if self.recent.len() == RECENT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(was.clone());
         let replied = matches!(&action, Action::Reply { id, .. } if Some(*id) == before.submitting);
         let confirm_key =
             matches!(&action, Action::Key(k) if matches!(k.code, KeyCode::Char('y' | 'Y')));
@@ -312,7 +420,13 @@ impl Monkey {
                 return Err(format!("a form with typed input was dropped by {was}"));
             }
         }
-        self.check()?;
+        let checked = watch
+            .after(&self.state, &self.service, &mut self.stats)
+            .and_then(|()| self.check());
+        if let Err(e) = checked {
+            let recent: Vec<&str> = self.recent.iter().map(String::as_str).collect();
+            return Err(format!("{e}\nlast events:\n  {}", recent.join("\n  ")));
+        }
         let (w, h) = self.state.size;
         let area = self.terminal.backend().buffer().area;
         if (area.width, area.height) != (w, h) {
@@ -337,32 +451,12 @@ impl Monkey {
     }
 
     fn check(&self) -> Result<(), String> {
-        let bad = |what: &str, i: usize, len: usize| {
-            Err(format!("{what}: selection {i} outside {len} rows"))
-        };
         for screen in &self.state.screens {
-            match screen {
-                Screen::Accelerators(p)
-                    if p.visible_len() > 0 && p.selected_index() >= p.visible_len() =>
-                {
-                    return bad("accelerators", p.selected_index(), p.visible_len());
-                }
-                Screen::Listeners(s)
-                    if s.pane.visible_len() > 0
-                        && s.pane.selected_index() >= s.pane.visible_len() =>
-                {
-                    return bad("listeners", s.pane.selected_index(), s.pane.visible_len());
-                }
-                Screen::EndpointGroups(s)
-                    if s.pane.visible_len() > 0
-                        && s.pane.selected_index() >= s.pane.visible_len() =>
-                {
-                    return bad("groups", s.pane.selected_index(), s.pane.visible_len());
-                }
-                Screen::Browser(b) if b.view_len() > 0 && b.selected() >= b.view_len() => {
-                    return bad("browser", b.selected(), b.view_len());
-                }
-                _ => {}
+            if let Some((what, i, len)) = probe::selection_outside(screen) {
+                return Err(format!("{what}: selection {i} outside {len} rows"));
+            }
+            if let Some(twice) = probe::loaded_twice(screen) {
+                return Err(format!("{twice} is loaded twice in {}", screen.crumb()));
             }
         }
         if self.state.screens.is_empty() {
@@ -379,46 +473,18 @@ impl Monkey {
             return Ok(());
         }
         let rows = usize::from(self.state.size.1);
-        let mut real: HashSet<String> = HashSet::new();
-        let mut add = |cells: Vec<String>| {
-            for cell in cells {
-                let cell = portolan::text::sanitize(&cell);
-                for word in cell
-                    .split(|c: char| c.is_whitespace() || c == ',')
-                    .filter(|w| !w.is_empty())
-                {
-                    real.insert(word.to_string());
-                }
-            }
-        };
-        fn pane<T: Row>(p: &ListPane<T>, rows: usize, add: &mut impl FnMut(Vec<String>)) -> bool {
-            for i in p.offset()..(p.offset() + rows).min(p.visible_len()) {
-                if let Some(row) = p.visible_row(i) {
-                    add(row.cells());
-                }
-            }
-            p.visible_len() > 0
-        }
-        let shown = match self.state.top() {
-            Screen::Accelerators(p) => pane(p, rows, &mut add),
-            Screen::Listeners(s) => pane(&s.pane, rows, &mut add),
-            Screen::EndpointGroups(s) => pane(&s.pane, rows, &mut add),
-            Screen::Browser(b) if b.prompt.is_none() => {
-                for i in b.list.offset()..(b.list.offset() + rows).min(b.view_len()) {
-                    if let Some(row) = b.row_index(i).and_then(|i| b.table().get(i)) {
-                        let mut cells = row.cells().to_vec();
-                        cells.push(row.accelerator_port.to_string());
-                        cells.push(row.destination().to_string());
-                        cells.extend(row.static_ips.iter().cloned());
-                        add(cells);
-                    }
-                }
-                b.view_len() > 0
-            }
-            _ => false,
-        };
-        if !shown {
+        let Some(in_view) = probe::cells_in_view(self.state.top(), rows) else {
             return Ok(());
+        };
+        let mut real: HashSet<String> = HashSet::new();
+        for cell in in_view.into_iter().flatten() {
+            let cell = portolan::text::sanitize(&cell);
+            for word in cell
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|w| !w.is_empty())
+            {
+                real.insert(word.to_string());
+            }
         }
         let buffer = self.terminal.backend().buffer();
         let area = buffer.area;
@@ -472,17 +538,7 @@ impl Monkey {
             Screen::GroupDetail(_) => "group-detail",
             Screen::Browser(_) => "browser",
         };
-        let modal = if self.state.form().is_some() {
-            "+form"
-        } else if self.state.confirm().is_some() {
-            "+confirm"
-        } else if self.state.whois().is_some() {
-            "+lookup"
-        } else if self.state.overlay.is_some() {
-            "+help"
-        } else {
-            ""
-        };
+        let modal = probe::overlay_kind(&self.state).map_or(String::new(), |k| format!("+{k}"));
         format!("{screen}{modal}")
     }
 

@@ -87,6 +87,27 @@ pub struct List<S: Store> {
     /// The row the cursor goes back to once the view holds it again (after a filter, a sort, a
     /// re-read); forgotten when the user moves.
     wanted: Option<S::Key>,
+    /// Rows created and deleted here, which pages read before the change do not show.
+    pub(super) local: Local<S::Key>,
+}
+
+/// What was changed here rather than read: a created item no page has listed yet, and items
+/// created or deleted while a re-read gathers pages read before the change.
+#[derive(Debug, Clone)]
+pub(super) struct Local<K> {
+    pub(super) unconfirmed: Vec<K>,
+    pub(super) upserted: Vec<K>,
+    pub(super) removed: Vec<K>,
+}
+
+impl<K> Default for Local<K> {
+    fn default() -> Self {
+        Self {
+            unconfirmed: Vec::new(),
+            upserted: Vec::new(),
+            removed: Vec::new(),
+        }
+    }
 }
 
 impl<S: Store> Default for List<S> {
@@ -108,6 +129,7 @@ impl<S: Store> List<S> {
             sort: None,
             changed: HashMap::new(),
             wanted: None,
+            local: Local::default(),
         }
     }
 
@@ -180,6 +202,8 @@ impl<S: Store> List<S> {
     }
 
     pub fn begin_reload(&mut self, id: RequestId) {
+        self.local.upserted.clear();
+        self.local.removed.clear();
         self.pager.begin_reload(id, &self.rows);
     }
 

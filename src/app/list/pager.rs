@@ -91,6 +91,11 @@ impl<S: Store> Pager<S> {
         self.next_token.as_deref()
     }
 
+    /// How many rows a re-read in progress must gather: the rows loaded when it began.
+    pub fn reread_target(&self) -> Option<usize> {
+        self.reread.as_ref().map(|r| r.target)
+    }
+
     pub fn is_rereading(&self) -> bool {
         self.reread.is_some()
     }

@@ -3,7 +3,9 @@
 
 use std::time::Instant;
 
-use super::{Landed, List, Match, SortKey, Store};
+use std::collections::HashMap;
+
+use super::{Landed, List, Local, Match, SortKey, Store};
 
 /// A column of a list pane. Widths are in terminal cells; the drawing side turns them into
 /// layout constraints.
@@ -132,7 +134,10 @@ impl<T: Row> List<Vec<T>> {
     }
 
     /// Takes a page answering the request in flight. Returns the token of a further page a
-    /// re-read still needs, which the caller requests at once.
+    /// re-read still needs, which the caller requests at once. An item the page lists again
+    /// (created here, or moved between pages) replaces its row instead of showing twice; a
+    /// completed re-read keeps what was created here and no page has listed yet, and leaves
+    /// out what was deleted here while it read.
     pub fn page_arrived(
         &mut self,
         items: Vec<T>,
@@ -140,13 +145,45 @@ impl<T: Row> List<Vec<T>> {
         now: Instant,
     ) -> Option<String> {
         self.pager.pending.as_ref()?;
-        let receiver = self.receiver();
-        let first = receiver.len();
-        receiver.extend(items);
+        self.local
+            .unconfirmed
+            .retain(|id| !items.iter().any(|r| r.id() == id));
+        let target = self.pager.reread_target();
+        let first = self.receiver().len();
+        merge(self.receiver(), items);
+        if let Some(target) = target
+            && (next_token.is_none() || self.receiver().len() >= target)
+        {
+            self.reconcile_reread(next_token.is_none());
+        }
         match self.arrived(first, next_token, now) {
             Landed::Gathering(token) => Some(token),
             Landed::From(_) => None,
         }
+    }
+
+    /// Before a re-read's rows replace the loaded ones: local creates and deletes survive it.
+    fn reconcile_reread(&mut self, whole: bool) {
+        let local = std::mem::take(&mut self.local);
+        let Local {
+            mut unconfirmed,
+            upserted,
+            removed,
+        } = local;
+        if whole {
+            // The whole listing was read: what it lacks is gone, unless created since.
+            unconfirmed.retain(|id| upserted.contains(id));
+        }
+        let keep: Vec<T> = self
+            .rows()
+            .iter()
+            .filter(|r| unconfirmed.iter().chain(&upserted).any(|id| id == r.id()))
+            .cloned()
+            .collect();
+        let receiver = self.receiver();
+        receiver.retain(|r| !removed.iter().any(|id| id == r.id()));
+        merge(receiver, keep);
+        self.local.unconfirmed = unconfirmed;
     }
 
     /// Replaces every row with items known locally (not paged from the API).
@@ -157,10 +194,14 @@ impl<T: Row> List<Vec<T>> {
     /// Inserts or replaces one item (after a create or a describe) and selects it.
     pub fn upsert(&mut self, item: T) {
         let id = item.id().to_string();
-        self.edit(|rows| match rows.iter_mut().find(|r| r.id() == id) {
-            Some(row) => *row = item,
-            None => rows.push(item),
-        });
+        if self.pager.is_rereading() {
+            self.local.removed.retain(|r| *r != id);
+            self.local.upserted.push(id.clone());
+        }
+        if !self.rows().iter().any(|r| r.id() == id) {
+            self.local.unconfirmed.push(id.clone());
+        }
+        self.edit(|rows| merge(rows, vec![item]));
         self.select_id(&id);
     }
 
@@ -176,10 +217,33 @@ impl<T: Row> List<Vec<T>> {
     }
 
     pub fn remove(&mut self, id: &str) {
+        if self.pager.is_rereading() {
+            self.local.upserted.retain(|r| r != id);
+            self.local.removed.push(id.to_string());
+        }
+        self.local.unconfirmed.retain(|r| r != id);
         self.edit(|rows| rows.retain(|r| r.id() != id));
     }
 
     pub fn select_id(&mut self, id: &str) -> bool {
         self.select_key(&id.to_string())
+    }
+}
+
+/// Adds `items` to `rows`; an item already there replaces it instead of showing twice.
+fn merge<T: Row>(rows: &mut Vec<T>, items: Vec<T>) {
+    let mut at: HashMap<String, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id().to_string(), i))
+        .collect();
+    for item in items {
+        match at.get(item.id()) {
+            Some(&i) => rows[i] = item,
+            None => {
+                at.insert(item.id().to_string(), rows.len());
+                rows.push(item);
+            }
+        }
     }
 }

@@ -78,7 +78,7 @@ fn a_re_read_gathers_its_pages_until_it_covers_what_was_loaded() {
     assert_eq!(list.rows().len(), 30, "the loaded rows stay meanwhile");
     list.begin_next_page(12, "t2".into());
     assert_eq!(
-        list.page_arrived(items(10..40), Some("t3".into()), now),
+        list.page_arrived(items(20..50), Some("t3".into()), now),
         None
     );
     assert!(!list.pager.is_rereading());

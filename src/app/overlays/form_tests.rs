@@ -475,3 +475,124 @@ fn read_only_refuses_forms_before_any_call() {
     assert!(s.form().is_none());
     assert!(s.message.as_ref().unwrap().text.contains("--read-only"));
 }
+
+fn group(name: &str) -> EndpointGroup {
+    EndpointGroup {
+        arn: format!("{}/endpoint-group/{name}", listener().arn),
+        region: name.into(),
+        destinations: vec![],
+        endpoints: vec![],
+    }
+}
+
+fn groups_page(names: &[&str], next_token: Option<&str>) -> Reply {
+    Reply::EndpointGroups(crate::model::Page {
+        items: names.iter().map(|n| group(n)).collect(),
+        next_token: next_token.map(str::to_string),
+    })
+}
+
+fn call_ids(effects: &[Effect]) -> Vec<RequestId> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Call { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
+fn answer(s: &mut State, id: RequestId, result: Reply) -> Vec<Effect> {
+    update(
+        s,
+        Action::Reply {
+            id,
+            result: Ok(result),
+        },
+    )
+}
+
+/// Submits a filled endpoint group form and answers it with `created`.
+fn create(s: &mut State, created: &EndpointGroup) {
+    key(s, KeyCode::Char('c'), KeyModifiers::NONE);
+    s.overlay = Some(crate::app::Overlay::Form(Box::new(filled(
+        "eu-west-1",
+        "7000",
+        "7099",
+    ))));
+    let effects = key(s, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let [id] = call_ids(&effects)[..] else {
+        panic!("{effects:?}")
+    };
+    answer(s, id, Reply::CreatedEndpointGroup(created.clone()));
+}
+
+fn listed(s: &State) -> Vec<String> {
+    let Screen::EndpointGroups(g) = s.top() else {
+        panic!()
+    };
+    g.pane.rows().iter().map(|g| g.region.clone()).collect()
+}
+
+#[test]
+fn a_group_created_during_a_re_read_stays_listed_and_selected() {
+    let mut s = groups_state();
+    let first = call_ids(&s.reload_top())[0];
+    answer(&mut s, first, groups_page(&["g1", "g2"], None));
+    let reread = call_ids(&key(&mut s, KeyCode::Char('r'), KeyModifiers::NONE))[0];
+    create(&mut s, &group("new"));
+    // The re-read's page was read before the create: it covers the two rows it set out to.
+    answer(&mut s, reread, groups_page(&["g1", "g2"], Some("more")));
+    assert_eq!(listed(&s), ["g1", "g2", "new"]);
+    let Screen::EndpointGroups(g) = s.top() else {
+        panic!()
+    };
+    assert_eq!(g.pane.selected().map(|g| g.region.as_str()), Some("new"));
+}
+
+#[test]
+fn a_page_read_after_a_create_does_not_list_the_new_group_twice() {
+    let mut s = groups_state();
+    let first = call_ids(&s.reload_top())[0];
+    // The cursor is near the end: the next page is asked for at once.
+    let next = call_ids(&answer(&mut s, first, groups_page(&["g1"], Some("t"))))[0];
+    create(&mut s, &group("new"));
+    answer(&mut s, next, groups_page(&["new", "g2"], None));
+    assert_eq!(listed(&s), ["g1", "new", "g2"]);
+}
+
+#[test]
+fn a_group_deleted_during_a_re_read_stays_gone() {
+    let mut s = groups_state();
+    let first = call_ids(&s.reload_top())[0];
+    answer(&mut s, first, groups_page(&["g1", "g2"], None));
+    let reread = call_ids(&key(&mut s, KeyCode::Char('r'), KeyModifiers::NONE))[0];
+    key(&mut s, KeyCode::Delete, KeyModifiers::NONE);
+    let delete = call_ids(&key(&mut s, KeyCode::Char('y'), KeyModifiers::NONE))[0];
+    answer(&mut s, delete, Reply::Done);
+    assert_eq!(listed(&s), ["g2"]);
+    // Read before the delete, the page still lists g1.
+    answer(&mut s, reread, groups_page(&["g1", "g2"], None));
+    assert_eq!(listed(&s), ["g2"]);
+}
+
+#[test]
+fn a_created_group_no_page_has_listed_yet_survives_a_re_read_that_stops_short() {
+    let mut s = groups_state();
+    let first = call_ids(&s.reload_top())[0];
+    let names: Vec<String> = (1..=30).map(|i| format!("g{i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    // More than a screen, and more pages to come.
+    answer(&mut s, first, groups_page(&names, Some("t")));
+    create(&mut s, &group("new"));
+    let reread = call_ids(&key(&mut s, KeyCode::Char('r'), KeyModifiers::NONE))[0];
+    // The listing puts the new group on a later page than the re-read reads.
+    let mut page = names.clone();
+    page.push("g31");
+    answer(&mut s, reread, groups_page(&page, Some("t2")));
+    assert!(listed(&s).contains(&"new".to_string()), "{:?}", listed(&s));
+    let Screen::EndpointGroups(g) = s.top() else {
+        panic!()
+    };
+    assert_eq!(g.pane.selected().map(|g| g.region.as_str()), Some("new"));
+}
