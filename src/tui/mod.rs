@@ -119,6 +119,12 @@ impl Runtime {
                     });
                     self.tasks.insert(id, task.abort_handle());
                 }
+                Effect::SaveColumns { path, choice } => {
+                    // A small file written at once, so two quick changes land in order.
+                    let result = crate::config::columns::save(&path, &choice);
+                    tracing::info!(path = %path.display(), ?result, "columns saved");
+                    let _ = self.tx.send(Action::ColumnsSaved { path, result });
+                }
                 Effect::Export(job) => {
                     let api = Arc::clone(&self.api);
                     let tx = self.tx.clone();

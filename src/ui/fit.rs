@@ -71,7 +71,7 @@ pub struct Fitted {
 
 impl Fitted {
     /// Titles of the columns that did not fit.
-    pub fn hidden<'a>(&self, columns: &'a [ColumnSpec]) -> Vec<&'a str> {
+    pub fn hidden(&self, columns: &[ColumnSpec]) -> Vec<&'static str> {
         columns
             .iter()
             .zip(&self.widths)
@@ -222,6 +222,36 @@ pub fn fit(columns: &[ColumnSpec], rows: &[Vec<String>], available: u16, spacing
         header,
         rows,
     }
+}
+
+/// Fits the columns `shown` (indices into `columns`, in the order to show them) of `rows`
+/// (cells of every column): the wide view and chosen columns keep the rule that an id or a
+/// number is never cut — what does not fit is dropped, and named by `Fitted::hidden` against
+/// the specs returned.
+pub fn fit_shown(
+    columns: &[ColumnSpec],
+    shown: &[usize],
+    rows: &[Vec<String>],
+    available: u16,
+    spacing: u16,
+) -> (Vec<ColumnSpec>, Fitted) {
+    let shown: Vec<usize> = shown
+        .iter()
+        .copied()
+        .filter(|&i| i < columns.len())
+        .collect();
+    let specs: Vec<ColumnSpec> = shown.iter().map(|&i| columns[i]).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            shown
+                .iter()
+                .map(|&i| row.get(i).cloned().unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    let fitted = fit(&specs, &cells, available, spacing);
+    (specs, fitted)
 }
 
 /// A part of a one-line text (a frame title, the status bar).

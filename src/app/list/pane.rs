@@ -15,6 +15,8 @@ pub struct Column {
     pub grow: bool,
     /// Sorted as a number rather than as text.
     pub numeric: bool,
+    /// Shown in the wide view (or when chosen), not by default.
+    pub wide: bool,
 }
 
 impl Column {
@@ -24,6 +26,7 @@ impl Column {
             min_width,
             grow,
             numeric: false,
+            wide: false,
         }
     }
 
@@ -33,7 +36,14 @@ impl Column {
             min_width,
             grow: false,
             numeric: true,
+            wide: false,
         }
+    }
+
+    /// The same column, shown only in the wide view or when chosen.
+    pub const fn wide(mut self) -> Self {
+        self.wide = true;
+        self
     }
 }
 
