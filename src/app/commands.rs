@@ -95,13 +95,13 @@ pub(super) const SECTIONS: &[(&str, &[Spec])] = &[
                 Wide,
                 "wide",
                 ["Ctrl-W"],
-                "wide view: more columns, names and whole ids side by side"
+                "wide view: more columns, whole ids beside names"
             ),
             spec!(
                 Columns,
                 "columns",
                 ["C"],
-                "choose this view's columns (kept in the config file)"
+                "choose this view's columns (kept in config)"
             ),
             spec!(Info, "info", ["i"], "details of an accelerator or listener"),
             spec!(Refresh, "refresh", ["r"], "refresh this pane"),

@@ -54,7 +54,7 @@ impl Fit for EndpointGroup {
         ColumnSpec::whole("DESTINATION PORTS", Kind::Number, 2),
         ColumnSpec::whole("SUBNETS", Kind::Number, 0),
         ColumnSpec::whole("GROUP", Kind::Id, 1),
-        ColumnSpec::whole("SUBNET IDS", Kind::Id, 5),
+        ColumnSpec::list("SUBNET IDS", 26, u16::MAX, 5),
         ColumnSpec::whole("ARN", Kind::Id, 4),
     ];
     const VIEW: View = View::Groups;

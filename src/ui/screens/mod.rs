@@ -4,3 +4,6 @@ pub mod browser;
 mod browser_columns;
 pub mod detail;
 pub mod list;
+
+#[cfg(test)]
+mod columns_tests;
