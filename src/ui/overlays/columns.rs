@@ -14,6 +14,7 @@ pub fn render(frame: &mut Frame, area: Rect, chooser: &Chooser, choice: &ColumnC
     let t = theme();
     let columns = chooser.view.columns();
     let wide = choice.is_wide(chooser.view);
+    let longest = columns.iter().map(|c| c.title.len()).max().unwrap_or(0);
     let mut lines: Vec<Line> = chooser
         .items
         .iter()
@@ -23,13 +24,13 @@ pub fn render(frame: &mut Frame, area: Rect, chooser: &Chooser, choice: &ColumnC
             let mut spans = vec![
                 Span::raw(if selected { "▶ " } else { "  " }),
                 Span::raw(if on { "[x] " } else { "[ ] " }),
-                Span::raw(columns[c].title),
+                Span::raw(format!("{:<longest$}", columns[c].title)),
             ];
             if columns[c].wide {
                 let note = if wide && !on {
-                    "  wide column (shown: the view is wide)"
+                    "  wide · shown now: the view is wide"
                 } else {
-                    "  wide column"
+                    "  wide"
                 };
                 spans.push(Span::styled(note, t.muted));
             }
