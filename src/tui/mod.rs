@@ -21,6 +21,7 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 mod calls;
+mod columns;
 mod export;
 mod indexing;
 
@@ -119,12 +120,7 @@ impl Runtime {
                     });
                     self.tasks.insert(id, task.abort_handle());
                 }
-                Effect::SaveColumns { path, choice } => {
-                    // A small file written at once, so two quick changes land in order.
-                    let result = crate::config::columns::save(&path, &choice);
-                    tracing::info!(path = %path.display(), ?result, "columns saved");
-                    let _ = self.tx.send(Action::ColumnsSaved { path, result });
-                }
+                Effect::SaveColumns { path, choice } => columns::save(path, &choice, &self.tx),
                 Effect::Export(job) => {
                     let api = Arc::clone(&self.api);
                     let tx = self.tx.clone();

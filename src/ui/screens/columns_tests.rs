@@ -5,7 +5,6 @@
 use proptest::prelude::*;
 
 use crate::app::columns::{ColumnChoice, View};
-use crate::app::list::Row;
 use crate::app::rows::SubnetEndpoint;
 use crate::model::{Accelerator, EndpointGroup, Listener};
 use crate::ui::fit::{ColumnSpec, Kind, fit_shown, width};
