@@ -2,6 +2,8 @@
 //! still override. A bad entry is reported with its file, line and key, and only that entry
 //! falls back to its default; everything else in the file still applies.
 
+pub mod columns;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -45,9 +47,13 @@ pub const DEFAULT: &str = r#"# portolan configuration. Every key is optional; co
 # defaults. Every command, at its default keys:
 "#;
 
-/// The whole commented default file: the settings, then every command's keys.
+/// The whole commented default file: the settings, every command's keys, every view's columns.
 pub fn default_text() -> String {
-    format!("{DEFAULT}{}", KeyMap::config_default())
+    format!(
+        "{DEFAULT}{}{}",
+        KeyMap::config_default(),
+        columns::config_default()
+    )
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,6 +67,8 @@ pub struct Settings {
     pub watch_interval: Option<u64>,
     pub watch_bell: bool,
     pub keymap: KeyMap,
+    /// The `[columns]` table: which columns each view shows, which views are wide.
+    pub columns: crate::app::columns::ColumnChoice,
 }
 
 /// One thing wrong in the file, where it is.
@@ -242,10 +250,16 @@ pub fn parse(text: &str, file: &Path) -> (Settings, Vec<Problem>) {
                 );
             }
             ("keymap", _) => problems.push(wrong("a [keymap] table")),
+            ("columns", DeValue::Table(table)) => {
+                let (choice, found) = columns::parse(table, text, file);
+                settings.columns = choice;
+                problems.extend(found);
+            }
+            ("columns", _) => problems.push(wrong("a [columns] table")),
             _ => problems.push(problem(
                 line,
                 name,
-                "unknown key, ignored (known: profile, page_size, refresh, read_only, theme, mouse, watch_interval, watch_bell, keymap)"
+                "unknown key, ignored (known: profile, page_size, refresh, read_only, theme, mouse, watch_interval, watch_bell, keymap, columns)"
                     .into(),
             )),
         }
@@ -280,10 +294,21 @@ mod tests {
                 watch_interval: Some(3),
                 watch_bell: true,
                 keymap,
+                columns: s.columns.clone(),
             }
         );
         assert_eq!(s.keymap.keys(Command::Quit), "x");
         assert_eq!(s.keymap.keys(Command::RemoveEndpoint), "X Ctrl-X");
+        use crate::app::columns::View;
+        assert_eq!(
+            s.columns.titles(View::Accelerators).unwrap(),
+            ["NAME", "ARN", "STATUS"]
+        );
+        assert_eq!(
+            s.columns.titles(View::Browser).unwrap(),
+            ["PORT", "DESTINATION", "TRAFFIC", "GROUP ARN"]
+        );
+        assert_eq!(s.columns.wide_views(), [View::Listeners]);
         let (s, problems) = run(include_str!("../tests/fixtures/config/valid/empty.toml"));
         assert!(problems.is_empty());
         assert_eq!(s, Settings::default());

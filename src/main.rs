@@ -7,7 +7,7 @@ use portolan::{config, headless, logging, session};
 #[tokio::main]
 async fn main() -> ExitCode {
     let mut cli = Cli::parse();
-    let (keymap, problems) = load_config(&mut cli);
+    let (keymap, columns, problems) = load_config(&mut cli);
     let interactive = cli.command.is_none();
     let log_path = cli
         .log_file
@@ -26,7 +26,7 @@ async fn main() -> ExitCode {
         Some(Command::Allow(_) | Command::Deny(_) | Command::Undo { .. }) => {
             headless::run_change(&cli).await
         }
-        None => return run_app(&cli, keymap, &problems).await,
+        None => return run_app(&cli, keymap, columns, &problems).await,
         Some(_) => match session::connect(&cli).await {
             Ok(session) => headless::run(&cli, session.api.as_ref()).await,
             Err(e) => Err(e.into()),
@@ -45,8 +45,15 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Applies the config file under the command line; what was wrong in it, to be told.
-fn load_config(cli: &mut Cli) -> (portolan::app::KeyMap, Vec<String>) {
+/// Applies the config file under the command line; the keymap, the column choice and the
+/// file that keeps it, and what was wrong in the file, to be told.
+fn load_config(
+    cli: &mut Cli,
+) -> (
+    portolan::app::KeyMap,
+    portolan::app::columns::Columns,
+    Vec<String>,
+) {
     if matches!(
         cli.command,
         Some(
@@ -67,10 +74,19 @@ fn load_config(cli: &mut Cli) -> (portolan::app::KeyMap, Vec<String>) {
             eprintln!("portolan: config: {}", portolan::text::sanitize(problem));
         }
     }
-    (settings.keymap, problems)
+    let columns = portolan::app::columns::Columns {
+        choice: settings.columns,
+        file: Some(path),
+    };
+    (settings.keymap, columns, problems)
 }
 
-async fn run_app(cli: &Cli, keymap: portolan::app::KeyMap, config_problems: &[String]) -> ExitCode {
+async fn run_app(
+    cli: &Cli,
+    keymap: portolan::app::KeyMap,
+    columns: portolan::app::columns::Columns,
+    config_problems: &[String],
+) -> ExitCode {
     use std::io::IsTerminal;
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     if dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
@@ -98,6 +114,7 @@ async fn run_app(cli: &Cli, keymap: portolan::app::KeyMap, config_problems: &[St
     let mut state = state;
     state.mouse = cli.mouse;
     state.keymap = std::sync::Arc::new(keymap);
+    state.columns = columns;
     state.read_only = cli.read_only;
     let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     state.theme = if no_color {

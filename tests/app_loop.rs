@@ -244,3 +244,63 @@ async fn under_a_fault_mix_rows_stay_marked_stale_and_recover_when_it_stops() {
     let calls = server.emulator.calls();
     assert!(calls["ListCustomRoutingAccelerators"] >= 3, "{calls:?}");
 }
+
+/// Ctrl-W and the column chooser through the real loop: the runner keeps the choice in the
+/// config file, comments and all; a file it cannot write is a message and the choice holds.
+#[tokio::test]
+async fn the_loop_keeps_the_column_choice_in_the_config_file() {
+    use portolan::app::columns::View;
+    let (_server, api) = emulator(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "# mine\ntheme = \"dark\" # dark\n").unwrap();
+    for (file, writable) in [(path.clone(), true), (dir.path().to_path_buf(), false)] {
+        let mut state = loaded_state(api.as_ref()).await;
+        state.columns.file = Some(file);
+        let (keys, events) = mpsc::unbounded();
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let driver = async move {
+            let ctrl_w = Event::Key(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
+            keys.unbounded_send(Ok(ctrl_w)).unwrap();
+            // Hide the second column of the accelerators pane.
+            for code in [
+                KeyCode::Char('C'),
+                KeyCode::Char('j'),
+                KeyCode::Char(' '),
+                KeyCode::Enter,
+            ] {
+                keys.unbounded_send(key(code)).unwrap();
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            keys.unbounded_send(key(KeyCode::Char('q'))).unwrap();
+            keys
+        };
+        let (state, _keys) =
+            tokio::join!(run(&mut terminal, events, Arc::clone(&api), state), driver);
+        let state = state.unwrap();
+        let choice = &state.columns.choice;
+        assert!(choice.is_wide(View::Accelerators));
+        assert_eq!(
+            choice.titles(View::Accelerators).unwrap(),
+            ["NAME", "ENABLED", "STATIC IPS", "DNS NAME"]
+        );
+        let message = state.message.clone().unwrap();
+        if writable {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                text.starts_with("# mine\ntheme = \"dark\" # dark\n"),
+                "{text}"
+            );
+            let (settings, problems) = portolan::config::parse(&text, &path);
+            assert!(problems.is_empty(), "{problems:?}");
+            assert_eq!(&settings.columns, choice, "{text}");
+            assert!(!message.error, "{message:?}");
+        } else {
+            assert!(message.error, "{message:?}");
+            assert!(
+                message.text.contains("hold for this session"),
+                "{message:?}"
+            );
+        }
+    }
+}

@@ -405,3 +405,91 @@ async fn the_subnets_holding_an_address_come_in_every_format() {
     assert!(table.starts_with("ADDRESS "), "{table}");
     assert!(table.contains(SUBNET), "{table}");
 }
+
+/// Every ARN-like word of `text`, without the punctuation around it.
+fn arn_words(text: &str) -> Vec<&str> {
+    words_with_arns(text)
+        .into_iter()
+        .map(|w| w.trim_matches(|c: char| "(),".contains(c)))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_headless_table_in_wide_form_names_and_never_cuts_an_id() {
+    let mut whole = arns().await;
+    let (r, json) = run(
+        &["listeners", "evil\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}[2J"],
+        OutputFormat::Json,
+        false,
+    )
+    .await;
+    r.unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let listener = doc["Listeners"][0]["ListenerArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let accelerator = listener.split("/listener/").next().unwrap().to_string();
+    whole.push(listener.clone());
+    let (r, json) = run(
+        &["mappings", "--endpoint", SUBNET, "--ip", "10.7.0.4"],
+        OutputFormat::Json,
+        false,
+    )
+    .await;
+    r.unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let socket = &doc["DestinationPortMappings"][0]["AcceleratorSocketAddresses"][0];
+    let socket = format!(
+        "{}:{}",
+        socket["IpAddress"].as_str().unwrap(),
+        socket["Port"]
+    );
+    let name = "evil\\x1b]52;c;cHduZWQ=";
+    let commands: [&[&str]; 7] = [
+        &["accelerators"],
+        &["listeners", &accelerator],
+        &["endpoint-groups", &listener],
+        &["mappings", "--all"],
+        &["mappings", "--endpoint", SUBNET, "--ip", "10.7.0.4"],
+        &["whois", "10.7.0.4"],
+        &["whois", &socket],
+    ];
+    for args in commands {
+        // Wide on a narrow terminal: nothing is fitted, so nothing is cut or hidden.
+        let (r, out, note) = run_at(args, OutputFormat::Wide, Some(60)).await;
+        r.unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        assert!(note.is_none(), "{args:?}: wide hides nothing");
+        assert!(!out.contains('…'), "{args:?}: wide cuts nothing\n{out}");
+        let ids = arn_words(&out);
+        assert!(!ids.is_empty(), "{args:?}: whole ids\n{out}");
+        for w in ids {
+            assert!(
+                whole.iter().any(|a| a == w),
+                "{args:?}: cut or foreign ARN {w:?}\n{out}"
+            );
+        }
+        // Names beside the ids: every row that is of the hostile accelerator names it (the
+        // accelerators list has the twins too), and its ARN is on the same line.
+        let answer = args[0] == "whois" && args[1].contains(':');
+        let heading = out.lines().next().unwrap_or_default();
+        if !answer && args[0] != "accelerators" {
+            assert!(heading.contains("ACCELERATOR "), "{args:?}: {heading}");
+            assert!(heading.contains(" ARN"), "{args:?}: {heading}");
+        }
+        if args == ["whois", "10.7.0.4"] {
+            assert!(heading.contains("ACCELERATOR ARN"), "{heading}");
+        }
+        let rows: Vec<&str> = out
+            .lines()
+            .filter(|l| l.contains(&accelerator) && (!answer || l.starts_with("accelerator ")))
+            .collect();
+        assert!(!rows.is_empty(), "{args:?}: the accelerator's ARN\n{out}");
+        for line in rows {
+            assert!(
+                line.contains(name),
+                "{args:?}: no name beside the ARN: {line}"
+            );
+        }
+    }
+}

@@ -838,3 +838,67 @@ fn the_lookup_says_where_it_searches_even_at_80_columns() {
         assert!(!screen.contains("searched in…"), "{screen}");
     }
 }
+
+impl Harness {
+    fn ctrl(&mut self, c: char) {
+        let effects = update(
+            &mut self.state,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        );
+        self.absorb(effects);
+    }
+
+    fn one(&mut self, name: &str, size: (u16, u16)) -> String {
+        let screen = self.screen(size);
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), screen.clone());
+        screen
+    }
+}
+
+#[test]
+fn a_pane_in_the_wide_view_shows_names_and_whole_ids_side_by_side() {
+    let mut h = Harness::new();
+    h.open_endpoint_groups();
+    h.ctrl('w');
+    let screen = h.one("endpoint_groups_wide", (160, 48));
+    assert!(screen.contains("─ wide "), "{screen}");
+    assert!(screen.contains("SUBNET IDS"), "{screen}");
+    for subnet in &groups()[1].endpoints {
+        assert!(screen.contains(subnet.as_str()), "{subnet} whole: {screen}");
+    }
+    // The ARN does not fit beside them: left out whole, and the frame says so.
+    assert!(screen.contains("hidden: ARN"), "{screen}");
+    assert!(!screen.contains("arn:aws"), "{screen}");
+    // A list of subnets too long for its column is shortened between ids, with `…`.
+    assert!(screen.contains(" subnet-002a1b2c3d4e5f6a7…  "), "{screen}");
+    assert!(!screen.contains("subnet-003"), "{screen}");
+}
+
+#[test]
+fn chosen_columns_show_whole_arns_in_the_order_chosen() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('C'));
+    h.one("columns_chooser", (80, 24));
+    // Hide ENABLED, the static IPs and the DNS name, show the ARN and move it under the name.
+    h.key(KeyCode::Char('j'));
+    for _ in 0..3 {
+        h.key(KeyCode::Char('j'));
+        h.key(KeyCode::Char(' '));
+    }
+    h.key(KeyCode::End);
+    h.key(KeyCode::Char(' '));
+    for _ in 0..6 {
+        h.key(KeyCode::Char('K'));
+    }
+    h.one("columns_chooser_changed", (80, 24));
+    h.key(KeyCode::Enter);
+    let screen = h.one("accelerators_chosen_columns", (160, 48));
+    assert!(screen.contains("│  NAME  "), "{screen}");
+    assert!(screen.contains(&format!(" {ACC}  DEPLOYED")), "{screen}");
+    assert!(!screen.contains("DNS NAME"), "{screen}");
+    assert!(!screen.contains("hidden:"), "{screen}");
+    // At 80 columns the ARN does not fit: hidden and named, never cut.
+    let narrow = h.screen((80, 24));
+    assert!(narrow.contains("hidden: ARN"), "{narrow}");
+    assert!(!narrow.contains("arn:aws"), "{narrow}");
+}

@@ -52,6 +52,11 @@ pub enum Action {
         id: RequestId,
         result: Result<(usize, u64), String>,
     },
+    /// The column choice was written to the config file at `path`, or why not.
+    ColumnsSaved {
+        path: PathBuf,
+        result: Result<(), String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +85,11 @@ pub enum Effect {
     SwitchProfile {
         id: RequestId,
         profile: String,
+    },
+    /// Keep the column choice in the config file's `[columns]` table.
+    SaveColumns {
+        path: PathBuf,
+        choice: super::columns::ColumnChoice,
     },
 }
 

@@ -16,6 +16,8 @@ pub enum Command {
     Filter,
     Sort,
     ReverseSort,
+    Wide,
+    Columns,
     Info,
     Refresh,
     Live,
@@ -89,6 +91,18 @@ pub(super) const SECTIONS: &[(&str, &[Spec])] = &[
             ),
             spec!(Sort, "sort", ["s"], "sort by the next column"),
             spec!(ReverseSort, "reverse_sort", ["S"], "reverse the sort"),
+            spec!(
+                Wide,
+                "wide",
+                ["Ctrl-W"],
+                "wide view: more columns, whole ids beside names"
+            ),
+            spec!(
+                Columns,
+                "columns",
+                ["C"],
+                "choose this view's columns (kept in config)"
+            ),
             spec!(Info, "info", ["i"], "details of an accelerator or listener"),
             spec!(Refresh, "refresh", ["r"], "refresh this pane"),
             spec!(
@@ -217,6 +231,10 @@ pub const FIXED: &[(&str, &str)] = &[
     ("Ctrl-S", "create (Enter on the Create button too)"),
     ("Esc", "close (asks first if anything was typed)"),
     ("y n", "answer a question"),
+    (
+        "Space J K",
+        "column chooser: show or hide a column, move it down or up",
+    ),
     ("Ctrl-Z", "suspend (fg resumes)"),
 ];
 

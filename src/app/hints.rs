@@ -42,6 +42,13 @@ pub fn overlay(state: &State, overlay: &Overlay) -> Vec<Hint> {
             fixed("Tab", "shown/all"),
             fixed("Esc", "cancel"),
         ],
+        Overlay::Columns(_) => vec![
+            fixed("Space", "show/hide"),
+            fixed("J/K", "move"),
+            fixed("d", "defaults"),
+            fixed("⏎", "apply"),
+            fixed("Esc", "cancel"),
+        ],
         Overlay::Profiles(_) => vec![
             fixed("⏎", "switch to it"),
             fixed("↑↓", "pick"),

@@ -4,6 +4,7 @@
 
 mod action;
 mod call;
+pub mod columns;
 mod commands;
 mod deliver;
 mod follow;
@@ -88,6 +89,8 @@ pub struct State {
     pub keymap: std::sync::Arc<KeyMap>,
     /// Mappings per request in the browser.
     pub page_size: i32,
+    /// Which columns each view shows, and the config file that keeps them.
+    pub columns: columns::Columns,
     /// Exports still being written.
     pub exports: usize,
     pub quit: bool,
@@ -121,6 +124,7 @@ impl State {
             theme: ThemeName::Dark,
             keymap: std::sync::Arc::default(),
             page_size: DEFAULT_PAGE_SIZE,
+            columns: columns::Columns::default(),
             exports: 0,
             quit: false,
             suspend: false,
@@ -348,6 +352,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Exported { path, result } => {
             overlays::export::finished(state, &path, result);
+            Vec::new()
+        }
+        Action::ColumnsSaved { path, result } => {
+            columns::saved(state, &path, result);
             Vec::new()
         }
     };

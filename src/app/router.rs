@@ -27,6 +27,7 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Whois(_)) => super::overlays::whois::key(state, key),
         Some(Overlay::Profiles(_)) => super::overlays::profiles::key(state, key),
         Some(Overlay::Export(_)) => super::overlays::export::key(state, key),
+        Some(Overlay::Columns(_)) => super::overlays::columns::key(state, key),
         Some(Overlay::Help { .. }) => {
             help_key(state, key);
             Vec::new()
@@ -47,6 +48,7 @@ pub fn paste(state: &mut State, text: &str) {
         // Nothing to type into: a paste must not fall through to the screen below.
         Some(
             Overlay::Confirm(_)
+            | Overlay::Columns(_)
             | Overlay::Profiles(_)
             | Overlay::Help { .. }
             | Overlay::Messages { .. },

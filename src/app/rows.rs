@@ -26,6 +26,9 @@ impl Row for Accelerator {
         Column::text("ENABLED", 7, false),
         Column::text("STATIC IPS", 15, true),
         Column::text("DNS NAME", 20, true),
+        Column::text("IP TYPE", 9, false).wide(),
+        Column::text("CREATED", 20, false).wide(),
+        Column::text("ARN", 40, true).wide(),
     ];
 
     fn cells(&self) -> Vec<String> {
@@ -35,6 +38,14 @@ impl Row for Accelerator {
             yes_no(self.enabled).to_string(),
             self.static_ips.join(" "),
             self.dns_name.clone(),
+            self.ip_address_type
+                .map_or("-", |t| t.as_api_str())
+                .to_string(),
+            self.created.map_or_else(
+                || "-".to_string(),
+                |t| humantime::format_rfc3339_seconds(t).to_string(),
+            ),
+            self.arn.clone(),
         ]
     }
 
@@ -48,6 +59,7 @@ impl Row for Listener {
         Column::text("LISTENER", 12, false),
         Column::text("PORT RANGES", 20, true),
         Column::number("PORTS", 7),
+        Column::text("ARN", 40, true).wide(),
     ];
 
     fn cells(&self) -> Vec<String> {
@@ -55,6 +67,7 @@ impl Row for Listener {
             short_id(&self.arn).to_string(),
             port_ranges(&self.port_ranges),
             self.total_ports().to_string(),
+            self.arn.clone(),
         ]
     }
 
@@ -69,6 +82,8 @@ impl Row for EndpointGroup {
         Column::text("DESTINATION PORTS", 20, true),
         Column::number("SUBNETS", 7),
         Column::text("GROUP", 12, false),
+        Column::text("SUBNET IDS", 24, true).wide(),
+        Column::text("ARN", 40, true).wide(),
     ];
 
     fn cells(&self) -> Vec<String> {
@@ -77,6 +92,8 @@ impl Row for EndpointGroup {
             destinations(self),
             self.endpoints.len().to_string(),
             short_id(&self.arn).to_string(),
+            self.endpoints.join(" "),
+            self.arn.clone(),
         ]
     }
 
@@ -85,17 +102,28 @@ impl Row for EndpointGroup {
     }
 }
 
-/// A subnet endpoint of an endpoint group, as a row of the group's detail.
+/// A subnet endpoint of an endpoint group, as a row of the group's detail, with the group it
+/// is in (for the wide view).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubnetEndpoint {
     pub subnet_id: String,
+    pub region: String,
+    pub group_arn: String,
 }
 
 impl Row for SubnetEndpoint {
-    const COLUMNS: &'static [Column] = &[Column::text("SUBNET ENDPOINT", 24, true)];
+    const COLUMNS: &'static [Column] = &[
+        Column::text("SUBNET ENDPOINT", 24, true),
+        Column::text("REGION", 14, false).wide(),
+        Column::text("GROUP ARN", 40, true).wide(),
+    ];
 
     fn cells(&self) -> Vec<String> {
-        vec![self.subnet_id.clone()]
+        vec![
+            self.subnet_id.clone(),
+            self.region.clone(),
+            self.group_arn.clone(),
+        ]
     }
 
     fn id(&self) -> &str {

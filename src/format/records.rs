@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::AcceleratorNames;
 use crate::model::{
     Accelerator, DestinationPortMapping, EndpointGroup, Listener, PortMapping, SocketAddress,
+    accelerator_arn_of,
 };
 
 /// How a table cell may be fitted into a narrow column.
@@ -159,8 +160,10 @@ impl Record for Listener {
     const LIST_KEY: &'static str = "Listeners";
     const NOUN: &'static str = "listeners";
     const COLUMNS: &'static [&'static str] = &["ListenerArn", "PortRanges", "TotalPorts"];
-    /// A listener has no name: its ports are what people know it by.
+    /// A listener has no name: its ports are what people know it by (and, in `-o wide`, its
+    /// accelerator's name beside its ARN).
     const TABLE: &'static [Column] = &[
+        Column::name("ACCELERATOR").wide(),
         Column::whole("PORT RANGES"),
         Column::whole("PORTS").hidden(1),
         Column::whole("LISTENER ARN"),
@@ -184,9 +187,10 @@ impl Record for Listener {
         ]
     }
 
-    fn row(&self, _: &AcceleratorNames) -> Vec<String> {
+    fn row(&self, names: &AcceleratorNames) -> Vec<String> {
         let [arn, ranges, ports] = <[String; 3]>::try_from(self.cells()).unwrap_or_default();
-        vec![ranges, ports, arn]
+        let name = names.name_of(accelerator_arn_of(&self.arn)).to_string();
+        vec![name, ranges, ports, arn]
     }
 }
 
@@ -199,8 +203,10 @@ impl Record for EndpointGroup {
         "Destinations",
         "EndpointIds",
     ];
-    /// One group per region per listener: the region is what people call it.
+    /// One group per region per listener: the region is what people call it (and, in
+    /// `-o wide`, its accelerator's name).
     const TABLE: &'static [Column] = &[
+        Column::name("ACCELERATOR").wide(),
         Column::whole("REGION"),
         Column::whole("DESTINATIONS").hidden(1),
         Column::whole("SUBNETS").hidden(2),
@@ -233,11 +239,12 @@ impl Record for EndpointGroup {
         ]
     }
 
-    fn row(&self, _: &AcceleratorNames) -> Vec<String> {
+    fn row(&self, names: &AcceleratorNames) -> Vec<String> {
         let [arn, region, destinations, subnets] =
             <[String; 4]>::try_from(self.cells()).unwrap_or_default();
         let count = self.endpoints.len().to_string();
-        vec![region, destinations, count, subnets, arn]
+        let name = names.name_of(accelerator_arn_of(&self.arn)).to_string();
+        vec![name, region, destinations, count, subnets, arn]
     }
 }
 
@@ -427,6 +434,7 @@ impl Record for DestinationHolder {
         Column::whole("SUBNET"),
         Column::whole("REGION"),
         Column::name("ACCELERATOR"),
+        Column::whole("ACCELERATOR ARN").wide(),
         Column::whole("ENDPOINT GROUP ARN").hidden(1),
     ];
 
@@ -456,6 +464,7 @@ impl Record for DestinationHolder {
             self.subnet.clone(),
             self.region.clone(),
             self.accelerator_name.clone(),
+            accelerator_arn_of(&self.endpoint_group_arn).to_string(),
             self.endpoint_group_arn.clone(),
         ]
     }

@@ -196,6 +196,9 @@ pub async fn run_to<W: Write>(
         }
         Some(Command::Listeners { accelerator }) => {
             let arn = resolve_accelerator(api, accelerator).await?;
+            if out.format() == OutputFormat::Wide {
+                name_accelerators(api, out).await?;
+            }
             stream(out, |t| api.list_listeners(&arn, MAX_RESULTS_RESOURCES, t)).await?;
         }
         Some(Command::EndpointGroups { listener_arn }) => {
@@ -203,6 +206,9 @@ pub async fn run_to<W: Write>(
                 return Err(HeadlessError::Usage(format!(
                     "{listener_arn:?} is not a listener ARN (…:accelerator/ID/listener/ID); `portolan listeners ACCEL` lists them"
                 )));
+            }
+            if out.format() == OutputFormat::Wide {
+                name_accelerators(api, out).await?;
             }
             stream(out, |t| {
                 api.list_endpoint_groups(listener_arn, MAX_RESULTS_RESOURCES, t)

@@ -21,6 +21,7 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 mod calls;
+mod columns;
 mod export;
 mod indexing;
 
@@ -119,6 +120,7 @@ impl Runtime {
                     });
                     self.tasks.insert(id, task.abort_handle());
                 }
+                Effect::SaveColumns { path, choice } => columns::save(path, &choice, &self.tx),
                 Effect::Export(job) => {
                     let api = Arc::clone(&self.api);
                     let tx = self.tx.clone();

@@ -18,11 +18,19 @@ pub enum Kind {
     Address,
     /// A short word such as a status or ALLOW/DENY: whole or not shown.
     Word,
+    /// Ids one after another (a group's subnets): shortened only between them, each id whole,
+    /// and then ends in `…`; narrower than its `min` (one id and the `…`), not shown.
+    List,
 }
 
 impl Kind {
     pub fn may_cut(self) -> bool {
         self == Kind::Name
+    }
+
+    /// Whether a cell may be made shorter than it is (a name cut, a list shortened).
+    fn shortens(self) -> bool {
+        matches!(self, Kind::Name | Kind::List)
     }
 }
 
@@ -42,6 +50,18 @@ impl ColumnSpec {
         Self {
             title,
             kind: Kind::Name,
+            min,
+            ideal,
+            priority,
+        }
+    }
+
+    /// Ids one after another, shortened only between them: at least `min` cells (one id and
+    /// a `…`), at most `ideal` before other columns get room.
+    pub const fn list(title: &'static str, min: u16, ideal: u16, priority: u8) -> Self {
+        Self {
+            title,
+            kind: Kind::List,
             min,
             ideal,
             priority,
@@ -71,7 +91,7 @@ pub struct Fitted {
 
 impl Fitted {
     /// Titles of the columns that did not fit.
-    pub fn hidden<'a>(&self, columns: &'a [ColumnSpec]) -> Vec<&'a str> {
+    pub fn hidden(&self, columns: &[ColumnSpec]) -> Vec<&'static str> {
         columns
             .iter()
             .zip(&self.widths)
@@ -171,7 +191,7 @@ pub fn fit(columns: &[ColumnSpec], rows: &[Vec<String>], available: u16, spacing
         let Some(room) = remaining.checked_sub(gap) else {
             continue;
         };
-        let (want, floor) = if c.kind.may_cut() {
+        let (want, floor) = if c.kind.shortens() {
             (natural[i].min(c.ideal.max(1)), natural[i].min(c.min.max(1)))
         } else {
             (natural[i], natural[i])
@@ -189,7 +209,7 @@ pub fn fit(columns: &[ColumnSpec], rows: &[Vec<String>], available: u16, spacing
     }
     for &i in &order {
         if let Some(w) = widths[i].as_mut()
-            && columns[i].kind.may_cut()
+            && columns[i].kind.shortens()
         {
             let more = natural[i].saturating_sub(*w).min(remaining);
             *w += more;
@@ -212,7 +232,10 @@ pub fn fit(columns: &[ColumnSpec], rows: &[Vec<String>], available: u16, spacing
                 .iter()
                 .map(|&(i, w)| {
                     let cell = row.get(i).map_or("", String::as_str);
-                    cut(cell, usize::from(w))
+                    match columns[i].kind {
+                        Kind::List => cut_words(cell, usize::from(w)),
+                        _ => cut(cell, usize::from(w)),
+                    }
                 })
                 .collect()
         })
@@ -222,6 +245,36 @@ pub fn fit(columns: &[ColumnSpec], rows: &[Vec<String>], available: u16, spacing
         header,
         rows,
     }
+}
+
+/// Fits the columns `shown` (indices into `columns`, in the order to show them) of `rows`
+/// (cells of every column): the wide view and chosen columns keep the rule that an id or a
+/// number is never cut — what does not fit is dropped, and named by `Fitted::hidden` against
+/// the specs returned.
+pub fn fit_shown(
+    columns: &[ColumnSpec],
+    shown: &[usize],
+    rows: &[Vec<String>],
+    available: u16,
+    spacing: u16,
+) -> (Vec<ColumnSpec>, Fitted) {
+    let shown: Vec<usize> = shown
+        .iter()
+        .copied()
+        .filter(|&i| i < columns.len())
+        .collect();
+    let specs: Vec<ColumnSpec> = shown.iter().map(|&i| columns[i]).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            shown
+                .iter()
+                .map(|&i| row.get(i).cloned().unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    let fitted = fit(&specs, &cells, available, spacing);
+    (specs, fitted)
 }
 
 /// A part of a one-line text (a frame title, the status bar).

@@ -6,7 +6,7 @@ mod overlays;
 mod screens;
 pub mod theme;
 
-use overlays::{confirm, export, form, help, messages, profiles, whois};
+use overlays::{columns, confirm, export, form, help, messages, profiles, whois};
 use screens::{browser, detail, list};
 
 use std::time::Duration;
@@ -41,13 +41,17 @@ pub fn render(state: &State, frame: &mut Frame) {
     .areas(area);
     render_header(state, frame, header);
     render_crumbs(state, frame, crumbs);
+    let choice = &state.columns.choice;
     match state.top() {
-        Screen::Accelerators(pane) => list::render(frame, body, pane, "Accelerators".into()),
+        Screen::Accelerators(pane) => {
+            list::render(frame, body, pane, "Accelerators".into(), choice);
+        }
         Screen::Listeners(s) => list::render(
             frame,
             body,
             &s.pane,
             format!("Listeners of {}", sanitize(&s.accelerator.name)),
+            choice,
         ),
         Screen::EndpointGroups(s) => list::render(
             frame,
@@ -57,11 +61,12 @@ pub fn render(state: &State, frame: &mut Frame) {
                 "Endpoint groups of listener {}",
                 crate::app::rows::short_id(&s.listener.arn)
             ),
+            choice,
         ),
         Screen::AcceleratorInfo(s) => detail::accelerator(frame, body, s),
         Screen::ListenerInfo(s) => detail::listener(frame, body, s),
-        Screen::GroupDetail(s) => detail::group(frame, body, s),
-        Screen::Browser(b) => browser::render(frame, body, b),
+        Screen::GroupDetail(s) => detail::group(frame, body, s, choice),
+        Screen::Browser(b) => browser::render(frame, body, b, choice),
     }
     render_status(state, frame, status);
     render_hints(state, frame, keys);
@@ -73,6 +78,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Some(Overlay::Export(e)) => export::render(frame, area, e),
         Some(Overlay::Help { scroll }) => help::render(state, frame, area, *scroll),
         Some(Overlay::Messages { scroll }) => messages::render(state, frame, area, *scroll),
+        Some(Overlay::Columns(c)) => columns::render(frame, area, c, choice),
         None => {}
     }
 }

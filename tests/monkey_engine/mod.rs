@@ -219,6 +219,16 @@ impl Monkey {
                     self.absorb(more);
                 }
                 Effect::Copy(_) => {}
+                Effect::SaveColumns { path, .. } => {
+                    let more = update(
+                        &mut self.state,
+                        Action::ColumnsSaved {
+                            path,
+                            result: Err("not in the monkey".into()),
+                        },
+                    );
+                    self.absorb(more);
+                }
                 Effect::ListProfiles { id } => {
                     let names = vec!["default".into(), "prod".into(), "staging".into()];
                     let more = update(

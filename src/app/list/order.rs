@@ -6,18 +6,34 @@ use super::{List, SortKey, Store, filter};
 impl<S: Store> List<S> {
     /// Cycles the sort column: the order read, then each column in turn.
     pub fn cycle_sort(&mut self) {
+        let all: Vec<usize> = (0..self.rows.columns()).collect();
+        self.cycle_sort_among(&all);
+    }
+
+    /// Cycles the sort through the columns on show (`shown`, in their order): the order
+    /// read, then each of them in turn. A sort by a column no longer shown starts again.
+    pub fn cycle_sort_among(&mut self, shown: &[usize]) {
         let columns = self.rows.columns();
+        let shown: Vec<usize> = shown.iter().copied().filter(|&c| c < columns).collect();
+        let at = |c: usize| shown.iter().position(|&s| s == c);
         self.sort = match self.sort {
-            None if columns > 0 => Some((0, false)),
-            Some((c, _)) if c + 1 < columns => Some((c + 1, false)),
-            _ => None,
+            None => shown.first().map(|&c| (c, false)),
+            Some((c, _)) => match at(c) {
+                Some(i) => shown.get(i + 1).map(|&c| (c, false)),
+                None => shown.first().map(|&c| (c, false)),
+            },
         };
         self.resort();
     }
 
     pub fn reverse_sort(&mut self) {
+        self.reverse_sort_among(&[0]);
+    }
+
+    /// Reverses the sort; with none, sorts by the first column on show, reversed.
+    pub fn reverse_sort_among(&mut self, shown: &[usize]) {
         self.sort = Some(match self.sort {
-            None => (0, true),
+            None => (shown.first().copied().unwrap_or(0), true),
             Some((c, rev)) => (c, !rev),
         });
         self.resort();

@@ -17,6 +17,8 @@ pub struct Column {
     pub grow: bool,
     /// Sorted as a number rather than as text.
     pub numeric: bool,
+    /// Shown in the wide view (or when chosen), not by default.
+    pub wide: bool,
 }
 
 impl Column {
@@ -26,6 +28,7 @@ impl Column {
             min_width,
             grow,
             numeric: false,
+            wide: false,
         }
     }
 
@@ -35,7 +38,14 @@ impl Column {
             min_width,
             grow: false,
             numeric: true,
+            wide: false,
         }
+    }
+
+    /// The same column, shown only in the wide view or when chosen.
+    pub const fn wide(mut self) -> Self {
+        self.wide = true;
+        self
     }
 }
 

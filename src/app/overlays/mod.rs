@@ -2,6 +2,7 @@
 
 pub mod add_subnets;
 pub mod capacity;
+pub mod columns;
 pub mod confirm;
 pub mod create;
 pub mod export;
@@ -36,6 +37,8 @@ pub enum Overlay {
     Messages {
         scroll: u16,
     },
+    /// `C`: the columns of the view on top.
+    Columns(columns::Chooser),
 }
 
 /// `form()`/`form_mut()` and the like: the open overlay, when it is of that kind.
@@ -67,4 +70,5 @@ overlay_accessors! {
     whois, whois_mut, Whois, whois::Lookup;
     picker, picker_mut, Profiles, profiles::Picker;
     export, export_mut, Export, export::Export;
+    chooser, chooser_mut, Columns, columns::Chooser;
 }

@@ -138,6 +138,8 @@ impl GroupDetail {
             .iter()
             .map(|s| SubnetEndpoint {
                 subnet_id: s.clone(),
+                region: group.region.clone(),
+                group_arn: group.arn.clone(),
             })
             .collect();
         self.endpoints.replace_rows(endpoints, now);

@@ -126,8 +126,16 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Command::PageUp => move_selection(state, -page),
         Command::First => jump(state, false),
         Command::Last => jump(state, true),
-        Command::Sort => drop(with_list!(state, |pane| pane.cycle_sort())),
-        Command::ReverseSort => drop(with_list!(state, |pane| pane.reverse_sort())),
+        Command::Sort => {
+            let shown = state.shown_columns();
+            with_list!(state, |pane| pane.cycle_sort_among(&shown));
+        }
+        Command::ReverseSort => {
+            let shown = state.shown_columns();
+            with_list!(state, |pane| pane.reverse_sort_among(&shown));
+        }
+        Command::Wide => return crate::app::columns::toggle_wide(state),
+        Command::Columns => return crate::app::overlays::columns::open(state),
         Command::Filter => drop(with_list!(state, |pane| pane.filter.editing = true)),
         Command::Refresh => return state.reload_top(),
         Command::Open => return open(state),

@@ -1,5 +1,6 @@
 //! What floats over a screen, drawn over it: one file per overlay of `app::overlays`.
 
+pub mod columns;
 pub mod confirm;
 pub mod export;
 pub mod form;

@@ -7,111 +7,17 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 
-use crate::app::mappings::MappingRow;
+use crate::app::columns::{ColumnChoice, View};
 use crate::app::screens::browser::{Browser, FormField, Prompt, Source};
-use crate::model::{TrafficState, Verdict};
 use crate::text::sanitize;
-use crate::ui::fit::{self, ColumnSpec, Fitted, Kind, Part};
-use crate::ui::screens::list::{
-    COLUMN_SPACING, HIGHLIGHT_WIDTH, draw_table, input_spans, render_filter, spans,
-};
+use crate::ui::fit::Part;
+use crate::ui::screens::list::{draw_table, input_spans, render_filter, spans};
 use crate::ui::theme::theme;
 
-/// The browser's columns. The accelerator port is its own column: every static IP of an
-/// accelerator shares it, so the IPs are said once, under the frame, while the rows on screen
-/// are of one accelerator, and get a column only where they span several.
-pub const COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec::whole("PORT", Kind::Number, 0),
-    ColumnSpec::whole("ACCELERATOR IPS", Kind::Address, 4),
-    ColumnSpec::whole("DESTINATION", Kind::Address, 0),
-    ColumnSpec::whole("PROTO", Kind::Word, 1),
-    ColumnSpec::whole("TRAFFIC", Kind::Word, 0),
-    ColumnSpec::name("ACCELERATOR", 8, 20, 2),
-    ColumnSpec::whole("REGION", Kind::Id, 3),
-    ColumnSpec::whole("SUBNET", Kind::Id, 5),
-    ColumnSpec::whole("GROUP", Kind::Id, 6),
-];
-const IPS: usize = 1;
-const TRAFFIC: usize = 4;
-
-/// What the TRAFFIC column says: whether traffic gets through, as whois says it. A disabled
-/// accelerator passes nothing: OFF, with the mapping's own state (what A/D change) after it.
-pub fn traffic_cell(row: &MappingRow<'_>) -> &'static str {
-    match (row.verdict(), row.traffic) {
-        (Verdict::Allow, _) => "✓ ALLOW",
-        (Verdict::Deny, _) => "✗ DENY",
-        (Verdict::Disabled, TrafficState::Allow) => "✗ OFF (allow)",
-        (Verdict::Disabled, TrafficState::Deny) => "✗ OFF (deny)",
-    }
-}
-
-/// A loaded mapping as the browser's columns show it (sanitised), in `COLUMNS` order.
-pub fn cells(row: &MappingRow<'_>) -> Vec<String> {
-    let traffic = traffic_cell(row).to_string();
-    let ips = if row.static_ips.is_empty() {
-        "-".to_string()
-    } else {
-        row.static_ips.join(" ")
-    };
-    [
-        row.accelerator_port.to_string(),
-        ips,
-        row.destination().to_string(),
-        row.protocols.map_or_else(|| "-".into(), |p| p.to_string()),
-        traffic,
-        row.accelerator_name
-            .unwrap_or(crate::model::short_id(row.accelerator_arn))
-            .to_string(),
-        row.region.unwrap_or("-").to_string(),
-        row.subnet.to_string(),
-        crate::model::short_id(row.endpoint_group_arn).to_string(),
-    ]
-    .into_iter()
-    .map(|c| sanitize(&c).into_owned())
-    .collect()
-}
-
-/// The rows on screen of the browser, fitted to `width` (the table's width, selection mark
-/// included), the static IPs all of them share when they are of one accelerator, and whether
-/// any of them is of a disabled accelerator.
-pub fn fitted(
-    b: &Browser,
-    width: u16,
-    height: usize,
-) -> (Vec<ColumnSpec>, Fitted, Option<String>, bool) {
-    let offset = b.list.offset().min(b.view_len().saturating_sub(1));
-    let end = (offset + height).min(b.view_len());
-    let rows: Vec<MappingRow<'_>> = (offset..end)
-        .filter_map(|i| b.row_index(i))
-        .filter_map(|i| b.table().get(i))
-        .collect();
-    let one = rows
-        .first()
-        .filter(|first| {
-            rows.iter()
-                .all(|r| r.accelerator_arn == first.accelerator_arn)
-        })
-        .map(|first| sanitize(&first.static_ips.join(" ")).into_owned());
-    let off = rows.iter().any(|r| r.verdict() == Verdict::Disabled);
-    let mut columns: Vec<ColumnSpec> = COLUMNS.to_vec();
-    let mut cells: Vec<Vec<String>> = rows.iter().map(cells).collect();
-    if one.is_some() {
-        columns.remove(IPS);
-        for row in &mut cells {
-            row.remove(IPS);
-        }
-    }
-    let fitted = fit::fit(
-        &columns,
-        &cells,
-        width.saturating_sub(HIGHLIGHT_WIDTH),
-        COLUMN_SPACING,
-    );
-    (columns, fitted, one, off)
-}
+use super::browser_columns::{COLUMNS, TRAFFIC, fitted};
 
 /// The frame's title; `off`: rows on screen are of a disabled accelerator.
-fn title(b: &Browser, width: u16, off: bool) -> Line<'static> {
+fn title(b: &Browser, width: u16, off: bool, wide: bool) -> Line<'static> {
     let t = theme();
     let loaded = b.table().len();
     let count = if b.source.is_none() {
@@ -203,13 +109,16 @@ fn title(b: &Browser, width: u16, off: bool) -> Line<'static> {
             0,
         ));
     }
+    if wide {
+        parts.push(Part::whole("─ wide ", t.field, 2));
+    }
     if b.list.pager.stale {
         parts.push(Part::whole("─ STALE ", t.stale, 0));
     }
     spans(&parts, width)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, b: &Browser) {
+pub fn render(frame: &mut Frame, area: Rect, b: &Browser, choice: &ColumnChoice) {
     let t = theme();
     let width = area.width.saturating_sub(2);
     let block = Block::default()
@@ -223,8 +132,8 @@ pub fn render(frame: &mut Frame, area: Rect, b: &Browser) {
         Constraint::Min(0),
     ])
     .areas(inner);
-    let (note, off) = render_rows(frame, table_area, b);
-    let block = block.title(title(b, width, off));
+    let (note, off) = render_rows(frame, table_area, b, choice);
+    let block = block.title(title(b, width, off, choice.is_wide(View::Browser)));
     let block = match note {
         Some(note) => block.title_bottom(note),
         None => block,
@@ -315,7 +224,12 @@ fn empty_text(b: &Browser) -> Line<'static> {
 
 /// The table of the rows on screen; returns what the bottom border says (the shared static
 /// IPs, the hidden columns), and whether a row on screen is of a disabled accelerator.
-fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) -> (Option<Line<'static>>, bool) {
+fn render_rows(
+    frame: &mut Frame,
+    area: Rect,
+    b: &Browser,
+    choice: &ColumnChoice,
+) -> (Option<Line<'static>>, bool) {
     let t = theme();
     if area.height == 0 {
         return (None, false);
@@ -333,7 +247,7 @@ fn render_rows(frame: &mut Frame, area: Rect, b: &Browser) -> (Option<Line<'stat
         .filter_map(|i| b.row_index(i))
         .map(|i| b.list.is_marked(i))
         .collect();
-    let (columns, fitted, one, off) = fitted(b, area.width, height);
+    let (columns, fitted, one, off) = fitted(b, area.width, height, choice);
     let mut parts = Vec::new();
     if let Some(ips) = one {
         if ips.is_empty() {

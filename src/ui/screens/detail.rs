@@ -189,7 +189,12 @@ pub fn listener(frame: &mut Frame, area: Rect, info: &ListenerInfo) {
     framed(frame, area, "Listener".into(), lines, info.scroll);
 }
 
-pub fn group(frame: &mut Frame, area: Rect, detail: &GroupDetail) {
+pub fn group(
+    frame: &mut Frame,
+    area: Rect,
+    detail: &GroupDetail,
+    choice: &crate::app::columns::ColumnChoice,
+) {
     let size = (frame.area().width, frame.area().height);
     let fields_height = detail.fields_frame_height(size);
     let [top, bottom] =
@@ -202,5 +207,11 @@ pub fn group(frame: &mut Frame, area: Rect, detail: &GroupDetail) {
         title.push_str(" ─ STALE");
     }
     framed(frame, top, title, lines, 0);
-    crate::ui::screens::list::render(frame, bottom, &detail.endpoints, "Subnet endpoints".into());
+    crate::ui::screens::list::render(
+        frame,
+        bottom,
+        &detail.endpoints,
+        "Subnet endpoints".into(),
+        choice,
+    );
 }

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table, 
 use crate::ui::theme::theme;
 use tui_input::Input;
 
+use crate::app::columns::{ColumnChoice, View};
 use crate::app::list::{Filter, ListPane, Row};
 use crate::app::rows::SubnetEndpoint;
 use crate::model::{Accelerator, EndpointGroup, Listener};
@@ -16,9 +17,11 @@ use crate::text::sanitize;
 use crate::ui::fit::{self, ColumnSpec, Fitted, Kind, Part};
 use ratatui::style::Style;
 
-/// How each kind of row is fitted: its columns in the order of `Row::COLUMNS`.
+/// How each kind of row is fitted: its columns in the order of `Row::COLUMNS`, and the view
+/// whose column choice it follows. Wide columns come last and go first when room is short.
 pub trait Fit: Row {
     const SPECS: &'static [ColumnSpec];
+    const VIEW: View;
 }
 
 impl Fit for Accelerator {
@@ -28,7 +31,11 @@ impl Fit for Accelerator {
         ColumnSpec::whole("ENABLED", Kind::Word, 2),
         ColumnSpec::whole("STATIC IPS", Kind::Address, 1),
         ColumnSpec::whole("DNS NAME", Kind::Address, 3),
+        ColumnSpec::whole("IP TYPE", Kind::Word, 5),
+        ColumnSpec::whole("CREATED", Kind::Word, 6),
+        ColumnSpec::whole("ARN", Kind::Id, 4),
     ];
+    const VIEW: View = View::Accelerators;
 }
 
 impl Fit for Listener {
@@ -36,7 +43,9 @@ impl Fit for Listener {
         ColumnSpec::whole("LISTENER", Kind::Id, 0),
         ColumnSpec::whole("PORT RANGES", Kind::Number, 1),
         ColumnSpec::whole("PORTS", Kind::Number, 0),
+        ColumnSpec::whole("ARN", Kind::Id, 4),
     ];
+    const VIEW: View = View::Listeners;
 }
 
 impl Fit for EndpointGroup {
@@ -45,16 +54,24 @@ impl Fit for EndpointGroup {
         ColumnSpec::whole("DESTINATION PORTS", Kind::Number, 2),
         ColumnSpec::whole("SUBNETS", Kind::Number, 0),
         ColumnSpec::whole("GROUP", Kind::Id, 1),
+        ColumnSpec::list("SUBNET IDS", 26, u16::MAX, 5),
+        ColumnSpec::whole("ARN", Kind::Id, 4),
     ];
+    const VIEW: View = View::Groups;
 }
 
 impl Fit for SubnetEndpoint {
-    const SPECS: &'static [ColumnSpec] = &[ColumnSpec::whole("SUBNET ENDPOINT", Kind::Id, 0)];
+    const SPECS: &'static [ColumnSpec] = &[
+        ColumnSpec::whole("SUBNET ENDPOINT", Kind::Id, 0),
+        ColumnSpec::whole("REGION", Kind::Id, 4),
+        ColumnSpec::whole("GROUP ARN", Kind::Id, 5),
+    ];
+    const VIEW: View = View::Subnets;
 }
 
 /// What the title says about the rows: how many, whether more exist, filter and sort; fitted
 /// to `width` so no count is ever cut (the pane's name may be, with `…`).
-fn title<T: Row>(pane: &ListPane<T>, name: &str, width: u16) -> Line<'static> {
+fn title<T: Row>(pane: &ListPane<T>, name: &str, wide: bool, width: u16) -> Line<'static> {
     let t = theme();
     let loaded = pane.rows().len();
     let count = if !pane.is_loaded() && pane.pager.error.is_some() && !pane.is_loading() {
@@ -89,6 +106,9 @@ fn title<T: Row>(pane: &ListPane<T>, name: &str, width: u16) -> Line<'static> {
             3,
         ));
     }
+    if wide {
+        parts.push(Part::whole("─ wide ", t.field, 2));
+    }
     if pane.pager.stale {
         parts.push(Part::whole("─ STALE ", t.stale, 0));
     }
@@ -121,13 +141,20 @@ pub fn hidden_note(hidden: &[&str], width: u16) -> Option<Line<'static>> {
     Some(line.right_aligned())
 }
 
-pub fn render<T: Fit>(frame: &mut Frame, area: Rect, pane: &ListPane<T>, name: String) {
+pub fn render<T: Fit>(
+    frame: &mut Frame,
+    area: Rect,
+    pane: &ListPane<T>,
+    name: String,
+    choice: &ColumnChoice,
+) {
     let t = theme();
     let width = area.width.saturating_sub(2);
+    let wide = choice.is_wide(T::VIEW);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border)
-        .title(title(pane, &sanitize(&name), width));
+        .title(title(pane, &sanitize(&name), wide, width));
     let inner = block.inner(area);
     let show_filter = pane.filter.editing || pane.filter.is_active();
     let [filter_area, table_area] = Layout::vertical([
@@ -135,7 +162,7 @@ pub fn render<T: Fit>(frame: &mut Frame, area: Rect, pane: &ListPane<T>, name: S
         Constraint::Min(0),
     ])
     .areas(inner);
-    let hidden = render_rows(frame, table_area, pane);
+    let hidden = render_rows(frame, table_area, pane, &choice.shown(T::VIEW));
     let block = match hidden_note(&hidden, width) {
         Some(note) => block.title_bottom(note),
         None => block,
@@ -192,9 +219,15 @@ pub fn changed_row(row: TableRow<'_>, changed: bool) -> TableRow<'_> {
 pub const HIGHLIGHT_WIDTH: u16 = 2;
 pub const COLUMN_SPACING: u16 = 2;
 
-/// Body of one list: a table of the rows between the offset and the bottom of the area.
-/// Only those rows are formatted, however many are loaded. Returns the columns left out.
-pub fn render_rows<T: Fit>(frame: &mut Frame, area: Rect, pane: &ListPane<T>) -> Vec<&'static str> {
+/// Body of one list: a table of the `shown` columns of the rows between the offset and the
+/// bottom of the area. Only those rows are formatted, however many are loaded. Returns the
+/// columns left out.
+pub fn render_rows<T: Fit>(
+    frame: &mut Frame,
+    area: Rect,
+    pane: &ListPane<T>,
+    shown: &[usize],
+) -> Vec<&'static str> {
     let t = theme();
     if area.height == 0 {
         return Vec::new();
@@ -217,21 +250,22 @@ pub fn render_rows<T: Fit>(frame: &mut Frame, area: Rect, pane: &ListPane<T>) ->
     }
     let height = usize::from(area.height.saturating_sub(1));
     let offset = pane.offset().min(pane.visible_len().saturating_sub(1));
-    let shown: Vec<&T> = (offset..(offset + height).min(pane.visible_len()))
+    let rows: Vec<&T> = (offset..(offset + height).min(pane.visible_len()))
         .filter_map(|i| pane.visible_row(i))
         .collect();
-    let marked: Vec<bool> = shown
+    let marked: Vec<bool> = rows
         .iter()
         .map(|r| pane.changed.contains_key(r.id()))
         .collect();
-    let cells: Vec<Vec<String>> = shown.iter().map(|row| row_cells(*row)).collect();
-    let fitted = fit::fit(
+    let cells: Vec<Vec<String>> = rows.iter().map(|row| row_cells(*row)).collect();
+    let (specs, fitted) = fit::fit_shown(
         T::SPECS,
+        shown,
         &cells,
         area.width.saturating_sub(HIGHLIGHT_WIDTH),
         COLUMN_SPACING,
     );
-    let hidden = fitted.hidden(T::SPECS);
+    let hidden = fitted.hidden(&specs);
     draw_table(
         frame,
         area,

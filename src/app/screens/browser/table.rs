@@ -15,6 +15,7 @@ mod matcher;
 mod store;
 
 pub use matcher::Matcher;
+pub use store::COLUMNS;
 
 const CHUNK: usize = 4096;
 

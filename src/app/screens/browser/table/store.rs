@@ -4,11 +4,24 @@
 use std::net::Ipv4Addr;
 
 use super::{MappingTable, Matcher};
-use crate::app::list::{Match, SortKey, Store};
+use crate::app::list::{Column, Match, SortKey, Store};
 
-/// The browser's columns in the order it shows them: PORT, ACCELERATOR IPS, DESTINATION,
-/// PROTO, TRAFFIC, ACCELERATOR, REGION, SUBNET, GROUP.
-pub const COLUMNS: usize = 9;
+/// The browser's columns in the order it shows them by default, then those of the wide view.
+/// The drawing side fits them (`ui::screens::browser::COLUMNS` follows these titles).
+pub const COLUMNS: &[Column] = &[
+    Column::number("PORT", 5),
+    Column::text("ACCELERATOR IPS", 15, false),
+    Column::text("DESTINATION", 15, false),
+    Column::text("PROTO", 5, false),
+    Column::text("TRAFFIC", 7, false),
+    Column::text("ACCELERATOR", 8, true),
+    Column::text("REGION", 9, false),
+    Column::text("SUBNET", 15, false),
+    Column::text("GROUP", 8, false),
+    Column::text("ACCELERATOR ARN", 40, false).wide(),
+    Column::text("LISTENER", 8, false).wide(),
+    Column::text("GROUP ARN", 40, false).wide(),
+];
 
 impl Match for Matcher<'_> {
     fn matches(&mut self, index: usize) -> bool {
@@ -40,7 +53,7 @@ impl Store for MappingTable {
     }
 
     fn columns(&self) -> usize {
-        COLUMNS
+        COLUMNS.len()
     }
 
     fn sort_key(&self, index: usize, column: usize) -> SortKey {
@@ -67,7 +80,12 @@ impl Store for MappingTable {
             ),
             6 => text(row.region.unwrap_or("-")),
             7 => text(row.subnet),
-            _ => text(crate::app::rows::short_id(row.endpoint_group_arn)),
+            8 => text(crate::app::rows::short_id(row.endpoint_group_arn)),
+            9 => text(row.accelerator_arn),
+            10 => text(crate::app::rows::short_id(
+                crate::app::rows::listener_arn_of(row.endpoint_group_arn),
+            )),
+            _ => text(row.endpoint_group_arn),
         }
     }
 
