@@ -28,6 +28,16 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         state.info("nothing to undo: this session has changed nothing yet (portolan journal lists older changes)");
         return Vec::new();
     };
+    if let Some(profile) = last
+        .profile
+        .as_deref()
+        .filter(|p| *p != state.context.profile)
+    {
+        state.error(format!(
+            "the last change was made with profile {profile}: switch back to it (P) to undo it"
+        ));
+        return Vec::new();
+    }
     let entry = match &last.entry {
         Ok(id) => id.clone(),
         Err(e) => {
