@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use portolan::api::{ClientOptions, GlobalAccelerator, SdkClient};
 use portolan::app::{Action, Context, Overlay, Screen, State};
-use portolan::emulator::{Emulator, EmulatorOptions, LocalEmulator, Topology};
+use portolan::emulator::{Emulator, EmulatorOptions, Faults, LocalEmulator, Topology};
 use portolan::journal::{Journal, Request};
 use portolan::model::bulk::{Target, plan};
 use portolan::tui::{Runtime, handle};
@@ -60,9 +60,19 @@ struct Env {
 
 impl Env {
     async fn start() -> Self {
+        Self::with_faults(&[]).await
+    }
+
+    async fn with_faults(faults: &[&str]) -> Self {
         let topology = Topology::parse(TOPOLOGY, "tui-changes").unwrap();
         let emulator = Emulator::from_topology(&topology, EmulatorOptions::default()).unwrap();
-        let server = LocalEmulator::start(emulator).await.unwrap();
+        let injected = Arc::new(Faults::new(3));
+        for spec in faults {
+            injected.add(spec.parse().unwrap());
+        }
+        let server = LocalEmulator::start_with_faults(emulator, injected)
+            .await
+            .unwrap();
         let api: Arc<dyn GlobalAccelerator> = Arc::new(
             SdkClient::connect(ClientOptions::local(&server.url))
                 .await
@@ -339,4 +349,47 @@ async fn read_only_bulk_and_undo_make_no_call() {
     }
     assert_eq!(env.server.emulator.calls(), before);
     assert!(env.journal.entries().unwrap().entries.is_empty());
+}
+
+#[tokio::test]
+async fn a_bulk_change_that_fails_says_exactly_what_was_not_applied() {
+    let mut env =
+        Env::with_faults(&["DenyCustomRoutingTraffic:error=AccessDeniedException#1"]).await;
+    let before = env.everything().await;
+    env.press(KeyCode::Char('M')).await;
+    env.press(KeyCode::Char('/')).await;
+    env.typed("10.0.1.1").await;
+    env.press(KeyCode::Enter).await;
+    for c in ['b', 'd', 'y'] {
+        env.press(KeyCode::Char(c)).await;
+    }
+    let m = env.state.message.clone().unwrap();
+    assert!(m.error, "{}", m.text);
+    assert!(
+        m.text
+            .contains("0 of 2 calls applied, 1 not made; call 1 failed: access denied"),
+        "{}",
+        m.text
+    );
+    assert!(
+        env.state
+            .messages
+            .entries()
+            .any(|e| e.text == m.text && e.error)
+    );
+    assert_eq!(env.everything().await, before, "nothing changed");
+    // Journaled as it went; with nothing changed there is nothing to undo.
+    let entries = env.journal.entries().unwrap().entries;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].outcome.applied, 0);
+    env.press(KeyCode::Char('u')).await;
+    assert!(env.state.overlay.is_none());
+    assert!(
+        env.state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("nothing to undo")
+    );
 }
