@@ -28,7 +28,10 @@ pub enum ChangeJob {
     /// Allow or deny with these calls, in order, stopping at the first failure.
     Traffic {
         allow: bool,
+        /// In full, for the journal.
         what: String,
+        /// Short, for the status bar: "deny 40 sockets".
+        label: String,
         changes: Vec<TrafficChange>,
     },
     /// Undo the journal entry with this id.

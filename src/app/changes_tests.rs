@@ -380,12 +380,14 @@ fn bulk_on_a_filter_counts_what_it_shows_then_asks_allow_or_deny_then_yes() {
     let ChangeJob::Traffic {
         allow,
         what,
+        label,
         changes,
     } = job
     else {
         panic!("{job:?}")
     };
     assert!(!allow);
+    assert_eq!(label, "deny 12 sockets");
     assert_eq!(*changes, expected.changes);
     assert!(what.starts_with("deny 12 sockets, 4 addresses, 1 subnet, 1 call: the 12 rows"));
     assert!(s.overlay.is_none());
@@ -471,7 +473,8 @@ fn a_pasted_list_is_found_in_the_loaded_rows_and_what_is_not_is_named() {
     key(&mut s, KeyCode::Char('B'));
     update(
         &mut s,
-        Action::Paste("10.0.0.4:7000, 10.0.1.4 # ticket 42\n10.0.0.4:7999 10.9.9.9".into()),
+        // As a terminal pastes it: lines end in CR.
+        Action::Paste("10.0.0.4:7000, 10.0.1.4 # ticket 42\r10.0.0.4:7999 10.9.9.9".into()),
     );
     key(&mut s, KeyCode::Enter);
     let dialog = bulk(&s);

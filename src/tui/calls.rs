@@ -3,10 +3,38 @@
 
 use std::net::Ipv4Addr;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
 
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_RESOURCES};
-use crate::app::{Call, Journaled, Reply};
+use crate::app::{Action, Call, Journaled, Reply, RequestId};
 use crate::journal::Recorder;
+
+/// Runs `call` and sends its reply, and for a change the journal's answer, to the loop. A
+/// change runs in a task of its own, so aborting the request cannot stop it between the call
+/// and the journal.
+pub async fn run_call(
+    id: RequestId,
+    call: Call,
+    api: Arc<dyn GlobalAccelerator>,
+    recorder: Recorder,
+    tx: UnboundedSender<Action>,
+) {
+    let changes = changes_something(&call);
+    let work = async move {
+        let (result, journaled) = run_recorded(call, api.as_ref(), &recorder).await;
+        let _ = tx.send(Action::Reply { id, result });
+        if let Some(j) = journaled {
+            let _ = tx.send(Action::Journaled(j));
+        }
+    };
+    if changes {
+        let _ = tokio::spawn(work).await;
+    } else {
+        work.await;
+    }
+}
 
 /// Whether `call` creates or changes something (and so is journaled).
 pub fn changes_something(call: &Call) -> bool {

@@ -3,13 +3,9 @@
 //! they had, creates with the ARN they made. After each, the loop hears the reply and a
 //! summary of the journal entry (for `u`); bulk changes and undos report progress per call.
 
-use std::sync::Arc;
-
-use tokio::sync::mpsc::UnboundedSender;
-
 use crate::api::{ApiError, GlobalAccelerator};
 use crate::app::actions::Mutation;
-use crate::app::{Action, Call, Journaled, Reply, RequestId};
+use crate::app::{Journaled, Reply};
 use crate::journal::{Applied, Journal, Outcome, Recorder, Request, undo_words};
 use crate::model::{
     NewAccelerator, NewEndpointGroup, NewListener, TrafficChange, TrafficScope, account_of,
@@ -33,31 +29,6 @@ pub(super) fn for_arn(recorder: &Recorder, arn: Option<&str>) -> Recorder {
         r.account = Some(account.to_string());
     }
     r
-}
-
-/// Runs `call` and sends its reply, and for a change the journal's answer, to the loop. A
-/// change runs in a task of its own, so aborting the request cannot stop it between the call
-/// and the journal.
-pub async fn run_call(
-    id: RequestId,
-    call: Call,
-    api: Arc<dyn GlobalAccelerator>,
-    recorder: Recorder,
-    tx: UnboundedSender<Action>,
-) {
-    let changes = super::calls::changes_something(&call);
-    let work = async move {
-        let (result, journaled) = super::calls::run_recorded(call, api.as_ref(), &recorder).await;
-        let _ = tx.send(Action::Reply { id, result });
-        if let Some(j) = journaled {
-            let _ = tx.send(Action::Journaled(j));
-        }
-    };
-    if changes {
-        let _ = tokio::spawn(work).await;
-    } else {
-        work.await;
-    }
 }
 
 /// The summary the app keeps of a journaled change.

@@ -28,6 +28,7 @@ pub async fn run_job(
         ChangeJob::Traffic {
             allow,
             what,
+            label,
             changes,
         } => {
             let group = changes.first().map(|c| c.endpoint_group_arn.clone());
@@ -37,7 +38,7 @@ pub async fn run_job(
                 .await;
             let journaled = summary(&applied, &what, &recorder);
             (
-                outcome_of(&applied, &what, group.as_deref()),
+                outcome_of(&applied, &label, group.as_deref()),
                 Some(journaled),
             )
         }
@@ -49,14 +50,16 @@ pub async fn run_job(
     }
 }
 
-fn outcome_of(applied: &Applied, what: &str, group: Option<&str>) -> ChangeResult {
+/// How it went, said under the short `label` (the log has the change in full beside its
+/// journal entry).
+fn outcome_of(applied: &Applied, label: &str, group: Option<&str>) -> ChangeResult {
     // A journal failure is said by the journal's own answer, once.
     let quiet = Applied {
         journal_error: None,
         ..applied.clone()
     };
     ChangeResult {
-        summary: quiet.summary(what),
+        summary: quiet.summary(label),
         complete: applied.complete(),
         accelerator: (applied.outcome.applied > 0)
             .then(|| group.map(|g| accelerator_arn_of(g).to_string()))
@@ -108,7 +111,10 @@ async fn undo(
                 .map_or_else(|| format!("undo {id}"), |e| e.what.clone());
             let group = entry.requests.first().and_then(group_of);
             let journaled = summary(&applied, &what, &recorder);
-            (outcome_of(&applied, &what, group), Some(journaled))
+            (
+                outcome_of(&applied, &format!("undo {id}"), group),
+                Some(journaled),
+            )
         }
     }
 }

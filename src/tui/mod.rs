@@ -79,7 +79,7 @@ impl Runtime {
                     tracing::debug!(id, ?call, "call");
                     let (api, tx) = (Arc::clone(&self.api), self.tx.clone());
                     let task =
-                        tokio::spawn(changes::run_call(id, call, api, self.recorder.clone(), tx));
+                        tokio::spawn(calls::run_call(id, call, api, self.recorder.clone(), tx));
                     self.tasks.insert(id, task.abort_handle());
                 }
                 Effect::Change { id, job } => {

@@ -245,6 +245,7 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             let job = ChangeJob::Traffic {
                 allow,
                 what: planned.what(allow),
+                label: label.clone(),
                 changes: planned.plan.changes,
             };
             changes::start(state, label, job)
@@ -304,9 +305,15 @@ pub fn paste(state: &mut State, text: &str) {
         return;
     }
     let room = MAX_TEXT.saturating_sub(bulk.text.len());
+    // Terminals paste line ends as CR (or CR LF): they are lines of the list all the same.
     let clean: String = text
+        .replace("\r\n", "\n")
         .chars()
-        .map(|c| if c == '\t' || c == '\r' { ' ' } else { c })
+        .map(|c| match c {
+            '\r' => '\n',
+            '\t' => ' ',
+            c => c,
+        })
         .filter(|c| *c == '\n' || !c.is_control())
         .take(room)
         .collect();
@@ -358,7 +365,14 @@ pub fn hints(bulk: &Bulk) -> Vec<Hint> {
         Stage::Planned => vec![
             hint("a", "allow them"),
             hint("d", "deny them"),
-            hint("Esc", "back"),
+            hint(
+                "Esc",
+                if bulk.source == BulkSource::List {
+                    "back"
+                } else {
+                    "close"
+                },
+            ),
         ],
         Stage::Confirm { .. } => vec![hint("y", "apply"), hint("n Esc", "back")],
     }

@@ -59,8 +59,8 @@ fn editing(frame: &mut Frame, area: Rect, bulk: &Bulk) {
     // The end of the list, as wrapped lines of the list's width, the cursor after it.
     let width = usize::from(list.width.max(1));
     let mut lines: Vec<String> = Vec::new();
-    for line in sanitize(&bulk.text).split('\n') {
-        let chars: Vec<char> = line.chars().collect();
+    for line in bulk.text.split('\n') {
+        let chars: Vec<char> = sanitize(line).chars().collect();
         if chars.is_empty() {
             lines.push(String::new());
         }
@@ -69,7 +69,7 @@ fn editing(frame: &mut Frame, area: Rect, bulk: &Bulk) {
     if lines.last().is_some_and(|l| l.chars().count() >= width) {
         lines.push(String::new());
     }
-    let rows = usize::from(list.height.min(LIST_LINES).max(1));
+    let rows = usize::from(list.height.clamp(1, LIST_LINES));
     let first = lines.len().saturating_sub(rows);
     let shown: Vec<Line> = lines[first..]
         .iter()
@@ -138,7 +138,8 @@ fn planned(frame: &mut Frame, area: Rect, bulk: &Bulk, p: &Planned, verb: Option
         Some(_) => key_line(&[("y", "apply"), ("n Esc", "back")]),
         None => key_line(&[("a", "allow them"), ("d", "deny them"), ("Esc", back)]),
     });
-    let popup = crate::ui::popup(frame, area, 76.min(area.width), 15.min(area.height));
+    let height = fitted_height(&lines, area).min(area.height);
+    let popup = crate::ui::popup(frame, area, 76.min(area.width), height);
     let border = if verb.is_some() { t.stale } else { t.key };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -150,6 +151,47 @@ fn planned(frame: &mut Frame, area: Rect, bulk: &Bulk, p: &Planned, verb: Option
             .wrap(Wrap { trim: false }),
         popup,
     );
+}
+
+/// Rows a box of 76 columns (or the whole width, as `popup` makes it) needs for `lines`
+/// wrapped, frame included.
+pub fn fitted_height(lines: &[Line], area: Rect) -> u16 {
+    let width = 76.min(area.width);
+    let width = if area.width.saturating_sub(width) / 2 < 3 {
+        area.width
+    } else {
+        width
+    };
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines
+        .iter()
+        .map(|l| wrapped_rows(&l.to_string(), inner))
+        .sum();
+    u16::try_from(rows + 2).unwrap_or(u16::MAX)
+}
+
+/// Rows `text` takes wrapped at word boundaries in `width` columns (as `Wrap` does).
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let (mut rows, mut used) = (1, 0);
+    for word in text.split(' ') {
+        let w = crate::ui::fit::width(word);
+        if used > 0 && used + 1 + w <= width {
+            used += 1 + w;
+            continue;
+        }
+        if used == 0 && w <= width {
+            used = w;
+            continue;
+        }
+        if used > 0 {
+            rows += 1;
+        }
+        // A word longer than the width takes rows of its own.
+        let extra = w.saturating_sub(1) / width;
+        rows += extra;
+        used = w - extra * width;
+    }
+    rows
 }
 
 /// The status bar's part for a bulk change or undo on its way.

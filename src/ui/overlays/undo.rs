@@ -36,7 +36,8 @@ pub fn render(frame: &mut Frame, area: Rect, undo: &Undo) {
             Span::raw(" keep it"),
         ]),
     ];
-    let popup = crate::ui::popup(frame, area, 76.min(area.width), 14.min(area.height));
+    let height = super::bulk::fitted_height(&lines, area).min(area.height);
+    let popup = crate::ui::popup(frame, area, 76.min(area.width), height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.stale)
