@@ -7,6 +7,7 @@ use std::time::Instant;
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::call::{Call, Reply, RequestId};
+use super::changes::{ChangeJob, ChangeResult, Journaled};
 use super::overlays::profiles;
 use super::screens::browser;
 use crate::api::ApiError;
@@ -57,6 +58,19 @@ pub enum Action {
         path: PathBuf,
         result: Result<(), String>,
     },
+    /// The runner wrote a change to the journal, or could not.
+    Journaled(Journaled),
+    /// A bulk change or undo made `done` of its `total` calls.
+    ChangeProgress {
+        id: RequestId,
+        done: usize,
+        total: usize,
+    },
+    /// A bulk change or undo ended.
+    ChangeDone {
+        id: RequestId,
+        result: ChangeResult,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +104,11 @@ pub enum Effect {
     SaveColumns {
         path: PathBuf,
         choice: super::columns::ColumnChoice,
+    },
+    /// A bulk change or an undo, made and journaled by the runner.
+    Change {
+        id: RequestId,
+        job: ChangeJob,
     },
 }
 

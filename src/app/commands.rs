@@ -33,6 +33,9 @@ pub enum Command {
     AddEndpoints,
     RemoveEndpoint,
     DeleteGroup,
+    Bulk,
+    BulkList,
+    Undo,
     Whois,
     Index,
     Profiles,
@@ -188,6 +191,19 @@ pub(super) const SECTIONS: &[(&str, &[Spec])] = &[
                 ["Delete"],
                 "delete the selected endpoint group"
             ),
+            spec!(
+                Bulk,
+                "bulk",
+                ["b"],
+                "allow/deny every row the filter shows (browser)"
+            ),
+            spec!(
+                BulkList,
+                "bulk_list",
+                ["B"],
+                "allow/deny a pasted list of IP:PORT/IP (browser)"
+            ),
+            spec!(Undo, "undo", ["u"], "undo the last change of this session"),
         ],
     ),
     (

@@ -31,6 +31,8 @@ pub fn overlay(state: &State, overlay: &Overlay) -> Vec<Hint> {
             vec![fixed(&keys, "scroll"), fixed("Esc", "close")]
         }
         Overlay::Messages { .. } => super::overlays::messages::hints(state),
+        Overlay::Undo(_) => super::overlays::undo::hints(),
+        Overlay::Bulk(bulk) => super::overlays::bulk::hints(bulk),
         Overlay::Whois(_) => vec![
             fixed("⏎", "look up / open in the browser"),
             fixed("↑↓", "pick"),
@@ -113,6 +115,7 @@ pub fn screen(state: &State) -> Vec<Hint> {
         Screen::Browser(_) => &[
             (&[C::Allow, C::Deny], "allow/deny"),
             (&[C::Filter], "filter"),
+            (&[C::Bulk, C::BulkList], "bulk"),
             (&[C::FindPort], "port"),
             (&[C::Copy], "copy"),
             (&[C::Export], "export"),
@@ -184,7 +187,7 @@ pub fn screen(state: &State) -> Vec<Hint> {
 fn acts_on_row(command: Command) -> bool {
     matches!(
         command,
-        Command::Allow | Command::Deny | Command::Copy | Command::Export
+        Command::Allow | Command::Deny | Command::Copy | Command::Export | Command::Bulk
     )
 }
 
@@ -198,6 +201,9 @@ pub fn changes(command: Command) -> bool {
             | Command::AddEndpoints
             | Command::RemoveEndpoint
             | Command::DeleteGroup
+            | Command::Undo
+            | Command::Bulk
+            | Command::BulkList
     )
 }
 
@@ -211,6 +217,9 @@ pub fn changing_keys(state: &State) -> Vec<String> {
         C::AddEndpoints,
         C::RemoveEndpoint,
         C::DeleteGroup,
+        C::Bulk,
+        C::BulkList,
+        C::Undo,
     ]
     .into_iter()
     .map(|c| state.keymap.keys(c))

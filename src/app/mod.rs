@@ -4,6 +4,7 @@
 
 mod action;
 mod call;
+pub mod changes;
 pub mod columns;
 mod commands;
 mod deliver;
@@ -29,6 +30,7 @@ use std::time::{Duration, Instant};
 
 pub use action::{Action, Context, Effect, ExportJob, ExportRows, Message};
 pub use call::{Call, Reply, RequestId};
+pub use changes::{ChangeJob, ChangeResult, Journaled};
 pub use hints::{Hint, changing_keys};
 pub use keymap::KeyMap;
 pub use overlays::Overlay;
@@ -93,6 +95,8 @@ pub struct State {
     pub columns: columns::Columns,
     /// Exports still being written.
     pub exports: usize,
+    /// This session's journaled changes (for `u`) and the bulk change or undo on its way.
+    pub changes: changes::Session,
     pub quit: bool,
     /// Ctrl-Z: the loop hands the terminal back to the shell.
     pub suspend: bool,
@@ -126,6 +130,7 @@ impl State {
             page_size: DEFAULT_PAGE_SIZE,
             columns: columns::Columns::default(),
             exports: 0,
+            changes: changes::Session::default(),
             quit: false,
             suspend: false,
             dirty: true,
@@ -158,6 +163,7 @@ impl State {
     /// Any request in flight on any screen.
     pub fn busy(&self) -> bool {
         self.exports > 0
+            || self.changes.running.is_some()
             || self.indexing.is_some()
             || self
                 .form()
@@ -358,6 +364,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             columns::saved(state, &path, result);
             Vec::new()
         }
+        Action::Journaled(change) => {
+            changes::journaled(state, change);
+            Vec::new()
+        }
+        Action::ChangeProgress { id, done, total } => {
+            changes::progress(state, id, done, total);
+            Vec::new()
+        }
+        Action::ChangeDone { id, result } => changes::done(state, id, result),
     };
     state.scroll_top_into_view();
     effects.extend(state.load_more());

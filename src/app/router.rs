@@ -28,6 +28,8 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::Profiles(_)) => super::overlays::profiles::key(state, key),
         Some(Overlay::Export(_)) => super::overlays::export::key(state, key),
         Some(Overlay::Columns(_)) => super::overlays::columns::key(state, key),
+        Some(Overlay::Undo(_)) => super::overlays::undo::key(state, key),
+        Some(Overlay::Bulk(_)) => super::overlays::bulk::key(state, key),
         Some(Overlay::Help { .. }) => {
             help_key(state, key);
             Vec::new()
@@ -45,13 +47,15 @@ pub fn paste(state: &mut State, text: &str) {
         Some(Overlay::Form(dialog)) => dialog.form.paste(text),
         Some(Overlay::Whois(_)) => super::overlays::whois::paste(state, text),
         Some(Overlay::Export(_)) => super::overlays::export::paste(state, text),
+        Some(Overlay::Bulk(_)) => super::overlays::bulk::paste(state, text),
         // Nothing to type into: a paste must not fall through to the screen below.
         Some(
             Overlay::Confirm(_)
             | Overlay::Columns(_)
             | Overlay::Profiles(_)
             | Overlay::Help { .. }
-            | Overlay::Messages { .. },
+            | Overlay::Messages { .. }
+            | Overlay::Undo(_),
         ) => {}
         None => super::screens::keys::paste(state, text),
     }

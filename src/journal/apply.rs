@@ -164,16 +164,22 @@ pub async fn read_prior(
     api: &dyn GlobalAccelerator,
     changes: &[TrafficChange],
 ) -> Result<Vec<Prior>, ApiError> {
-    enum Read<'a> {
-        Address(&'a TrafficChange, &'a str, &'a [u16]),
-        Whole(&'a TrafficChange),
+    // The reads own what they need: a stream of borrowing closures is not provably `Send`
+    // for every lifetime, and the interactive runner spawns this future.
+    enum Read {
+        Address(TrafficChange, String, Vec<u16>),
+        Whole(TrafficChange),
     }
     let mut reads = Vec::new();
     for c in changes {
         match &c.scope {
-            TrafficScope::WholeEndpoint => reads.push(Read::Whole(c)),
+            TrafficScope::WholeEndpoint => reads.push(Read::Whole(c.clone())),
             TrafficScope::Destinations { addresses, ports } => {
-                reads.extend(addresses.iter().map(|a| Read::Address(c, a, ports)));
+                reads.extend(
+                    addresses
+                        .iter()
+                        .map(|a| Read::Address(c.clone(), a.clone(), ports.clone())),
+                );
             }
         }
     }
@@ -182,7 +188,7 @@ pub async fn read_prior(
             match read {
                 Read::Address(c, ip, ports) => {
                     let rows = all_pages(|t| {
-                        api.list_port_mappings_by_destination(&c.endpoint_id, ip, PAGE, t)
+                        api.list_port_mappings_by_destination(&c.endpoint_id, &ip, PAGE, t)
                     })
                     .await?;
                     Ok::<_, ApiError>(
@@ -190,7 +196,7 @@ pub async fn read_prior(
                             .filter(|m| m.endpoint_group_arn == c.endpoint_group_arn)
                             .filter(|m| ports.is_empty() || ports.contains(&m.destination.port))
                             .filter_map(|m| {
-                                prior(c, &m.destination.ip, m.destination.port, m.traffic)
+                                prior(&c, &m.destination.ip, m.destination.port, m.traffic)
                             })
                             .collect(),
                     )
@@ -204,7 +210,7 @@ pub async fn read_prior(
                     Ok(rows
                         .into_iter()
                         .filter(|m| m.endpoint_id == c.endpoint_id)
-                        .filter_map(|m| prior(c, &m.destination.ip, m.destination.port, m.traffic))
+                        .filter_map(|m| prior(&c, &m.destination.ip, m.destination.port, m.traffic))
                         .collect())
                 }
             }

@@ -3,12 +3,84 @@
 
 use std::net::Ipv4Addr;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
 
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_RESOURCES};
-use crate::app::{Call, Reply};
-use crate::model::{TrafficChange, TrafficScope};
+use crate::app::{Action, Call, Journaled, Reply, RequestId};
+use crate::journal::Recorder;
 
-/// Runs one call against the service and turns its answer into a reply for `update`.
+/// Runs `call` and sends its reply, and for a change the journal's answer, to the loop. A
+/// change runs in a task of its own, so aborting the request cannot stop it between the call
+/// and the journal.
+pub async fn run_call(
+    id: RequestId,
+    call: Call,
+    api: Arc<dyn GlobalAccelerator>,
+    recorder: Recorder,
+    tx: UnboundedSender<Action>,
+) {
+    let changes = changes_something(&call);
+    let work = async move {
+        let (result, journaled) = run_recorded(call, api.as_ref(), &recorder).await;
+        let _ = tx.send(Action::Reply { id, result });
+        if let Some(j) = journaled {
+            let _ = tx.send(Action::Journaled(j));
+        }
+    };
+    if changes {
+        let _ = tokio::spawn(work).await;
+    } else {
+        work.await;
+    }
+}
+
+/// Whether `call` creates or changes something (and so is journaled).
+pub fn changes_something(call: &Call) -> bool {
+    matches!(
+        call,
+        Call::CreateEndpointGroup(_)
+            | Call::CreateAccelerator(_)
+            | Call::CreateListener(_)
+            | Call::AllowTraffic(_)
+            | Call::DenyTraffic(_)
+            | Call::AddEndpoints { .. }
+            | Call::RemoveEndpoints { .. }
+            | Call::DeleteEndpointGroup { .. }
+    )
+}
+
+/// Runs one call; a change goes through `recorder`, and the journal's answer comes back
+/// beside the reply.
+pub async fn run_recorded(
+    call: Call,
+    api: &dyn GlobalAccelerator,
+    recorder: &Recorder,
+) -> (Result<Reply, ApiError>, Option<Journaled>) {
+    use super::changes as change;
+    match call {
+        Call::AllowTraffic(c) => change::traffic(api, recorder, true, c).await,
+        Call::DenyTraffic(c) => change::traffic(api, recorder, false, c).await,
+        Call::AddEndpoints {
+            group_arn,
+            subnets,
+            allow_all,
+        } => change::add_endpoints(api, recorder, group_arn, subnets, allow_all).await,
+        Call::RemoveEndpoints { group_arn, subnets } => {
+            change::remove_endpoints(api, recorder, &group_arn, &subnets).await
+        }
+        Call::DeleteEndpointGroup { arn } => change::delete_group(api, recorder, arn).await,
+        Call::CreateEndpointGroup(new) => change::create_group(api, recorder, new).await,
+        Call::CreateAccelerator(new) => change::create_accelerator(api, recorder, new).await,
+        Call::CreateListener(new) => change::create_listener(api, recorder, new).await,
+        read => (Box::pin(run(read, api)).await, None),
+    }
+}
+
+/// Runs one call against the service and turns its answer into a reply for `update`. Changes
+/// go through the journal's recorder, here without a journal (the loop passes its own to
+/// `run_recorded`).
 pub async fn run(call: Call, api: &dyn GlobalAccelerator) -> Result<Reply, ApiError> {
     let page = MAX_RESULTS_RESOURCES;
     Ok(match call {
@@ -55,56 +127,16 @@ pub async fn run(call: Call, api: &dyn GlobalAccelerator) -> Result<Reply, ApiEr
         Call::GroupsOfAccelerator { accelerator_arn } => {
             Reply::Groups(crate::index::groups_of(api, &accelerator_arn).await?)
         }
-        Call::CreateEndpointGroup(request) => {
-            Reply::CreatedEndpointGroup(api.create_endpoint_group(request).await?)
-        }
-        Call::CreateAccelerator(request) => {
-            Reply::CreatedAccelerator(api.create_accelerator(request).await?)
-        }
-        Call::CreateListener(request) => {
-            Reply::CreatedListener(api.create_listener(request).await?)
-        }
-        Call::AllowTraffic(change) => {
-            api.allow_traffic(change).await?;
-            Reply::Done
-        }
-        Call::DenyTraffic(change) => {
-            api.deny_traffic(change).await?;
-            Reply::Done
-        }
-        Call::AddEndpoints {
-            group_arn,
-            subnets,
-            allow_all,
-        } => {
-            let added = api.add_endpoints(&group_arn, subnets).await?;
-            let mut allowed = None;
-            if allow_all {
-                let mut results = Vec::new();
-                for subnet in &added {
-                    let change = TrafficChange {
-                        endpoint_group_arn: group_arn.clone(),
-                        endpoint_id: subnet.clone(),
-                        scope: TrafficScope::WholeEndpoint,
-                    };
-                    results.push(api.allow_traffic(change).await.map_err(|e| e.to_string()));
-                }
-                allowed = Some(
-                    results
-                        .into_iter()
-                        .collect::<Result<Vec<()>, String>>()
-                        .map(drop),
-                );
-            }
-            Reply::EndpointsAdded { added, allowed }
-        }
-        Call::RemoveEndpoints { group_arn, subnets } => {
-            api.remove_endpoints(&group_arn, subnets).await?;
-            Reply::Done
-        }
-        Call::DeleteEndpointGroup { arn } => {
-            api.delete_endpoint_group(&arn).await?;
-            Reply::Done
+        // Changes are made by `run_recorded`, through the journal.
+        Call::CreateEndpointGroup(_)
+        | Call::CreateAccelerator(_)
+        | Call::CreateListener(_)
+        | Call::AllowTraffic(_)
+        | Call::DenyTraffic(_)
+        | Call::AddEndpoints { .. }
+        | Call::RemoveEndpoints { .. }
+        | Call::DeleteEndpointGroup { .. } => {
+            return run_recorded(call, api, &Recorder::default()).await.0;
         }
         Call::Whois { ip, port, store } => {
             return whois(api, ip, port, store).await;

@@ -10,8 +10,7 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
-    EventStream, KeyEventKind,
+    EnableBracketedPaste, EnableMouseCapture, Event, EventStream, KeyEventKind,
 };
 use crossterm::execute;
 use futures::{Stream, StreamExt};
@@ -21,15 +20,20 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 mod calls;
+mod changes;
 mod columns;
 mod export;
 mod indexing;
+mod jobs;
+mod terminal;
 
-pub use calls::run as run_call;
+pub use calls::{run as run_call, run_recorded as run_call_recorded};
+pub use changes::recorder;
 
 use crate::api::GlobalAccelerator;
 use crate::app::overlays::profiles::Connected;
 use crate::app::{Action, Effect, RequestId, State, update};
+use terminal::{restore, suspend, terminated};
 
 /// Connects anew with a profile, for the profile switcher.
 pub type Connector = Arc<
@@ -40,6 +44,8 @@ pub type Connector = Arc<
 pub struct Runtime {
     api: Arc<dyn GlobalAccelerator>,
     connector: Option<Connector>,
+    /// Every change goes through it into the journal.
+    recorder: crate::journal::Recorder,
     tx: mpsc::UnboundedSender<Action>,
     tasks: HashMap<RequestId, AbortHandle>,
 }
@@ -49,6 +55,7 @@ impl Runtime {
         Self {
             api,
             connector: None,
+            recorder: crate::journal::Recorder::default(),
             tx,
             tasks: HashMap::new(),
         }
@@ -60,17 +67,25 @@ impl Runtime {
         self
     }
 
+    /// Who makes the changes and where they are journaled.
+    pub fn with_recorder(mut self, recorder: crate::journal::Recorder) -> Self {
+        self.recorder = recorder;
+        self
+    }
+
     pub fn apply(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
                 Effect::Call { id, call } => {
                     tracing::debug!(id, ?call, "call");
-                    let api = Arc::clone(&self.api);
-                    let tx = self.tx.clone();
-                    let task = tokio::spawn(async move {
-                        let result = calls::run(call, api.as_ref()).await;
-                        let _ = tx.send(Action::Reply { id, result });
-                    });
+                    let (api, tx) = (Arc::clone(&self.api), self.tx.clone());
+                    let task =
+                        tokio::spawn(calls::run_call(id, call, api, self.recorder.clone(), tx));
+                    self.tasks.insert(id, task.abort_handle());
+                }
+                Effect::Change { id, job } => {
+                    let (api, tx) = (Arc::clone(&self.api), self.tx.clone());
+                    let task = tokio::spawn(jobs::run_job(id, job, api, self.recorder.clone(), tx));
                     self.tasks.insert(id, task.abort_handle());
                 }
                 Effect::Cancel(id) => {
@@ -209,7 +224,9 @@ where
 {
     tokio::pin!(shutdown);
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut runtime = Runtime::new(api, tx).with_connector(connector);
+    let mut runtime = Runtime::new(api, tx)
+        .with_connector(connector)
+        .with_recorder(changes::recorder(&state.context.profile));
     let effects = state.start();
     runtime.apply(effects);
     loop {
@@ -272,19 +289,29 @@ where
     Ok(state)
 }
 
-fn handle(state: &mut State, runtime: &mut Runtime, action: Action) {
-    if let Action::Reply { id, .. } | Action::IndexBuilt { id, .. } | Action::Profiles { id, .. } =
-        &action
+/// One action: the runtime forgets finished tasks, `update` runs, its effects start.
+pub fn handle(state: &mut State, runtime: &mut Runtime, action: Action) {
+    if let Action::Reply { id, .. }
+    | Action::IndexBuilt { id, .. }
+    | Action::Profiles { id, .. }
+    | Action::ChangeDone { id, .. } = &action
     {
         runtime.finished(*id);
     }
-    if let Action::Switched { id, result, .. } = &action {
+    if let Action::Switched {
+        id,
+        result,
+        profile,
+    } = &action
+    {
         runtime.finished(*id);
         // Only a switch the state still waits for replaces the client.
         if let (Ok(connected), Some(picker)) = (result, state.picker())
             && picker.id == *id
         {
             runtime.api = Arc::clone(&connected.api);
+            runtime.recorder.profile = Some(profile.clone());
+            runtime.recorder.account = None;
         }
     }
     state.now = std::time::Instant::now();
@@ -344,58 +371,4 @@ pub async fn run_terminal(
     };
     restore(mouse);
     result
-}
-
-/// Resolves on SIGTERM or SIGHUP (an SSH session dropping), so the terminal is restored
-/// before the process ends.
-#[cfg(unix)]
-async fn terminated() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut hup)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-    ) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = hup.recv() => {}
-    }
-}
-
-#[cfg(not(unix))]
-async fn terminated() {
-    std::future::pending().await
-}
-
-/// Ctrl-Z: give the terminal back, stop until `fg`, then take it again.
-#[cfg(unix)]
-fn suspend(mouse: bool) -> io::Result<bool> {
-    restore(mouse);
-    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
-    // Running again.
-    crossterm::terminal::enable_raw_mode()?;
-    execute!(
-        io::stdout(),
-        crossterm::terminal::EnterAlternateScreen,
-        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
-        EnableBracketedPaste
-    )?;
-    if mouse {
-        execute!(io::stdout(), EnableMouseCapture)?;
-    }
-    Ok(true)
-}
-
-#[cfg(not(unix))]
-fn suspend(_mouse: bool) -> io::Result<bool> {
-    Ok(false)
-}
-
-fn restore(mouse: bool) {
-    if mouse {
-        let _ = execute!(io::stdout(), DisableMouseCapture);
-    }
-    let _ = execute!(io::stdout(), DisableBracketedPaste, crossterm::cursor::Show);
-    ratatui::restore();
 }

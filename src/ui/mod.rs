@@ -6,7 +6,7 @@ mod overlays;
 mod screens;
 pub mod theme;
 
-use overlays::{columns, confirm, export, form, help, messages, profiles, whois};
+use overlays::{bulk, columns, confirm, export, form, help, messages, profiles, undo, whois};
 use screens::{browser, detail, list};
 
 use std::time::Duration;
@@ -79,6 +79,8 @@ pub fn render(state: &State, frame: &mut Frame) {
         Some(Overlay::Help { scroll }) => help::render(state, frame, area, *scroll),
         Some(Overlay::Messages { scroll }) => messages::render(state, frame, area, *scroll),
         Some(Overlay::Columns(c)) => columns::render(frame, area, c, choice),
+        Some(Overlay::Undo(u)) => undo::render(frame, area, u),
+        Some(Overlay::Bulk(b)) => bulk::render(frame, area, b),
         None => {}
     }
 }
@@ -202,6 +204,9 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
         let frame_no = state.now.duration_since(state.started).as_millis() / 100;
         let glyph = SPINNER[usize::try_from(frame_no).unwrap_or(0) % SPINNER.len()];
         parts.push(Part::whole(format!("{glyph} loading "), t.spinner, 0));
+    }
+    if let Some(change) = bulk::status(state) {
+        parts.push(Part::whole(change, t.spinner, 0));
     }
     if let Some(f) = &state.follow {
         let status = f.status.as_deref().unwrap_or("checking");

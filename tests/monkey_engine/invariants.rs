@@ -181,9 +181,20 @@ fn pasted(
             "a paste into the {where_} input replaced {value:?} with {now:?}"
         ));
     };
-    // Inputs keep one line of printable characters, trimmed, up to a length.
+    // Inputs keep one line of printable characters, trimmed, up to a length; a list input
+    // (bulk) keeps its lines too, CR read as a line end and tabs as spaces.
     let printable: String = text.chars().filter(|c| !c.is_control()).collect();
-    if !printable.contains(added) {
+    let lines: String = text
+        .replace("\r\n", "\n")
+        .chars()
+        .map(|c| match c {
+            '\r' => '\n',
+            '\t' => ' ',
+            c => c,
+        })
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect();
+    if !printable.contains(added) && !lines.contains(added) {
         return Err(format!(
             "a paste of {text:?} into the {where_} input added {added:?}, which it does not hold"
         ));

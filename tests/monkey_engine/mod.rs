@@ -240,6 +240,15 @@ impl Monkey {
                     );
                     self.absorb(more);
                 }
+                Effect::Change { id, .. } => {
+                    let result = portolan::app::ChangeResult {
+                        summary: "not in the monkey".into(),
+                        complete: false,
+                        accelerator: None,
+                    };
+                    let more = update(&mut self.state, Action::ChangeDone { id, result });
+                    self.absorb(more);
+                }
                 Effect::SwitchProfile { id, profile } => {
                     let more = update(
                         &mut self.state,

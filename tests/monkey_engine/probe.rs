@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use portolan::app::list::{Fetch, ListPane, Row};
+use portolan::app::overlays::bulk::Stage;
 use portolan::app::screens::browser::{Browser, FormField, Prompt, Source};
 use portolan::app::{Overlay, RequestId, Screen, State};
 
@@ -211,6 +212,7 @@ pub fn focus(state: &State) -> Focus {
         },
         Some(Overlay::Whois(lookup)) => overlay(lookup.input.value()),
         Some(Overlay::Export(export)) if export.writing.is_none() => overlay(export.path.value()),
+        Some(Overlay::Bulk(bulk)) if bulk.stage() == Stage::Editing => overlay(&bulk.text),
         Some(_) => Focus::OverlayWithoutInput,
         None => screen_focus(state.top()),
     }
@@ -252,6 +254,9 @@ pub fn overlay_kind(state: &State) -> Option<&'static str> {
         Overlay::Profiles(_) => "profiles",
         Overlay::Export(_) => "export",
         Overlay::Messages { .. } => "messages",
+        Overlay::Columns(_) => "columns",
+        Overlay::Undo(_) => "undo",
+        Overlay::Bulk(_) => "bulk",
     })
 }
 

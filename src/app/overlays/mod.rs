@@ -1,6 +1,7 @@
 //! What floats over a screen, one file each: its state, keys and hints.
 
 pub mod add_subnets;
+pub mod bulk;
 pub mod capacity;
 pub mod columns;
 pub mod confirm;
@@ -12,6 +13,7 @@ pub mod messages;
 pub mod new_group;
 pub mod profiles;
 pub mod scroll;
+pub mod undo;
 pub mod whois;
 
 use super::State;
@@ -39,6 +41,10 @@ pub enum Overlay {
     },
     /// `C`: the columns of the view on top.
     Columns(columns::Chooser),
+    /// `u`: undo the last change, once confirmed.
+    Undo(Box<undo::Undo>),
+    /// `b`/`B` in the browser: allow or deny many sockets at once.
+    Bulk(Box<bulk::Bulk>),
 }
 
 /// `form()`/`form_mut()` and the like: the open overlay, when it is of that kind.

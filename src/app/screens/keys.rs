@@ -117,6 +117,10 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     match command {
+        Command::Quit if state.changes.running.is_some() => {
+            // Quitting now would stop it between calls, before the journal hears of it.
+            state.info("a change is on its way: q again once it is done (Ctrl-C quits anyway)");
+        }
         Command::Quit => state.quit = true,
         Command::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Command::Messages => crate::app::overlays::messages::open(state),
@@ -151,6 +155,9 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Command::RemoveEndpoint => return crate::app::overlays::confirm::remove_endpoint(state),
         Command::AddEndpoints => return crate::app::overlays::form::open_add_endpoints(state),
         Command::DeleteGroup => return crate::app::overlays::confirm::delete_group(state),
+        Command::Bulk => return crate::app::overlays::bulk::open_filtered(state),
+        Command::BulkList => return crate::app::overlays::bulk::open_list(state),
+        Command::Undo => return crate::app::overlays::undo::open(state),
         Command::AllMappings => return open_mappings(state, true),
         Command::Back => return back(state),
         // Browser commands, handled there; elsewhere they do nothing.

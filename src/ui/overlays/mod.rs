@@ -1,5 +1,6 @@
 //! What floats over a screen, drawn over it: one file per overlay of `app::overlays`.
 
+pub mod bulk;
 pub mod columns;
 pub mod confirm;
 pub mod export;
@@ -7,4 +8,5 @@ pub mod form;
 pub mod help;
 pub mod messages;
 pub mod profiles;
+pub mod undo;
 pub mod whois;

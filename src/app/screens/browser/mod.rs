@@ -73,6 +73,9 @@ pub struct Browser {
     pub accelerator: Option<Accelerator>,
     /// Present in destination mode.
     pub form: Option<DestinationForm>,
+    /// The endpoint group a by-destination browser was opened on: a pasted list of
+    /// addresses is changed in it.
+    pub group: Option<EndpointGroup>,
     /// The form has the keys (otherwise the rows do).
     pub editing: bool,
     pub source: Option<Source>,
@@ -94,6 +97,7 @@ impl Browser {
             disabled: HashSet::new(),
             accelerator: None,
             form: None,
+            group: None,
             editing: false,
             source: None,
             list: List::default(),
@@ -140,6 +144,7 @@ impl Browser {
             error: None,
         });
         b.editing = true;
+        b.group = Some(group.clone());
         b
     }
 

@@ -1,0 +1,395 @@
+//! Changes in the interactive app through its real effect runner, the real SDK client and the
+//! emulator: a single deny, a bulk deny of what a filter shows (exactly those sockets, in the
+//! calls the grouping rule gives), `u` restoring every socket, `u` again re-applying it — and
+//! the journal (in a temporary state directory) holding every one of those changes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use portolan::api::{ClientOptions, GlobalAccelerator, SdkClient};
+use portolan::app::{Action, Context, Overlay, Screen, State};
+use portolan::emulator::{Emulator, EmulatorOptions, Faults, LocalEmulator, Topology};
+use portolan::journal::{Journal, Request};
+use portolan::model::bulk::{Target, plan};
+use portolan::tui::{Runtime, handle};
+use tokio::sync::mpsc;
+
+/// One accelerator, one group in us-east-1: a /24 (251 addresses) and a /28 (11), ports
+/// 7777–7780, everything allowed but one address of the /28.
+const TOPOLOGY: &str = r#"
+account_id = "123456789012"
+
+[[subnets]]
+id = "subnet-0a00000000000001a"
+region = "us-east-1"
+cidr = "10.0.1.0/24"
+
+[[subnets]]
+id = "subnet-0a00000000000002a"
+region = "us-east-1"
+cidr = "10.0.2.0/28"
+
+[[accelerators]]
+name = "game"
+
+[[accelerators.listeners]]
+port_ranges = [{ from = 10000, to = 14999 }]
+
+[[accelerators.listeners.endpoint_groups]]
+region = "us-east-1"
+destinations = [{ from = 7777, to = 7780, protocols = ["UDP"] }]
+endpoints = [
+  { subnet = "subnet-0a00000000000001a", allow_all = true },
+  { subnet = "subnet-0a00000000000002a", allow_all = true, denied_addresses = ["10.0.2.4"] },
+]
+"#;
+
+type Socket = (String, String, u16);
+
+struct Env {
+    server: LocalEmulator,
+    api: Arc<dyn GlobalAccelerator>,
+    state: State,
+    runtime: Runtime,
+    rx: mpsc::UnboundedReceiver<Action>,
+    journal: Journal,
+    _dir: tempfile::TempDir,
+}
+
+impl Env {
+    async fn start() -> Self {
+        Self::with_faults(&[]).await
+    }
+
+    async fn with_faults(faults: &[&str]) -> Self {
+        let topology = Topology::parse(TOPOLOGY, "tui-changes").unwrap();
+        let emulator = Emulator::from_topology(&topology, EmulatorOptions::default()).unwrap();
+        let injected = Arc::new(Faults::new(3));
+        for spec in faults {
+            injected.add(spec.parse().unwrap());
+        }
+        let server = LocalEmulator::start_with_faults(emulator, injected)
+            .await
+            .unwrap();
+        let api: Arc<dyn GlobalAccelerator> = Arc::new(
+            SdkClient::connect(ClientOptions::local(&server.url))
+                .await
+                .unwrap(),
+        );
+        // What the runner does with XDG_STATE_HOME=DIR: the journal in DIR/portolan.
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::in_dir(dir.path().join("portolan"));
+        let mut recorder = portolan::tui::recorder("test");
+        recorder.journal = Some(journal.clone());
+        let (tx, rx) = mpsc::unbounded_channel();
+        let runtime = Runtime::new(Arc::clone(&api), tx).with_recorder(recorder);
+        let mut state = State::new(
+            Context {
+                profile: "test".into(),
+                ..Context::default()
+            },
+            (100, 30),
+            Instant::now(),
+        );
+        state.page_size = 5000;
+        let mut env = Env {
+            server,
+            api,
+            state,
+            runtime,
+            rx,
+            journal,
+            _dir: dir,
+        };
+        let effects = env.state.start();
+        env.runtime.apply(effects);
+        env.settle().await;
+        env
+    }
+
+    /// Handles every answer until nothing runs and the filter has looked at every row.
+    async fn settle(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            assert!(Instant::now() < deadline, "the runner did not settle");
+            if let Ok(action) = self.rx.try_recv() {
+                handle(&mut self.state, &mut self.runtime, action);
+                continue;
+            }
+            if self.runtime.running() > 0 {
+                if let Ok(Some(action)) =
+                    tokio::time::timeout(Duration::from_millis(50), self.rx.recv()).await
+                {
+                    handle(&mut self.state, &mut self.runtime, action);
+                }
+                continue;
+            }
+            let filtering = match self.state.top() {
+                Screen::Browser(b) => b.list.filter_progress().is_some(),
+                _ => false,
+            };
+            if !filtering {
+                return;
+            }
+            handle(&mut self.state, &mut self.runtime, Action::Tick);
+        }
+    }
+
+    async fn press(&mut self, code: KeyCode) {
+        let key = Action::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        handle(&mut self.state, &mut self.runtime, key);
+        self.settle().await;
+    }
+
+    async fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c)).await;
+        }
+    }
+
+    fn calls(&self, operation: &str) -> u64 {
+        self.server
+            .emulator
+            .calls()
+            .get(operation)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Every socket of every accelerator and whether it is allowed, read in full.
+    async fn everything(&self) -> BTreeMap<Socket, bool> {
+        let mut out = BTreeMap::new();
+        for a in self.api.list_accelerators(100, None).await.unwrap().items {
+            let mut token = None;
+            loop {
+                let page = self
+                    .api
+                    .list_port_mappings(&a.arn, None, 1000, token)
+                    .await
+                    .unwrap();
+                for m in page.items {
+                    out.insert(
+                        (m.endpoint_id, m.destination.ip, m.destination.port),
+                        m.traffic == portolan::model::TrafficState::Allow,
+                    );
+                }
+                match page.next_token {
+                    Some(t) => token = Some(t),
+                    None => break,
+                }
+            }
+        }
+        out
+    }
+
+    /// The rows the browser shows, as bulk targets.
+    fn shown(&self) -> Vec<Target> {
+        let Screen::Browser(b) = self.state.top() else {
+            panic!("{:?}", self.state.top());
+        };
+        (0..b.view_len())
+            .map(|i| {
+                let row = b.table().get(b.row_index(i).unwrap()).unwrap();
+                Target {
+                    group: row.endpoint_group_arn.to_string(),
+                    subnet: row.subnet.to_string(),
+                    ip: row.destination_ip.parse().unwrap(),
+                    port: Some(row.destination_port),
+                }
+            })
+            .collect()
+    }
+
+    fn message(&self) -> String {
+        let m = self.state.message.as_ref().expect("a message");
+        assert!(!m.error, "{}", m.text);
+        m.text.clone()
+    }
+}
+
+fn sockets(targets: &[Target]) -> BTreeSet<Socket> {
+    targets
+        .iter()
+        .map(|t| (t.subnet.clone(), t.ip.to_string(), t.port.unwrap()))
+        .collect()
+}
+
+#[tokio::test]
+async fn bulk_deny_of_a_filter_then_undo_and_undo_again_all_journaled() {
+    let mut env = Env::start().await;
+    let before = env.everything().await;
+    assert_eq!(before.len(), (251 + 11) * 4);
+
+    // M: every mapping of the accelerator, in the browser.
+    env.press(KeyCode::Char('M')).await;
+    let Screen::Browser(b) = env.state.top() else {
+        panic!("{:?}", env.state.top());
+    };
+    assert!(b.is_complete() && b.table().len() == before.len());
+
+    // One socket denied through the confirmation: journaled with its prior state.
+    let first = env.shown()[0].clone();
+    env.press(KeyCode::Char('D')).await;
+    env.press(KeyCode::Char('y')).await;
+    assert!(
+        env.message().starts_with("traffic denied"),
+        "{}",
+        env.message()
+    );
+    let one = env.journal.entries().unwrap().entries;
+    assert_eq!(one.len(), 1);
+    assert!(matches!(
+        one[0].requests[..],
+        [Request::DenyCustomRoutingTraffic(_)]
+    ));
+    assert_eq!(one[0].prior.len(), 1);
+    assert!(one[0].prior[0].allowed);
+    assert_eq!(one[0].profile.as_deref(), Some("test"));
+    assert_eq!(one[0].account.as_deref(), Some("123456789012"));
+    let after_one = env.everything().await;
+    let first_socket = sockets(std::slice::from_ref(&first));
+    for (socket, allowed) in &after_one {
+        let expected = !first_socket.contains(socket) && before[socket];
+        assert_eq!(*allowed, expected, "{socket:?}");
+    }
+
+    // A filter, then b, d, y: exactly the sockets it shows are denied.
+    env.press(KeyCode::Char('/')).await;
+    env.typed("10.0.1.1").await;
+    env.press(KeyCode::Enter).await;
+    let shown = env.shown();
+    let asked = sockets(&shown);
+    assert!(asked.len() > 100, "{}", asked.len());
+    let plan = plan(&shown);
+    assert_eq!(
+        (asked.len(), plan.addresses, plan.calls()),
+        (440, 110, 2),
+        "10.0.1.10–19 and 10.0.1.100–199 at four ports: two calls of at most 100 addresses"
+    );
+    let denies = env.calls("DenyCustomRoutingTraffic");
+    env.press(KeyCode::Char('b')).await;
+    let Some(Overlay::Bulk(dialog)) = &env.state.overlay else {
+        panic!("{:?}", env.state.overlay);
+    };
+    assert_eq!(dialog.planned.as_ref().unwrap().plan, plan);
+    env.press(KeyCode::Char('d')).await;
+    env.press(KeyCode::Char('y')).await;
+    assert_eq!(
+        env.calls("DenyCustomRoutingTraffic") - denies,
+        plan.calls() as u64,
+        "one call per group of the plan"
+    );
+    let summary = env.message();
+    assert!(
+        summary.contains(&format!("done ({} calls)", plan.calls())),
+        "{summary}"
+    );
+    assert!(env.state.messages.entries().any(|e| e.text == summary));
+    let denied = env.everything().await;
+    assert_eq!(denied.len(), before.len());
+    for (socket, allowed) in &denied {
+        if asked.contains(socket) {
+            assert!(!allowed, "{socket:?} was shown and should be denied");
+        } else {
+            assert_eq!(allowed, &after_one[socket], "{socket:?} was not shown");
+        }
+    }
+
+    // u names the change and asks; y restores every socket's prior state.
+    env.press(KeyCode::Char('u')).await;
+    let Some(Overlay::Undo(undo)) = &env.state.overlay else {
+        panic!("{:?}", env.state.overlay);
+    };
+    assert!(
+        undo.words.starts_with(&format!(
+            "restore the prior traffic state of {} sockets",
+            asked.len()
+        )),
+        "{}",
+        undo.words
+    );
+    env.press(KeyCode::Char('y')).await;
+    assert!(env.message().starts_with("undo "), "{}", env.message());
+    assert_eq!(env.everything().await, after_one, "every socket as it was");
+
+    // u again undoes the undo: the denial is back, nothing else moved.
+    env.press(KeyCode::Char('u')).await;
+    assert!(
+        matches!(&env.state.overlay, Some(Overlay::Undo(u)) if u.words.starts_with("put back"))
+    );
+    env.press(KeyCode::Char('y')).await;
+    assert_eq!(env.everything().await, denied);
+
+    // The journal holds every change of the test, each undo pointing at what it undid.
+    let entries = env.journal.entries().unwrap();
+    assert!(entries.unreadable.is_empty(), "{:?}", entries.unreadable);
+    let entries = entries.entries;
+    assert_eq!(entries.len(), 4, "{entries:#?}");
+    assert_eq!(entries[1].requests.len(), plan.calls());
+    assert_eq!(entries[1].prior.len(), asked.len());
+    assert!(entries[1].what.starts_with("deny "), "{}", entries[1].what);
+    assert_eq!(entries[2].undoes.as_deref(), Some(entries[1].id.as_str()));
+    assert_eq!(entries[3].undoes.as_deref(), Some(entries[2].id.as_str()));
+    assert!(entries.iter().all(|e| e.outcome.complete(e.requests.len())));
+}
+
+#[tokio::test]
+async fn read_only_bulk_and_undo_make_no_call() {
+    let mut env = Env::start().await;
+    env.state.read_only = true;
+    env.press(KeyCode::Char('M')).await;
+    let before = env.server.emulator.calls();
+    for c in ['b', 'B', 'u'] {
+        env.press(KeyCode::Char(c)).await;
+        assert!(env.state.overlay.is_none(), "{c}");
+        let m = env.state.message.as_ref().unwrap();
+        assert!(m.error && m.text.starts_with("read-only"), "{}", m.text);
+    }
+    assert_eq!(env.server.emulator.calls(), before);
+    assert!(env.journal.entries().unwrap().entries.is_empty());
+}
+
+#[tokio::test]
+async fn a_bulk_change_that_fails_says_exactly_what_was_not_applied() {
+    let mut env =
+        Env::with_faults(&["DenyCustomRoutingTraffic:error=AccessDeniedException#1"]).await;
+    let before = env.everything().await;
+    env.press(KeyCode::Char('M')).await;
+    env.press(KeyCode::Char('/')).await;
+    env.typed("10.0.1.1").await;
+    env.press(KeyCode::Enter).await;
+    for c in ['b', 'd', 'y'] {
+        env.press(KeyCode::Char(c)).await;
+    }
+    let m = env.state.message.clone().unwrap();
+    assert!(m.error, "{}", m.text);
+    assert!(
+        m.text
+            .contains("0 of 2 calls applied, 1 not made; call 1 failed: access denied"),
+        "{}",
+        m.text
+    );
+    assert!(
+        env.state
+            .messages
+            .entries()
+            .any(|e| e.text == m.text && e.error)
+    );
+    assert_eq!(env.everything().await, before, "nothing changed");
+    // Journaled as it went; with nothing changed there is nothing to undo.
+    let entries = env.journal.entries().unwrap().entries;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].outcome.applied, 0);
+    env.press(KeyCode::Char('u')).await;
+    assert!(env.state.overlay.is_none());
+    assert!(
+        env.state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("nothing to undo")
+    );
+}
