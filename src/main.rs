@@ -7,7 +7,7 @@ use portolan::{config, headless, logging, session};
 #[tokio::main]
 async fn main() -> ExitCode {
     let mut cli = Cli::parse();
-    let (keymap, problems) = load_config(&mut cli);
+    let (settings, problems) = load_config(&mut cli);
     let interactive = cli.command.is_none();
     let log_path = cli
         .log_file
@@ -26,7 +26,7 @@ async fn main() -> ExitCode {
         Some(Command::Allow(_) | Command::Deny(_) | Command::Undo { .. }) => {
             headless::run_change(&cli).await
         }
-        None => return run_app(&cli, keymap, &problems).await,
+        None => return run_app(&cli, settings, &problems).await,
         Some(_) => match session::connect(&cli).await {
             Ok(session) => headless::run(&cli, session.api.as_ref()).await,
             Err(e) => Err(e.into()),
@@ -46,7 +46,7 @@ async fn main() -> ExitCode {
 }
 
 /// Applies the config file under the command line; what was wrong in it, to be told.
-fn load_config(cli: &mut Cli) -> (portolan::app::KeyMap, Vec<String>) {
+fn load_config(cli: &mut Cli) -> (config::Settings, Vec<String>) {
     if matches!(
         cli.command,
         Some(
@@ -67,10 +67,10 @@ fn load_config(cli: &mut Cli) -> (portolan::app::KeyMap, Vec<String>) {
             eprintln!("portolan: config: {}", portolan::text::sanitize(problem));
         }
     }
-    (settings.keymap, problems)
+    (settings, problems)
 }
 
-async fn run_app(cli: &Cli, keymap: portolan::app::KeyMap, config_problems: &[String]) -> ExitCode {
+async fn run_app(cli: &Cli, settings: config::Settings, config_problems: &[String]) -> ExitCode {
     use std::io::IsTerminal;
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     if dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
@@ -97,7 +97,15 @@ async fn run_app(cli: &Cli, keymap: portolan::app::KeyMap, config_problems: &[St
     );
     let mut state = state;
     state.mouse = cli.mouse;
-    state.keymap = std::sync::Arc::new(keymap);
+    state.keymap = std::sync::Arc::new(settings.keymap);
+    let every = settings
+        .watch_interval
+        .unwrap_or(portolan::model::watch::DEFAULT_INTERVAL_SECS);
+    state
+        .watch
+        .set_interval(std::time::Duration::from_secs(every));
+    state.watch.bell = settings.watch_bell;
+    state.watch.store = portolan::watch::PinStore::default_dir();
     state.read_only = cli.read_only;
     let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     state.theme = if no_color {

@@ -32,6 +32,9 @@ pub enum Command {
     RemoveEndpoint,
     DeleteGroup,
     Whois,
+    Pin,
+    WatchView,
+    Unpin,
     Index,
     Profiles,
     Messages,
@@ -177,6 +180,29 @@ pub(super) const SECTIONS: &[(&str, &[Spec])] = &[
         ],
     ),
     (
+        "Watch",
+        &[
+            spec!(
+                Pin,
+                "pin",
+                ["p"],
+                "watch the selected browser row, or a typed IP:PORT or IP"
+            ),
+            spec!(
+                WatchView,
+                "watch",
+                ["W"],
+                "the watch view: pinned sockets, re-read on an interval"
+            ),
+            spec!(
+                Unpin,
+                "unpin",
+                ["d"],
+                "unpin the selected watch row (Delete too; p pins it again)"
+            ),
+        ],
+    ),
+    (
         "App",
         &[
             spec!(
@@ -217,6 +243,7 @@ pub const FIXED: &[(&str, &str)] = &[
     ("Ctrl-S", "create (Enter on the Create button too)"),
     ("Esc", "close (asks first if anything was typed)"),
     ("y n", "answer a question"),
+    ("Ctrl-P", "pin the address of a w lookup (watch)"),
     ("Ctrl-Z", "suspend (fg resumes)"),
 ];
 

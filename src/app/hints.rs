@@ -33,6 +33,7 @@ pub fn overlay(state: &State, overlay: &Overlay) -> Vec<Hint> {
         Overlay::Messages { .. } => super::overlays::messages::hints(state),
         Overlay::Whois(_) => vec![
             fixed("⏎", "look up / open in the browser"),
+            fixed("Ctrl-P", "pin"),
             fixed("↑↓", "pick"),
             fixed("Esc", "close"),
         ],
@@ -103,8 +104,21 @@ pub fn screen(state: &State) -> Vec<Hint> {
             ];
         }
         Screen::Browser(b) if b.seek.is_some() => return vec![fixed("Esc", "stop searching")],
+        Screen::Watch(v) if v.prompt.is_some() => {
+            return vec![fixed("⏎", "pin"), fixed("Esc", "cancel")];
+        }
+        Screen::Watch(_) => &[
+            (&[C::Pin], "pin"),
+            (&[C::Unpin], "unpin"),
+            (&[C::Refresh], "read now"),
+            (&[C::Filter], "filter"),
+            (&[C::Copy], "copy"),
+            (&[C::Back], "back"),
+            (&[C::Help], "help"),
+        ],
         Screen::Browser(_) => &[
             (&[C::Allow, C::Deny], "allow/deny"),
+            (&[C::Pin], "pin"),
             (&[C::Filter], "filter"),
             (&[C::FindPort], "port"),
             (&[C::Copy], "copy"),

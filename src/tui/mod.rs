@@ -23,6 +23,7 @@ use tokio::task::AbortHandle;
 mod calls;
 mod export;
 mod indexing;
+mod watch;
 
 pub use calls::run as run_call;
 
@@ -41,6 +42,7 @@ pub struct Runtime {
     connector: Option<Connector>,
     tx: mpsc::UnboundedSender<Action>,
     tasks: HashMap<RequestId, AbortHandle>,
+    pin_files: watch::PinFiles,
 }
 
 impl Runtime {
@@ -50,6 +52,7 @@ impl Runtime {
             connector: None,
             tx,
             tasks: HashMap::new(),
+            pin_files: watch::PinFiles::default(),
         }
     }
 
@@ -118,6 +121,14 @@ impl Runtime {
                         });
                     });
                     self.tasks.insert(id, task.abort_handle());
+                }
+                Effect::LoadPins { dir, account } => watch::load(dir, account, self.tx.clone()),
+                Effect::SavePins { dir, account, pins } => {
+                    drop(self.pin_files.save(dir, account, pins, self.tx.clone()));
+                }
+                Effect::Bell => {
+                    let mut out = io::stdout();
+                    let _ = out.write_all(b"\x07").and_then(|()| out.flush());
                 }
                 Effect::Export(job) => {
                     let api = Arc::clone(&self.api);

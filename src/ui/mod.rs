@@ -62,6 +62,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Screen::ListenerInfo(s) => detail::listener(frame, body, s),
         Screen::GroupDetail(s) => detail::group(frame, body, s),
         Screen::Browser(b) => browser::render(frame, body, b),
+        Screen::Watch(v) => screens::watch::render(frame, body, state, v),
     }
     render_status(state, frame, status);
     render_hints(state, frame, keys);
@@ -248,6 +249,7 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
         )),
         None => {}
     }
+    parts.extend(screens::watch::status(state));
     let (loaded_at, stale) = state.top().freshness();
     match loaded_at {
         Some(at) if stale => parts.push(Part::whole(

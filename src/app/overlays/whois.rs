@@ -170,6 +170,13 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         KeyCode::Enter => open_result(state),
+        KeyCode::Char('p')
+            if key
+                .modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL) =>
+        {
+            crate::app::screens::watch::pin_lookup(state)
+        }
         KeyCode::Down if holders > 0 => {
             lookup.selected = (lookup.selected + 1).min(holders - 1);
             Vec::new()

@@ -3,3 +3,4 @@
 pub mod browser;
 pub mod detail;
 pub mod list;
+pub mod watch;
