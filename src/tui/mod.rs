@@ -122,13 +122,8 @@ impl Runtime {
                     });
                     self.tasks.insert(id, task.abort_handle());
                 }
-                Effect::LoadPins { dir, account } => watch::load(dir, account, self.tx.clone()),
-                Effect::SavePins { dir, account, pins } => {
-                    drop(self.pin_files.save(dir, account, pins, self.tx.clone()));
-                }
-                Effect::Bell => {
-                    let mut out = io::stdout();
-                    let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+                effect @ (Effect::LoadPins { .. } | Effect::SavePins { .. } | Effect::Bell) => {
+                    self.pin_files.run(effect, &self.tx);
                 }
                 Effect::Export(job) => {
                     let api = Arc::clone(&self.api);

@@ -1,14 +1,15 @@
 //! The effect runners of the watch: the account's pins file read and written off the loop,
-//! in blocking tasks, and the answers sent back as actions.
+//! in blocking tasks, the answers sent back as actions; and the terminal bell.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
-use crate::app::Action;
 use crate::app::watch::PinFile;
+use crate::app::{Action, Effect};
 use crate::model::watch::Pin;
 use crate::watch::PinStore;
 
@@ -39,6 +40,21 @@ pub struct PinFiles {
 }
 
 impl PinFiles {
+    /// Runs the watch's effects: the pins file, and the bell (BEL to the terminal).
+    pub fn run(&mut self, effect: Effect, tx: &mpsc::UnboundedSender<Action>) {
+        match effect {
+            Effect::LoadPins { dir, account } => load(dir, account, tx.clone()),
+            Effect::SavePins { dir, account, pins } => {
+                drop(self.save(dir, account, pins, tx.clone()));
+            }
+            Effect::Bell => {
+                let mut out = std::io::stdout();
+                let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+            }
+            _ => {}
+        }
+    }
+
     pub fn save(
         &mut self,
         dir: PathBuf,
@@ -104,7 +120,10 @@ mod tests {
         let blocker = dir.path().join("file");
         std::fs::write(&blocker, "").unwrap();
         let (tx, mut rx) = mpsc::unbounded_channel();
-        let _ = PinFiles::default().save(blocker, "123456789012".into(), Vec::new(), tx);
+        PinFiles::default()
+            .save(blocker, "123456789012".into(), Vec::new(), tx)
+            .await
+            .unwrap();
         match rx.recv().await {
             Some(Action::PinFile(PinFile::SaveFailed { account, .. })) => {
                 assert_eq!(account, "123456789012");

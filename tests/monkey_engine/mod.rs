@@ -85,6 +85,9 @@ const KEYS: &[KeyCode] = &[
     KeyCode::Char('n'),
     KeyCode::Char('e'),
     KeyCode::Char(':'),
+    KeyCode::Char('p'),
+    KeyCode::Char('W'),
+    KeyCode::Char('d'),
     KeyCode::Char('?'),
     KeyCode::Char(' '),
     KeyCode::Char('.'),
@@ -181,6 +184,16 @@ impl Monkey {
                     );
                     self.absorb(more);
                 }
+                Effect::LoadPins { account, .. } => {
+                    let loaded = portolan::app::watch::PinFile::Loaded {
+                        account,
+                        pins: Vec::new(),
+                        unreadable: Vec::new(),
+                    };
+                    let more = update(&mut self.state, Action::PinFile(loaded));
+                    self.absorb(more);
+                }
+                Effect::SavePins { .. } | Effect::Bell => {}
             }
         }
     }
@@ -471,6 +484,7 @@ impl Monkey {
             Screen::ListenerInfo(_) => "listener-info",
             Screen::GroupDetail(_) => "group-detail",
             Screen::Browser(_) => "browser",
+            Screen::Watch(_) => "watch",
         };
         let modal = if self.state.form().is_some() {
             "+form"

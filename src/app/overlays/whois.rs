@@ -175,7 +175,7 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 .modifiers
                 .contains(crossterm::event::KeyModifiers::CONTROL) =>
         {
-            crate::app::screens::watch::pin_lookup(state)
+            pin_answer(state)
         }
         KeyCode::Down if holders > 0 => {
             lookup.selected = (lookup.selected + 1).min(holders - 1);
@@ -235,4 +235,29 @@ pub fn answered(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effec
         Err(e) => lookup.error = Some(e.to_string()),
     }
     Vec::new()
+}
+
+/// Ctrl-P in the `w` lookup: its answer's address (or, before an answer, what is typed).
+fn pin_answer(state: &mut State) -> Vec<Effect> {
+    let Some(lookup) = state.whois_mut() else {
+        return Vec::new();
+    };
+    let (pin, target) = match &lookup.result {
+        Some(LookupResult::Address(a)) => (
+            crate::model::watch::Pin::AcceleratorSocket(a.address.clone()),
+            Some(crate::model::watch::Target::accelerator_socket(a)),
+        ),
+        Some(LookupResult::Holders { ip, .. }) => match parse_ipv4(ip) {
+            Ok(ip) => (crate::model::watch::Pin::DestinationAddress(ip), None),
+            Err(_) => return Vec::new(),
+        },
+        None => match crate::model::watch::Pin::parse(lookup.input.value()) {
+            Ok(pin) => (pin, None),
+            Err(e) => {
+                lookup.error = Some(e.0);
+                return Vec::new();
+            }
+        },
+    };
+    crate::app::watch::pin(state, pin, target)
 }

@@ -6,9 +6,11 @@
 //! The watch view (`screens::watch`) only shows this state.
 
 mod file;
+mod items;
 mod rounds;
 
 pub use file::{PinFile, pin_file, sync_account};
+pub use items::{Waiting, WatchItem, items, pin_cell};
 pub use rounds::{answered, next_tick, tick};
 
 use std::collections::{HashMap, HashSet};
@@ -155,34 +157,63 @@ impl Watching {
 /// Adds `pin` (with its target when it needs no resolving), saves the pins and reads it at
 /// once.
 pub fn pin(state: &mut State, pin: Pin, target: Option<Target>) -> Vec<Effect> {
-    let label = crate::app::screens::watch::pin_cell(&pin);
-    if state.watch.is_pinned(&pin) {
-        state.info(format!("{label} is pinned already"));
+    pin_all(state, vec![(pin, target)])
+}
+
+/// Adds every pin not pinned yet: one save, one resolution for those that need it, one round.
+pub fn pin_all(state: &mut State, pins: Vec<(Pin, Option<Target>)>) -> Vec<Effect> {
+    let mut added = Vec::new();
+    let mut to_resolve = Vec::new();
+    let mut already = Vec::new();
+    for (pin, target) in pins {
+        if state.watch.is_pinned(&pin) {
+            already.push(pin_cell(&pin));
+            continue;
+        }
+        let target = target.or_else(|| resolved_locally(&pin));
+        if target.is_none() {
+            to_resolve.push(pin.clone());
+        }
+        added.push(pin_cell(&pin));
+        state.watch.pins.push(Pinned {
+            pin,
+            target,
+            error: None,
+            resolving: false,
+        });
+    }
+    if added.is_empty() {
+        let text = match already.as_slice() {
+            [one] => format!("{one} is pinned already"),
+            all => format!("all {} are pinned already", all.len()),
+        };
+        state.info(text);
         return Vec::new();
     }
-    let target = target.or_else(|| resolved_locally(&pin));
-    let needs_resolving = target.is_none();
-    state.watch.pins.push(Pinned {
-        pin: pin.clone(),
-        target,
-        error: None,
-        resolving: false,
-    });
     let mut effects: Vec<Effect> = file::save(state).into_iter().collect();
-    if needs_resolving {
-        effects.extend(resolve(state, vec![pin]));
-    } else {
-        effects.extend(rounds::round_now(state));
-    }
+    effects.extend(resolve(state, to_resolve));
+    effects.extend(rounds::round_now(state));
     let view = state.keymap.key(crate::app::keymap::Command::WatchView);
     let kept = if state.watch.store.is_none() {
         ", for this session only"
     } else {
         ""
     };
-    state.info(format!("pinned {label} ({view} shows it{kept})"));
+    state.info(format!(
+        "pinned {} ({view} shows {}{kept})",
+        one_or_many(&added, "pins"),
+        if added.len() == 1 { "it" } else { "them" }
+    ));
     refresh_views(state);
     effects
+}
+
+/// `10.0.3.17`, or `3 pins` for several.
+fn one_or_many(labels: &[String], many: &str) -> String {
+    match labels {
+        [one] => one.clone(),
+        all => format!("{} {many}", all.len()),
+    }
 }
 
 /// Removes `pin` and what was read of it, and saves the pins.
@@ -206,7 +237,7 @@ pub fn unpin(state: &mut State, pin: &Pin) -> Vec<Effect> {
     let again = state.keymap.key(crate::app::keymap::Command::Pin);
     state.info(format!(
         "unpinned {} ({again} in the watch view pins it again)",
-        crate::app::screens::watch::pin_cell(pin)
+        pin_cell(pin)
     ));
     refresh_views(state);
     effects
@@ -269,7 +300,6 @@ pub fn retry(state: &mut State) -> Vec<Effect> {
 
 /// Shows the watch's state in every watch view of the stack.
 pub fn refresh_views(state: &mut State) {
-    use super::screens::watch::items;
     if !state
         .screens
         .iter()

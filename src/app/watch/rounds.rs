@@ -64,9 +64,11 @@ pub fn tick(state: &mut State) -> Vec<Effect> {
 /// How long the loop may sleep before the watch needs a tick: until the next round, and a
 /// second at most while the watch view shows ages.
 pub fn next_tick(state: &State) -> Option<Duration> {
+    // Paused, a round that is due waits for the account, not for the clock.
     let until_round = state
         .watch
         .next
+        .filter(|_| !paused(state))
         .map(|next| next.saturating_duration_since(state.now));
     let view = matches!(state.top(), Screen::Watch(_)).then_some(Duration::from_secs(1));
     match (until_round, view) {

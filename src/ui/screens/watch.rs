@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::app::keymap::Command;
-use crate::app::screens::watch::{PinPrompt, WatchItem, WatchView};
+use crate::app::screens::watch::{PinPrompt, WatchView};
+use crate::app::watch::WatchItem;
 use crate::app::{Screen, State};
 use crate::text::sanitize;
 use crate::ui::fit::{ColumnSpec, Kind, Part};
