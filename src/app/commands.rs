@@ -186,19 +186,19 @@ pub(super) const SECTIONS: &[(&str, &[Spec])] = &[
                 Pin,
                 "pin",
                 ["p"],
-                "watch the selected browser row, or a typed IP:PORT or IP"
+                "pin the browser row, or a typed IP:PORT or IP"
             ),
             spec!(
                 WatchView,
                 "watch",
                 ["W"],
-                "the watch view: pinned sockets, re-read on an interval"
+                "the watch view: pins, read on an interval"
             ),
             spec!(
                 Unpin,
                 "unpin",
                 ["d"],
-                "unpin the selected watch row (Delete too; p pins it again)"
+                "unpin the selected watch row (Delete too)"
             ),
         ],
     ),

@@ -191,7 +191,7 @@ pub fn screen(state: &State) -> Vec<Hint> {
 fn acts_on_row(command: Command) -> bool {
     matches!(
         command,
-        Command::Allow | Command::Deny | Command::Copy | Command::Export
+        Command::Allow | Command::Deny | Command::Copy | Command::Export | Command::Pin
     )
 }
 

@@ -12,6 +12,7 @@ use crate::app::screens::browser::Browser;
 use crate::app::{Effect, Overlay, Screen, State};
 use crate::index::Holder;
 use crate::index::whois::{WhoisAnswer, parse_address};
+use crate::model::watch::{Pin, Target};
 use crate::model::{Accelerator, EndpointGroup, parse_ipv4};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -244,14 +245,14 @@ fn pin_answer(state: &mut State) -> Vec<Effect> {
     };
     let (pin, target) = match &lookup.result {
         Some(LookupResult::Address(a)) => (
-            crate::model::watch::Pin::AcceleratorSocket(a.address.clone()),
-            Some(crate::model::watch::Target::accelerator_socket(a)),
+            Pin::AcceleratorSocket(a.address.clone()),
+            Some(Target::accelerator_socket(a)),
         ),
         Some(LookupResult::Holders { ip, .. }) => match parse_ipv4(ip) {
-            Ok(ip) => (crate::model::watch::Pin::DestinationAddress(ip), None),
+            Ok(ip) => (Pin::DestinationAddress(ip), None),
             Err(_) => return Vec::new(),
         },
-        None => match crate::model::watch::Pin::parse(lookup.input.value()) {
+        None => match Pin::parse(lookup.input.value()) {
             Ok(pin) => (pin, None),
             Err(e) => {
                 lookup.error = Some(e.0);
