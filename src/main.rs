@@ -7,7 +7,7 @@ use portolan::{config, headless, logging, session};
 #[tokio::main]
 async fn main() -> ExitCode {
     let mut cli = Cli::parse();
-    let (keymap, columns, problems) = load_config(&mut cli);
+    let (settings, columns, problems) = load_config(&mut cli);
     let interactive = cli.command.is_none();
     let log_path = cli
         .log_file
@@ -26,7 +26,7 @@ async fn main() -> ExitCode {
         Some(Command::Allow(_) | Command::Deny(_) | Command::Undo { .. }) => {
             headless::run_change(&cli).await
         }
-        None => return run_app(&cli, keymap, columns, &problems).await,
+        None => return run_app(&cli, settings, columns, &problems).await,
         Some(_) => match session::connect(&cli).await {
             Ok(session) => headless::run(&cli, session.api.as_ref()).await,
             Err(e) => Err(e.into()),
@@ -45,12 +45,12 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Applies the config file under the command line; the keymap, the column choice and the
+/// Applies the config file under the command line; the settings, the column choice and the
 /// file that keeps it, and what was wrong in the file, to be told.
 fn load_config(
     cli: &mut Cli,
 ) -> (
-    portolan::app::KeyMap,
+    config::Settings,
     portolan::app::columns::Columns,
     Vec<String>,
 ) {
@@ -75,15 +75,15 @@ fn load_config(
         }
     }
     let columns = portolan::app::columns::Columns {
-        choice: settings.columns,
+        choice: settings.columns.clone(),
         file: Some(path),
     };
-    (settings.keymap, columns, problems)
+    (settings, columns, problems)
 }
 
 async fn run_app(
     cli: &Cli,
-    keymap: portolan::app::KeyMap,
+    settings: config::Settings,
     columns: portolan::app::columns::Columns,
     config_problems: &[String],
 ) -> ExitCode {
@@ -113,8 +113,16 @@ async fn run_app(
     );
     let mut state = state;
     state.mouse = cli.mouse;
-    state.keymap = std::sync::Arc::new(keymap);
+    state.keymap = std::sync::Arc::new(settings.keymap);
     state.columns = columns;
+    let every = settings
+        .watch_interval
+        .unwrap_or(portolan::model::watch::DEFAULT_INTERVAL_SECS);
+    state
+        .watch
+        .set_interval(std::time::Duration::from_secs(every));
+    state.watch.bell = settings.watch_bell;
+    state.watch.store = portolan::watch::PinStore::default_dir();
     state.read_only = cli.read_only;
     let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     state.theme = if no_color {

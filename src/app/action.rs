@@ -71,6 +71,8 @@ pub enum Action {
         id: RequestId,
         result: ChangeResult,
     },
+    /// The watch's pins file was read, or could not be read or written.
+    PinFile(super::watch::PinFile),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +112,19 @@ pub enum Effect {
         id: RequestId,
         job: ChangeJob,
     },
+    /// Read the account's watched pins from the pins file in `dir`.
+    LoadPins {
+        dir: PathBuf,
+        account: String,
+    },
+    /// Replace the account's pins in the pins file in `dir` (the last one asked for wins).
+    SavePins {
+        dir: PathBuf,
+        account: String,
+        pins: Vec<crate::model::watch::Pin>,
+    },
+    /// Ring the terminal bell (a watched socket changed and `watch_bell` is on).
+    Bell,
 }
 
 /// Mappings to write to a file, in one of the headless formats.

@@ -1,6 +1,7 @@
 //! The API calls the app asks for, as values: `update` returns them inside effects and the loop
 //! runs them as tasks, so `update` itself never waits on the network.
 
+use crate::model::watch::{Pin, Round, Target};
 use crate::model::{
     Accelerator, AcceleratorAttributes, DestinationPortMapping, EndpointGroup, Listener,
     NewAccelerator, NewEndpointGroup, NewListener, Page, PortMapping, Tag, TrafficChange,
@@ -89,6 +90,15 @@ pub enum Call {
         accelerators: Vec<Accelerator>,
         store: Option<std::path::PathBuf>,
     },
+    /// Watched pins resolved into what a round reads (`crate::watch::resolve`).
+    ResolvePins {
+        pins: Vec<Pin>,
+        store: Option<std::path::PathBuf>,
+    },
+    /// One watch round over every resolved pin (`crate::watch::poll`).
+    WatchRound {
+        targets: Vec<Target>,
+    },
 }
 
 /// A successful answer to a [`Call`].
@@ -122,6 +132,9 @@ pub enum Reply {
         /// The result of allowing all traffic to them, when that was asked for.
         allowed: Option<Result<(), String>>,
     },
+    /// Each pin of a `ResolvePins`, in its order: what to read, or why it cannot be watched.
+    PinsResolved(Vec<Result<Target, String>>),
+    WatchRound(Round),
 }
 
 impl Call {
@@ -160,7 +173,9 @@ impl Reply {
             | Reply::EndpointsAdded { .. }
             | Reply::Whois(_)
             | Reply::Usage(_)
-            | Reply::Holders { .. } => None,
+            | Reply::Holders { .. }
+            | Reply::PinsResolved(_)
+            | Reply::WatchRound(_) => None,
         }
     }
 }

@@ -20,15 +20,18 @@ pub enum View {
     /// The subnet endpoints of an endpoint group's detail.
     Subnets,
     Browser,
+    /// The watched sockets.
+    Watch,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Accelerators,
         View::Listeners,
         View::Groups,
         View::Subnets,
         View::Browser,
+        View::Watch,
     ];
 
     /// The view's key in the config file's `[columns]` table.
@@ -39,6 +42,7 @@ impl View {
             View::Groups => "groups",
             View::Subnets => "subnets",
             View::Browser => "browser",
+            View::Watch => "watch",
         }
     }
 
@@ -54,6 +58,7 @@ impl View {
             View::Groups => EndpointGroup::COLUMNS,
             View::Subnets => SubnetEndpoint::COLUMNS,
             View::Browser => super::mappings::COLUMNS,
+            View::Watch => super::watch::WatchItem::COLUMNS,
         }
     }
 
@@ -78,6 +83,7 @@ impl View {
             Screen::EndpointGroups(_) => Some(View::Groups),
             Screen::GroupDetail(_) => Some(View::Subnets),
             Screen::Browser(_) => Some(View::Browser),
+            Screen::Watch(_) => Some(View::Watch),
             _ => None,
         }
     }
@@ -92,8 +98,8 @@ impl View {
 pub struct ColumnChoice {
     /// By view: the chosen columns (indices into `View::columns`), in order; `None` keeps the
     /// defaults.
-    chosen: [Option<Vec<usize>>; 5],
-    wide: [bool; 5],
+    chosen: [Option<Vec<usize>>; 6],
+    wide: [bool; 6],
 }
 
 impl ColumnChoice {

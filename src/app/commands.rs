@@ -37,6 +37,9 @@ pub enum Command {
     BulkList,
     Undo,
     Whois,
+    Pin,
+    WatchView,
+    Unpin,
     Index,
     Profiles,
     Messages,
@@ -207,6 +210,29 @@ pub(super) const SECTIONS: &[(&str, &[Spec])] = &[
         ],
     ),
     (
+        "Watch",
+        &[
+            spec!(
+                Pin,
+                "pin",
+                ["p"],
+                "pin the browser row, or a typed IP:PORT or IP"
+            ),
+            spec!(
+                WatchView,
+                "watch",
+                ["W"],
+                "the watch view: pins, read on an interval"
+            ),
+            spec!(
+                Unpin,
+                "unpin",
+                ["d"],
+                "unpin the selected watch row (Delete too)"
+            ),
+        ],
+    ),
+    (
         "App",
         &[
             spec!(
@@ -251,6 +277,7 @@ pub const FIXED: &[(&str, &str)] = &[
         "Space J K",
         "column chooser: show or hide a column, move it down or up",
     ),
+    ("Ctrl-P", "pin the address of a w lookup (watch)"),
     ("Ctrl-Z", "suspend (fg resumes)"),
 ];
 

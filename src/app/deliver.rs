@@ -28,6 +28,9 @@ impl State {
             self.dirty = true;
             return overlays::whois::answered(self, result);
         }
+        if self.watch.waits_for(id) {
+            return super::watch::answered(self, id, result);
+        }
         if self.follow.as_ref().and_then(|f| f.pending) == Some(id) {
             self.dirty = true;
             return super::follow::followed(self, result);

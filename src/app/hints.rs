@@ -35,6 +35,7 @@ pub fn overlay(state: &State, overlay: &Overlay) -> Vec<Hint> {
         Overlay::Bulk(bulk) => super::overlays::bulk::hints(bulk),
         Overlay::Whois(_) => vec![
             fixed("⏎", "look up / open in the browser"),
+            fixed("Ctrl-P", "pin"),
             fixed("↑↓", "pick"),
             fixed("Esc", "close"),
         ],
@@ -112,8 +113,21 @@ pub fn screen(state: &State) -> Vec<Hint> {
             ];
         }
         Screen::Browser(b) if b.seek.is_some() => return vec![fixed("Esc", "stop searching")],
+        Screen::Watch(v) if v.prompt.is_some() => {
+            return vec![fixed("⏎", "pin"), fixed("Esc", "cancel")];
+        }
+        Screen::Watch(_) => &[
+            (&[C::Pin], "pin"),
+            (&[C::Unpin], "unpin"),
+            (&[C::Refresh], "read now"),
+            (&[C::Filter], "filter"),
+            (&[C::Copy], "copy"),
+            (&[C::Back], "back"),
+            (&[C::Help], "help"),
+        ],
         Screen::Browser(_) => &[
             (&[C::Allow, C::Deny], "allow/deny"),
+            (&[C::Pin], "pin"),
             (&[C::Filter], "filter"),
             (&[C::Bulk, C::BulkList], "bulk"),
             (&[C::FindPort], "port"),
@@ -187,7 +201,12 @@ pub fn screen(state: &State) -> Vec<Hint> {
 fn acts_on_row(command: Command) -> bool {
     matches!(
         command,
-        Command::Allow | Command::Deny | Command::Copy | Command::Export | Command::Bulk
+        Command::Allow
+            | Command::Deny
+            | Command::Copy
+            | Command::Export
+            | Command::Bulk
+            | Command::Pin
     )
 }
 

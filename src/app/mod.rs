@@ -21,6 +21,7 @@ mod router;
 pub mod rows;
 pub mod screens;
 mod sort;
+pub mod watch;
 
 pub use overlays::{confirm as actions, create as dialogs, profiles};
 pub use screens::browser::{self, table as mappings};
@@ -82,6 +83,8 @@ pub struct State {
     pub indexing: Option<indexing::Indexing>,
     /// Started with --read-only: nothing is changed, every mutation is refused before a call.
     pub read_only: bool,
+    /// Pinned sockets, re-read on an interval whatever screen is on top.
+    pub watch: watch::Watching,
     pub message: Option<Message>,
     /// Every message and error so far (the last `overlays::messages::KEPT`), with its time.
     pub messages: overlays::messages::MessageLog,
@@ -122,6 +125,7 @@ impl State {
             index_dir: None,
             indexing: None,
             read_only: false,
+            watch: watch::Watching::default(),
             message: None,
             messages: overlays::messages::MessageLog::default(),
             mouse: false,
@@ -201,7 +205,11 @@ impl State {
             || self.follow.is_some()
             || self.live.as_ref().is_some_and(|l| !l.paused);
         let fading = self.message.as_ref().is_some_and(|m| !m.error);
-        (age_on_screen || fading).then_some(Duration::from_secs(1))
+        let chrome = (age_on_screen || fading).then_some(Duration::from_secs(1));
+        match (chrome, watch::next_tick(self)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     fn request_id(&mut self) -> RequestId {
@@ -373,7 +381,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ChangeDone { id, result } => changes::done(state, id, result),
+        Action::PinFile(event) => watch::pin_file(state, event),
     };
+    effects.extend(watch::sync_account(state));
     state.scroll_top_into_view();
     effects.extend(state.load_more());
     state.scroll_top_into_view();

@@ -100,6 +100,8 @@ pub fn tick(state: &mut State) -> Vec<Effect> {
     }
     super::live::fade(state);
     super::screens::with_list!(mut state.top_mut(), |l| l.filter_step());
+    // After the fade: the watch view keeps its own marks.
+    effects.extend(super::watch::tick(state));
     effects
 }
 

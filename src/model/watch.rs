@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use super::whois::quoted;
+use super::whois::{WhoisAnswer, quoted};
 use super::{
     AcceleratorStatus, ArnKind, SocketAddress, TrafficState, Verdict, accelerator_arn_of,
     listener_arn_of, parse_accelerator_address, parse_arn, parse_ipv4, parse_port, parse_subnet_id,
@@ -436,6 +436,35 @@ impl Target {
             pin: pin.clone(),
             reads: vec![(subnet.to_string(), destination.ip.clone())],
             accelerators: vec![accelerator_arn],
+            expected: Some(expected),
+        }
+    }
+}
+
+impl Target {
+    /// An accelerator socket resolved by a whois answer: the one destination behind it, as
+    /// the answer saw it (the interactive lookup pins what it already knows).
+    pub fn accelerator_socket(a: &WhoisAnswer) -> Target {
+        let pin = Pin::AcceleratorSocket(a.address.clone());
+        let expected = WatchRow {
+            pin: pin.clone(),
+            accelerator_arn: a.accelerator_arn.clone(),
+            accelerator_name: a.accelerator_name.clone(),
+            enabled: Some(a.accelerator_enabled),
+            status: None,
+            listener_arn: a.listener_arn.clone(),
+            endpoint_group_arn: a.endpoint_group_arn.clone(),
+            region: a.region.clone(),
+            subnet: a.subnet.clone(),
+            destination: a.destination.clone(),
+            accelerator_sockets: vec![a.address.clone()],
+            traffic: Some(a.traffic),
+            presence: Presence::Mapped,
+        };
+        Target {
+            pin,
+            reads: vec![(a.subnet.clone(), a.destination.ip.clone())],
+            accelerators: vec![a.accelerator_arn.clone()],
             expected: Some(expected),
         }
     }

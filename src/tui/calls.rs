@@ -157,6 +157,19 @@ pub async fn run(call: Call, api: &dyn GlobalAccelerator) -> Result<Reply, ApiEr
                 found,
             }
         }
+        Call::ResolvePins { pins, store } => {
+            let store = store.map(crate::index::IndexStore::new);
+            let resolved = crate::watch::resolve(api, store.as_ref(), &pins).await;
+            Reply::PinsResolved(
+                resolved
+                    .into_iter()
+                    .map(|r| r.map_err(|e| e.to_string()))
+                    .collect(),
+            )
+        }
+        Call::WatchRound { targets } => Reply::WatchRound(
+            crate::watch::poll(api, &targets, &crate::watch::PollOptions::default()).await,
+        ),
     })
 }
 

@@ -26,6 +26,7 @@ mod export;
 mod indexing;
 mod jobs;
 mod terminal;
+mod watch;
 
 pub use calls::{run as run_call, run_recorded as run_call_recorded};
 pub use changes::recorder;
@@ -48,6 +49,7 @@ pub struct Runtime {
     recorder: crate::journal::Recorder,
     tx: mpsc::UnboundedSender<Action>,
     tasks: HashMap<RequestId, AbortHandle>,
+    pin_files: watch::PinFiles,
 }
 
 impl Runtime {
@@ -58,6 +60,7 @@ impl Runtime {
             recorder: crate::journal::Recorder::default(),
             tx,
             tasks: HashMap::new(),
+            pin_files: watch::PinFiles::default(),
         }
     }
 
@@ -136,6 +139,9 @@ impl Runtime {
                     self.tasks.insert(id, task.abort_handle());
                 }
                 Effect::SaveColumns { path, choice } => columns::save(path, &choice, &self.tx),
+                effect @ (Effect::LoadPins { .. } | Effect::SavePins { .. } | Effect::Bell) => {
+                    self.pin_files.run(effect, &self.tx);
+                }
                 Effect::Export(job) => {
                     let api = Arc::clone(&self.api);
                     let tx = self.tx.clone();

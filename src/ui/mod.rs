@@ -67,6 +67,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Screen::ListenerInfo(s) => detail::listener(frame, body, s),
         Screen::GroupDetail(s) => detail::group(frame, body, s, choice),
         Screen::Browser(b) => browser::render(frame, body, b, choice),
+        Screen::Watch(v) => screens::watch::render(frame, body, state, v),
     }
     render_status(state, frame, status);
     render_hints(state, frame, keys);
@@ -259,6 +260,7 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
         )),
         None => {}
     }
+    parts.extend(screens::watch::status(state));
     let (loaded_at, stale) = state.top().freshness();
     match loaded_at {
         Some(at) if stale => parts.push(Part::whole(

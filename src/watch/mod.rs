@@ -15,8 +15,8 @@ use thiserror::Error;
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_RESOURCES};
 use crate::index::IndexStore;
 use crate::index::whois::{WhoisError, whois};
+use crate::model::watch::Pin;
 pub use crate::model::watch::Target;
-use crate::model::watch::{Pin, Presence, WatchRow};
 use crate::model::{Accelerator, accelerator_arn_of};
 pub use poll::{PollOptions, poll};
 pub use store::{Loaded, PinStore};
@@ -48,28 +48,14 @@ async fn resolve_one(
             let ip: Ipv4Addr = socket.ip.parse().map_err(|_| {
                 WhoisError::Input(format!("{:?} is not an IPv4 address", socket.ip))
             })?;
-            let a = whois(api, store, ip, socket.port).await?;
-            let expected = WatchRow {
-                pin: pin.clone(),
-                accelerator_arn: a.accelerator_arn.clone(),
-                accelerator_name: a.accelerator_name,
-                enabled: Some(a.accelerator_enabled),
-                status: None,
-                listener_arn: a.listener_arn,
-                endpoint_group_arn: a.endpoint_group_arn,
-                region: a.region,
-                subnet: a.subnet.clone(),
-                destination: a.destination.clone(),
-                accelerator_sockets: vec![a.address],
-                traffic: Some(a.traffic),
-                presence: Presence::Mapped,
-            };
-            Ok(Target {
-                pin: pin.clone(),
-                reads: vec![(a.subnet, a.destination.ip)],
-                accelerators: vec![a.accelerator_arn],
-                expected: Some(expected),
-            })
+            let answer = whois(api, store, ip, socket.port).await?;
+            let mut target = Target::accelerator_socket(&answer);
+            // The pin as typed, whatever form whois gives the address back in.
+            target.pin = pin.clone();
+            if let Some(row) = target.expected.as_mut() {
+                row.pin = pin.clone();
+            }
+            Ok(target)
         }
         Pin::DestinationAddress(ip) => {
             let holders = crate::index::holders(api, store, accelerators, *ip).await?;

@@ -143,6 +143,9 @@ const KEYS: &[KeyCode] = &[
     KeyCode::Char('n'),
     KeyCode::Char('e'),
     KeyCode::Char(':'),
+    KeyCode::Char('p'),
+    KeyCode::Char('W'),
+    KeyCode::Char('d'),
     KeyCode::Char('?'),
     KeyCode::Char(' '),
     KeyCode::Char('.'),
@@ -260,6 +263,16 @@ impl Monkey {
                     );
                     self.absorb(more);
                 }
+                Effect::LoadPins { account, .. } => {
+                    let loaded = portolan::app::watch::PinFile::Loaded {
+                        account,
+                        pins: Vec::new(),
+                        unreadable: Vec::new(),
+                    };
+                    let more = update(&mut self.state, Action::PinFile(loaded));
+                    self.absorb(more);
+                }
+                Effect::SavePins { .. } | Effect::Bell => {}
             }
         }
     }
@@ -556,6 +569,7 @@ impl Monkey {
             Screen::ListenerInfo(_) => "listener-info",
             Screen::GroupDetail(_) => "group-detail",
             Screen::Browser(_) => "browser",
+            Screen::Watch(_) => "watch",
         };
         let modal = probe::overlay_kind(&self.state).map_or(String::new(), |k| format!("+{k}"));
         format!("{screen}{modal}")

@@ -362,6 +362,30 @@ impl Service {
             Call::AllowTraffic(_) | Call::DenyTraffic(_) | Call::RemoveEndpoints { .. } => {
                 Reply::Done
             }
+            Call::ResolvePins { pins, .. } => Reply::PinsResolved(
+                pins.iter()
+                    .map(|p| Err(format!("{p}: no mapping leads there")))
+                    .collect(),
+            ),
+            // Each destination socket as it was, its traffic and accelerator flipping at random.
+            Call::WatchRound { targets } => Reply::WatchRound(portolan::model::watch::Round {
+                rows: targets
+                    .iter()
+                    .filter_map(|t| t.expected.clone())
+                    .map(|mut row| {
+                        row.presence = portolan::model::watch::Presence::Mapped;
+                        row.enabled = Some(rng.random_bool(0.8));
+                        row.traffic = Some(if rng.random_bool(0.5) {
+                            TrafficState::Allow
+                        } else {
+                            TrafficState::Deny
+                        });
+                        row
+                    })
+                    .collect(),
+                failures: Vec::new(),
+                throttled: rng.random_bool(0.1),
+            }),
             Call::ListAccelerators { .. }
             | Call::ListListeners { .. }
             | Call::ListEndpointGroups { .. }

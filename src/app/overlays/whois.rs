@@ -12,6 +12,7 @@ use crate::app::screens::browser::Browser;
 use crate::app::{Effect, Overlay, Screen, State};
 use crate::index::Holder;
 use crate::index::whois::{WhoisAnswer, parse_address};
+use crate::model::watch::{Pin, Target};
 use crate::model::{Accelerator, EndpointGroup, parse_ipv4};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -170,6 +171,13 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         KeyCode::Enter => open_result(state),
+        KeyCode::Char('p')
+            if key
+                .modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL) =>
+        {
+            pin_answer(state)
+        }
         KeyCode::Down if holders > 0 => {
             lookup.selected = (lookup.selected + 1).min(holders - 1);
             Vec::new()
@@ -228,4 +236,29 @@ pub fn answered(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effec
         Err(e) => lookup.error = Some(e.to_string()),
     }
     Vec::new()
+}
+
+/// Ctrl-P in the `w` lookup: its answer's address (or, before an answer, what is typed).
+fn pin_answer(state: &mut State) -> Vec<Effect> {
+    let Some(lookup) = state.whois_mut() else {
+        return Vec::new();
+    };
+    let (pin, target) = match &lookup.result {
+        Some(LookupResult::Address(a)) => (
+            Pin::AcceleratorSocket(a.address.clone()),
+            Some(Target::accelerator_socket(a)),
+        ),
+        Some(LookupResult::Holders { ip, .. }) => match parse_ipv4(ip) {
+            Ok(ip) => (Pin::DestinationAddress(ip), None),
+            Err(_) => return Vec::new(),
+        },
+        None => match Pin::parse(lookup.input.value()) {
+            Ok(pin) => (pin, None),
+            Err(e) => {
+                lookup.error = Some(e.0);
+                return Vec::new();
+            }
+        },
+    };
+    crate::app::watch::pin(state, pin, target)
 }

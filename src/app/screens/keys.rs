@@ -95,7 +95,9 @@ pub fn move_selection(state: &mut State, delta: isize) {
 
 /// A paste for the screen on top (an overlay, if open, took it already).
 pub fn paste(state: &mut State, text: &str) {
-    if !crate::app::screens::browser::keys::paste(state, text) {
+    if !crate::app::screens::browser::keys::paste(state, text)
+        && !crate::app::screens::watch::paste(state, text)
+    {
         with_list!(state, |pane| paste_into(pane, text));
     }
 }
@@ -106,6 +108,9 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return crate::app::indexing::stop(state);
     }
     if let Some(effects) = crate::app::screens::browser::keys::handle(state, key) {
+        return effects;
+    }
+    if let Some(effects) = crate::app::screens::watch::handle(state, key) {
         return effects;
     }
     if with_list!(state, |pane| filter_key(pane, &key)) == Some(true) {
@@ -160,8 +165,14 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Command::Undo => return crate::app::overlays::undo::open(state),
         Command::AllMappings => return open_mappings(state, true),
         Command::Back => return back(state),
-        // Browser commands, handled there; elsewhere they do nothing.
-        Command::DestinationForm | Command::FindPort | Command::Copy | Command::Export => {
+        Command::Pin => return crate::app::screens::watch::pin_key(state),
+        Command::WatchView => return crate::app::screens::watch::open(state),
+        // Browser and watch view commands, handled there; elsewhere they do nothing.
+        Command::DestinationForm
+        | Command::FindPort
+        | Command::Copy
+        | Command::Export
+        | Command::Unpin => {
             state.dirty = false;
         }
     }

@@ -5,6 +5,7 @@
 pub mod browser;
 mod detail;
 pub mod keys;
+pub mod watch;
 
 pub use detail::{
     AcceleratorInfo, FIELD_NAME_WIDTH, GroupDetail, GroupsScreen, ListenerInfo, ListenersScreen,
@@ -51,6 +52,10 @@ macro_rules! with_list {
                 let $list = $($r)+ b.list;
                 Some($body)
             }
+            Screen::Watch(v) => {
+                let $list = $($r)+ v.list;
+                Some($body)
+            }
             Screen::AcceleratorInfo(_) | Screen::ListenerInfo(_) => None,
         }
     }};
@@ -66,6 +71,7 @@ pub enum Screen {
     ListenerInfo(ListenerInfo),
     GroupDetail(GroupDetail),
     Browser(Box<Browser>),
+    Watch(Box<watch::WatchView>),
 }
 
 impl Screen {
@@ -86,6 +92,7 @@ impl Screen {
                 Some(Source::Accelerator { .. }) => "mappings".into(),
                 None => "mappings by destination".into(),
             },
+            Screen::Watch(_) => "watch".into(),
         }
     }
 
@@ -221,6 +228,8 @@ impl Screen {
                     list(id, Call::DescribeEndpointGroup { arn });
                 }
             }
+            // The watch's rounds are its own (app::watch); `r` there asks for one.
+            Screen::Watch(_) => {}
         }
         calls
     }
@@ -337,6 +346,7 @@ impl Screen {
                 }
             }
             Screen::GroupDetail(s) => s.group.failed(message),
+            Screen::Watch(_) => {}
             Screen::Browser(b) => {
                 if b.regions_pending == Some(id) {
                     b.regions_pending = None;

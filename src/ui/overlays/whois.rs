@@ -101,7 +101,7 @@ pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup) {
             };
             lines.push(Line::styled(format!("answered from {via}"), t.muted));
             lines.push(Line::styled(
-                "Enter opens it in the mapping browser",
+                "Enter opens it in the mapping browser · Ctrl-P pins it to the watch",
                 t.muted,
             ));
         }

@@ -18,6 +18,7 @@ fn specs(view: View) -> &'static [ColumnSpec] {
         View::Groups => EndpointGroup::SPECS,
         View::Subnets => SubnetEndpoint::SPECS,
         View::Browser => browser_columns::COLUMNS,
+        View::Watch => crate::app::watch::WatchItem::SPECS,
     }
 }
 
@@ -96,7 +97,9 @@ fn every_view_fits_the_columns_it_has() {
         for spec in specs(view) {
             let name = matches!(
                 (view, spec.title),
-                (View::Accelerators, "NAME") | (View::Browser, "ACCELERATOR")
+                (View::Accelerators, "NAME")
+                    | (View::Browser, "ACCELERATOR")
+                    | (View::Watch, "ACCELERATOR" | "CHANGE")
             );
             assert_eq!(spec.kind.may_cut(), name, "{view:?} {}", spec.title);
         }

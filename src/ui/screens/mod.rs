@@ -7,3 +7,4 @@ pub mod list;
 
 #[cfg(test)]
 mod columns_tests;
+pub mod watch;
