@@ -730,6 +730,13 @@ fn rows_of_a_disabled_accelerator_never_say_allow() {
         assert!(screen.contains("─ OFF: accelerator disabled "), "{screen}");
     }
     h.snapshot("browser_disabled_accelerator");
+    // However many keys the browser offers, the help key closes its hint line.
+    let screen = h.screen((80, 24));
+    let hints = screen.lines().last().unwrap_or_default();
+    assert!(
+        hints.trim_end_matches('"').trim_end().ends_with("? help"),
+        "{screen}"
+    );
     // Narrower still: the note on the shared IPs gives way, the hidden columns stay named.
     let screen = h.screen((66, 24));
     let bottom = screen.lines().rev().nth(2).unwrap_or_default().to_string();

@@ -322,20 +322,34 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The key hints: each whole, the last ones left out when the line is full.
+/// The key hints: each whole, the last ones left out when the line is full — but the help
+/// key, where it is offered, always stays: it is how the rest are found.
 fn render_hints(state: &State, frame: &mut Frame, area: Rect) {
     let t = theme();
+    let mut bindings = hints(state);
+    let help = bindings
+        .last()
+        .is_some_and(|h| h.action == "help")
+        .then(|| bindings.pop())
+        .flatten();
+    let needed = |h: &crate::app::Hint| fit::width(&h.keys) + fit::width(h.action) + 1;
     let mut spans = vec![Span::raw(" ")];
     let mut room = usize::from(area.width.saturating_sub(1));
-    for binding in hints(state) {
-        let action = format!(" {}  ", binding.action);
-        let needed = fit::width(&binding.keys) + fit::width(action.trim_end());
-        if needed > room {
-            break;
+    if let Some(h) = &help {
+        room = room.saturating_sub(needed(h) + 2);
+    }
+    for binding in bindings.into_iter().chain(help.clone()) {
+        let is_help = help.as_ref().is_some_and(|h| h.keys == binding.keys);
+        if !is_help {
+            if needed(&binding) > room {
+                // What follows is dropped, but the help key still closes the line.
+                room = 0;
+                continue;
+            }
+            room = room.saturating_sub(needed(&binding) + 2);
         }
-        room = room.saturating_sub(needed + 2);
-        spans.push(Span::styled(binding.keys, t.key));
-        spans.push(Span::raw(action));
+        spans.push(Span::styled(binding.keys.clone(), t.key));
+        spans.push(Span::raw(format!(" {}  ", binding.action)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
