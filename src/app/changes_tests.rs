@@ -55,7 +55,7 @@ fn journaled(what: &str, undo: Result<&str, &str>) -> Journaled {
 }
 
 const DENY: &str = "Deny traffic to 10.0.0.4:7000 in subnet subnet-a, endpoint group g1";
-const RESTORE: &str = "restore the prior traffic state of 1 socket (Deny traffic to 10.0.0.4:7000 in subnet subnet-a, endpoint group g1)";
+const RESTORE: &str = "restore the prior traffic state of 1 socket: allow 10.0.0.4:7000 again";
 
 #[test]
 fn nothing_to_undo_is_said_and_opens_nothing() {
