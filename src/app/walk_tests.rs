@@ -361,3 +361,14 @@ fn subnets_added_together_are_spoken_of_in_the_plural() {
         "added subnet-0a1b2c3d, subnet-0e5f6a7b and allowed all traffic to them"
     );
 }
+
+#[test]
+fn an_empty_watch_view_offers_p_but_not_the_keys_that_need_a_pin() {
+    let mut s = loaded(2);
+    ch(&mut s, 'W');
+    assert!(matches!(s.top(), Screen::Watch(_)), "W opens the watch view");
+    let keys: Vec<String> = crate::app::hints(&s).into_iter().map(|h| h.keys).collect();
+    assert!(keys.contains(&"p".to_string()), "{keys:?}");
+    assert!(!keys.contains(&"d".to_string()), "d unpins nothing: {keys:?}");
+    assert!(!keys.contains(&"y".to_string()), "y copies nothing: {keys:?}");
+}
