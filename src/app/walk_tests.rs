@@ -338,7 +338,10 @@ fn a_refused_add_is_kept_in_the_log_and_its_journal_line_says_nothing_changed() 
 fn subnets_added_together_are_spoken_of_in_the_plural() {
     let mut s = group_detail();
     add_subnet_dialog(&mut s);
-    update(&mut s, Action::Paste("subnet-0a1b2c3d subnet-0e5f6a7b".into()));
+    update(
+        &mut s,
+        Action::Paste("subnet-0a1b2c3d subnet-0e5f6a7b".into()),
+    );
     let effects = update(
         &mut s,
         Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
@@ -366,9 +369,18 @@ fn subnets_added_together_are_spoken_of_in_the_plural() {
 fn an_empty_watch_view_offers_p_but_not_the_keys_that_need_a_pin() {
     let mut s = loaded(2);
     ch(&mut s, 'W');
-    assert!(matches!(s.top(), Screen::Watch(_)), "W opens the watch view");
+    assert!(
+        matches!(s.top(), Screen::Watch(_)),
+        "W opens the watch view"
+    );
     let keys: Vec<String> = crate::app::hints(&s).into_iter().map(|h| h.keys).collect();
     assert!(keys.contains(&"p".to_string()), "{keys:?}");
-    assert!(!keys.contains(&"d".to_string()), "d unpins nothing: {keys:?}");
-    assert!(!keys.contains(&"y".to_string()), "y copies nothing: {keys:?}");
+    assert!(
+        !keys.contains(&"d".to_string()),
+        "d unpins nothing: {keys:?}"
+    );
+    assert!(
+        !keys.contains(&"y".to_string()),
+        "y copies nothing: {keys:?}"
+    );
 }

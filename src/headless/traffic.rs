@@ -399,9 +399,7 @@ mod tests {
         print_plan(false, &plan, "deny x", GROUP, None, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
-            text.contains(
-                "6 sockets and every port of 1 address, 3 addresses, 1 subnet, 2 calls"
-            ),
+            text.contains("6 sockets and every port of 1 address, 3 addresses, 1 subnet, 2 calls"),
             "{text}"
         );
         assert!(text.contains("call 1: DenyCustomRoutingTraffic subnet-0a00000000000001a: 1 address × every port: 10.0.1.7"), "{text}");
