@@ -209,9 +209,7 @@ fn a_dry_run_prints_the_plan_and_makes_no_call() {
     let plan = ok(&out);
     assert!(plan.contains(&format!("group {group}")), "{plan}");
     assert!(
-        plan.contains(
-            "3 sockets (1 of them every port of an address), 3 addresses, 1 subnet, 2 calls"
-        ),
+        plan.contains("2 sockets and every port of 1 address, 3 addresses, 1 subnet, 2 calls"),
         "{plan}"
     );
     assert_eq!(mappings(state.path(), &emulator.url), before);

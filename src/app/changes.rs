@@ -77,7 +77,11 @@ pub fn journaled(state: &mut State, change: Journaled) {
     state.dirty = true;
     match &change.entry {
         Ok(id) => {
-            let text = format!("journal {id}: {}", change.what);
+            let text = if change.changed {
+                format!("journal {id}: {}", change.what)
+            } else {
+                format!("journal {id}: {} (failed: nothing changed)", change.what)
+            };
             state.messages.record(&text, false, state.now);
         }
         Err(e) if change.changed => state.error(format!(

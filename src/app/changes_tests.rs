@@ -55,7 +55,7 @@ fn journaled(what: &str, undo: Result<&str, &str>) -> Journaled {
 }
 
 const DENY: &str = "Deny traffic to 10.0.0.4:7000 in subnet subnet-a, endpoint group g1";
-const RESTORE: &str = "restore the prior traffic state of 1 socket (Deny traffic to 10.0.0.4:7000 in subnet subnet-a, endpoint group g1)";
+const RESTORE: &str = "restore the prior traffic state of 1 socket: allow 10.0.0.4:7000 again";
 
 #[test]
 fn nothing_to_undo_is_said_and_opens_nothing() {
@@ -483,7 +483,7 @@ fn a_pasted_list_is_found_in_the_loaded_rows_and_what_is_not_is_named() {
     assert_eq!(planned.not_found, vec!["10.0.0.4:7999", "10.9.9.9"]);
     assert_eq!(
         planned.counts(),
-        "2 sockets (1 of them every port of an address), 2 addresses, 2 subnets, 2 calls"
+        "1 socket and every port of 1 address, 2 addresses, 2 subnets, 2 calls"
     );
     assert_eq!(
         planned.from,

@@ -273,10 +273,7 @@ pub const FIXED: &[(&str, &str)] = &[
     ("Ctrl-S", "create (Enter on the Create button too)"),
     ("Esc", "close (asks first if anything was typed)"),
     ("y n", "answer a question"),
-    (
-        "Space J K",
-        "column chooser: show or hide a column, move it down or up",
-    ),
+    ("Space J K", "column chooser: show/hide, move down/up"),
     ("Ctrl-P", "pin the address of a w lookup (watch)"),
     ("Ctrl-Z", "suspend (fg resumes)"),
 ];

@@ -180,12 +180,18 @@ pub fn screen(state: &State) -> Vec<Hint> {
         ],
     };
     // Keys that act on a row are not offered while there is none.
-    let no_rows = matches!(state.top(), Screen::Browser(b) if b.view_len() == 0);
+    // (In the watch view p asks for a pin to type: it needs no row.)
+    let (no_rows, watch) = match state.top() {
+        Screen::Browser(b) => (b.view_len() == 0, false),
+        Screen::Watch(v) => (v.list.view_len() == 0, true),
+        _ => (false, false),
+    };
+    let needs_row = |c: Command| acts_on_row(c) && !(watch && c == Command::Pin);
     table
         .iter()
         // Read-only: keys that would change something are not offered.
         .filter(|(commands, _)| !(state.read_only && commands.iter().all(|c| changes(*c))))
-        .filter(|(commands, _)| !(no_rows && commands.iter().all(|c| acts_on_row(*c))))
+        .filter(|(commands, _)| !(no_rows && commands.iter().all(|c| needs_row(*c))))
         .map(|(commands, action)| Hint {
             keys: commands
                 .iter()
@@ -207,6 +213,7 @@ fn acts_on_row(command: Command) -> bool {
             | Command::Export
             | Command::Bulk
             | Command::Pin
+            | Command::Unpin
     )
 }
 

@@ -287,3 +287,100 @@ fn rows_of_a_disabled_accelerator_pass_no_traffic() {
         [Verdict::Allow, Verdict::Disabled]
     );
 }
+
+#[test]
+fn a_refused_add_is_kept_in_the_log_and_its_journal_line_says_nothing_changed() {
+    let mut s = group_detail();
+    add_subnet_dialog(&mut s);
+    update(&mut s, Action::Paste("subnet-0a1b2c3d".into()));
+    let effects = update(
+        &mut s,
+        Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let (id, _) = calls(&effects)
+        .into_iter()
+        .find(|(_, c)| matches!(c, Call::AddEndpoints { .. }))
+        .expect("the add is sent");
+    fail(
+        &mut s,
+        id,
+        ApiError::InvalidArgument("subnet-0a1b2c3d is not a subnet of this account".into()),
+    );
+    assert!(s.form().is_some(), "the form stays as typed");
+    update(
+        &mut s,
+        Action::Journaled(crate::app::changes::Journaled {
+            entry: Ok("20260102T030405Z-ab12cd34".into()),
+            what: "add subnet-0a1b2c3d to group g".into(),
+            changed: false,
+            undo: Err("nothing to undo".into()),
+            profile: None,
+        }),
+    );
+    let log: Vec<(String, bool)> = s
+        .messages
+        .entries()
+        .map(|e| (e.text.clone(), e.error))
+        .collect();
+    assert!(
+        log.iter()
+            .any(|(t, error)| *error && t.contains("is not a subnet of this account")),
+        "{log:?}"
+    );
+    assert!(
+        log.iter().any(|(t, _)| t
+            == "journal 20260102T030405Z-ab12cd34: add subnet-0a1b2c3d to group g (failed: nothing changed)"),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn subnets_added_together_are_spoken_of_in_the_plural() {
+    let mut s = group_detail();
+    add_subnet_dialog(&mut s);
+    update(
+        &mut s,
+        Action::Paste("subnet-0a1b2c3d subnet-0e5f6a7b".into()),
+    );
+    let effects = update(
+        &mut s,
+        Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let (id, _) = calls(&effects)
+        .into_iter()
+        .find(|(_, c)| matches!(c, Call::AddEndpoints { .. }))
+        .expect("the add is sent");
+    reply(
+        &mut s,
+        id,
+        Reply::EndpointsAdded {
+            added: vec!["subnet-0a1b2c3d".into(), "subnet-0e5f6a7b".into()],
+            allowed: Some(Ok(())),
+        },
+    );
+    let last = s.messages.entries().last().unwrap().text.clone();
+    assert_eq!(
+        last,
+        "added subnet-0a1b2c3d, subnet-0e5f6a7b and allowed all traffic to them"
+    );
+}
+
+#[test]
+fn an_empty_watch_view_offers_p_but_not_the_keys_that_need_a_pin() {
+    let mut s = loaded(2);
+    ch(&mut s, 'W');
+    assert!(
+        matches!(s.top(), Screen::Watch(_)),
+        "W opens the watch view"
+    );
+    let keys: Vec<String> = crate::app::hints(&s).into_iter().map(|h| h.keys).collect();
+    assert!(keys.contains(&"p".to_string()), "{keys:?}");
+    assert!(
+        !keys.contains(&"d".to_string()),
+        "d unpins nothing: {keys:?}"
+    );
+    assert!(
+        !keys.contains(&"y".to_string()),
+        "y copies nothing: {keys:?}"
+    );
+}

@@ -251,34 +251,8 @@ fn print_plan(
             }
         }
         _ => {
-            let whole: usize = plan
-                .changes
-                .iter()
-                .filter_map(|c| match &c.scope {
-                    TrafficScope::Destinations { addresses, ports } if ports.is_empty() => {
-                        Some(addresses.len())
-                    }
-                    _ => None,
-                })
-                .sum();
             writeln!(out, "dry run, no call made: {}", sanitize(what))?;
-            let at_every = if whole > 0 {
-                format!(" ({whole} of them every port of an address)")
-            } else {
-                String::new()
-            };
-            writeln!(
-                out,
-                "{} socket{}{at_every}, {} address{}, {} subnet{}, {} call{}",
-                plan.sockets,
-                plural(plan.sockets),
-                plan.addresses,
-                if plan.addresses == 1 { "" } else { "es" },
-                plan.subnets,
-                plural(plan.subnets),
-                plan.calls(),
-                plural(plan.calls()),
-            )?;
+            writeln!(out, "{}", plan.counts())?;
             writeln!(out, "group {}", sanitize(group))?;
             for (i, (c, r)) in plan.changes.iter().zip(&requests).enumerate() {
                 let TrafficScope::Destinations { addresses, ports } = &c.scope else {
@@ -425,9 +399,7 @@ mod tests {
         print_plan(false, &plan, "deny x", GROUP, None, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
-            text.contains(
-                "7 sockets (1 of them every port of an address), 3 addresses, 1 subnet, 2 calls"
-            ),
+            text.contains("6 sockets and every port of 1 address, 3 addresses, 1 subnet, 2 calls"),
             "{text}"
         );
         assert!(text.contains("call 1: DenyCustomRoutingTraffic subnet-0a00000000000001a: 1 address × every port: 10.0.1.7"), "{text}");

@@ -266,10 +266,10 @@ pub fn undo_words(entry: &Entry) -> Result<String, String> {
                 ));
             }
             Ok(format!(
-                "restore the prior traffic state of {} socket{} ({})",
+                "restore the prior traffic state of {} socket{}{}",
                 entry.prior.len(),
                 plural(entry.prior.len()),
-                entry.what
+                restoring(&entry.prior)
             ))
         }
         Request::AddCustomRoutingEndpoints {
@@ -312,6 +312,23 @@ pub fn undo_words(entry: &Entry) -> Result<String, String> {
             entry.id,
             other.operation()
         )),
+    }
+}
+
+/// What restoring `prior` does, as the undo's confirmation says it: ": deny 10.0.0.4:7777
+/// again", ": deny 12 and allow 3 again" (the change it undoes is named beside it already).
+fn restoring(prior: &[Prior]) -> String {
+    let allowed = prior.iter().filter(|p| p.allowed).count();
+    let denied = prior.len() - allowed;
+    match (prior, allowed, denied) {
+        ([], ..) => String::new(),
+        ([one], ..) => {
+            let verb = if one.allowed { "allow" } else { "deny" };
+            format!(": {verb} {}:{} again", one.ip, one.port)
+        }
+        (_, 0, _) => format!(": deny all {denied} again"),
+        (_, _, 0) => format!(": allow all {allowed} again"),
+        _ => format!(": deny {denied} and allow {allowed} again"),
     }
 }
 

@@ -117,6 +117,37 @@ fn a_torn_line_is_reported_not_fatal() {
 }
 
 #[test]
+fn undoing_a_traffic_change_says_which_way_each_socket_goes_not_the_change_again() {
+    let mut e = entry(1);
+    e.what = "Allow traffic to 10.0.0.1:7777 in subnet subnet-1".into();
+    e.requests = vec![Request::traffic(
+        true,
+        &crate::model::TrafficChange {
+            endpoint_group_arn: "arn:g".into(),
+            endpoint_id: "subnet-1".into(),
+            scope: crate::model::TrafficScope::Destinations {
+                addresses: vec!["10.0.0.1".into()],
+                ports: vec![7777],
+            },
+        },
+    )];
+    e.prior[0].allowed = false;
+    let words = undo_words(&e).unwrap();
+    assert_eq!(
+        words,
+        "restore the prior traffic state of 1 socket: deny 10.0.0.1:7777 again"
+    );
+    let mut second = e.prior[0].clone();
+    second.port = 7778;
+    second.allowed = true;
+    e.prior.push(second);
+    assert_eq!(
+        undo_words(&e).unwrap(),
+        "restore the prior traffic state of 2 sockets: deny 1 and allow 1 again"
+    );
+}
+
+#[test]
 fn undo_words_name_what_undo_does_or_why_not() {
     let mut e = entry(1);
     assert!(undo_words(&e).unwrap_err().contains("cannot be undone"));

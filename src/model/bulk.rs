@@ -39,6 +39,54 @@ impl Plan {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
+
+    /// Addresses asked for at every port (each counted once among `sockets`).
+    pub fn whole_addresses(&self) -> usize {
+        self.changes
+            .iter()
+            .map(|c| match &c.scope {
+                TrafficScope::Destinations { addresses, ports } if ports.is_empty() => {
+                    addresses.len()
+                }
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// The sockets the plan covers: "40 sockets"; an address at every port is said as such,
+    /// never counted as one socket: "2 sockets and every port of 1 address".
+    pub fn covered(&self) -> String {
+        let whole = self.whole_addresses();
+        match (self.sockets.saturating_sub(whole), whole) {
+            (n, 0) => count(n, "socket", "sockets"),
+            (0, w) => format!("every port of {}", count(w, "address", "addresses")),
+            (n, w) => format!(
+                "{} and every port of {}",
+                count(n, "socket", "sockets"),
+                count(w, "address", "addresses"),
+            ),
+        }
+    }
+
+    /// What the plan covers, as every front end says it: "40 sockets, 40 addresses, 1 subnet,
+    /// 1 call" (the addresses left out when they are all at every port: said already).
+    pub fn counts(&self) -> String {
+        let addresses = if self.whole_addresses() == self.addresses {
+            String::new()
+        } else {
+            format!(", {}", count(self.addresses, "address", "addresses"))
+        };
+        format!(
+            "{}{addresses}, {}, {}",
+            self.covered(),
+            count(self.subnets, "subnet", "subnets"),
+            count(self.calls(), "call", "calls"),
+        )
+    }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// What one (group, subnet) asks for: whole addresses, and ports by address.

@@ -75,6 +75,23 @@ fn a_whole_address_absorbs_its_ports() {
 }
 
 #[test]
+fn an_address_at_every_port_is_said_as_such_not_counted_as_a_socket() {
+    let whole = plan(&[target("s1", [10, 0, 0, 1], None)]);
+    assert_eq!(whole.counts(), "every port of 1 address, 1 subnet, 1 call");
+    let mixed = plan(&[
+        target("s1", [10, 0, 0, 1], None),
+        target("s1", [10, 0, 0, 2], Some(7777)),
+        target("s1", [10, 0, 0, 3], Some(7777)),
+    ]);
+    assert_eq!(
+        mixed.counts(),
+        "2 sockets and every port of 1 address, 3 addresses, 1 subnet, 2 calls"
+    );
+    let sockets = plan(&[target("s1", [10, 0, 0, 2], Some(7777))]);
+    assert_eq!(sockets.counts(), "1 socket, 1 address, 1 subnet, 1 call");
+}
+
+#[test]
 fn calls_are_cut_at_one_hundred_addresses_and_ports() {
     let targets: Vec<Target> = (0..250u16)
         .flat_map(|a| {

@@ -11,7 +11,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::app::changes::{self, ChangeJob};
 use crate::app::screens::browser::Browser;
 use crate::app::{Effect, Hint, Overlay, Screen, State};
-use crate::model::TrafficScope;
 use crate::model::bulk::{Plan, Target, parse_destinations, plan};
 
 mod resolve;
@@ -57,44 +56,20 @@ pub struct Planned {
     pub from: String,
     /// Listed sockets or addresses that were not found, in words.
     pub not_found: Vec<String>,
-    /// Addresses asked for at every port (counted once each among the sockets).
-    pub whole: usize,
 }
 
 impl Planned {
     fn new(plan: Plan, from: String, not_found: Vec<String>) -> Self {
-        let whole = plan
-            .changes
-            .iter()
-            .map(|c| match &c.scope {
-                TrafficScope::Destinations { addresses, ports } if ports.is_empty() => {
-                    addresses.len()
-                }
-                _ => 0,
-            })
-            .sum();
         Planned {
             plan,
             from,
             not_found,
-            whole,
         }
     }
 
     /// "40 sockets, 40 addresses, 1 subnet, 1 call".
     pub fn counts(&self) -> String {
-        let p = &self.plan;
-        let whole = match self.whole {
-            0 => String::new(),
-            n => format!(" ({n} of them every port of an address)"),
-        };
-        format!(
-            "{}{whole}, {}, {}, {}",
-            count(p.sockets, "socket", "sockets"),
-            count(p.addresses, "address", "addresses"),
-            count(p.subnets, "subnet", "subnets"),
-            count(p.calls(), "call", "calls"),
-        )
+        self.plan.counts()
     }
 
     /// The change in words, as the journal keeps it.
@@ -102,10 +77,6 @@ impl Planned {
         let verb = if allow { "allow" } else { "deny" };
         format!("{verb} {}: {}", self.counts(), self.from)
     }
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 impl Bulk {
@@ -238,10 +209,7 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 return Vec::new();
             }
             let verb = if allow { "allow" } else { "deny" };
-            let label = format!(
-                "{verb} {}",
-                count(planned.plan.sockets, "socket", "sockets")
-            );
+            let label = format!("{verb} {}", planned.plan.covered());
             let job = ChangeJob::Traffic {
                 allow,
                 what: planned.what(allow),

@@ -162,7 +162,10 @@ pub fn created(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effect
     let reply = match result {
         Ok(reply) => reply,
         Err(e) => {
+            // The form shows it where it belongs; the log keeps it after the form is gone.
+            let text = format!("{}: {e}", dialog.title());
             dialog.failed(&e);
+            state.messages.record(&text, true, state.now);
             return Vec::new();
         }
     };
@@ -220,13 +223,18 @@ fn added_endpoints(
 ) -> Vec<Effect> {
     let list = added.join(", ");
     tracing::info!(target: "mutation", subnets = %list, ?allowed, "subnet endpoints added");
+    let (it, its, subnet) = if added.len() == 1 {
+        ("it", "its", "The subnet stays")
+    } else {
+        ("them", "their", "The subnets stay")
+    };
     match allowed {
         None => state.info(format!(
-            "added {list}: all traffic to it is denied until allowed (A)"
+            "added {list}: all traffic to {it} is denied until allowed (A)"
         )),
-        Some(Ok(())) => state.info(format!("added {list} and allowed all traffic to it")),
+        Some(Ok(())) => state.info(format!("added {list} and allowed all traffic to {it}")),
         Some(Err(e)) => state.error(format!(
-            "added {list}, but allowing its traffic failed: {e}. The subnet stays added with all traffic denied; A allows it"
+            "added {list}, but allowing {its} traffic failed: {e}. {subnet} added with all traffic denied; A allows it"
         )),
     }
     if let Screen::GroupDetail(d) = state.top()

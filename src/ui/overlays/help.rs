@@ -8,6 +8,11 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use crate::app::State;
 use crate::ui::theme::theme;
 
+/// The help's width; inside its borders a line is the keys' column and the action.
+const WIDTH: u16 = 72;
+/// The keys' column: two spaces and the keys, padded.
+const KEYS: usize = 22;
+
 pub fn render(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
     let t = theme();
     let mut lines = Vec::new();
@@ -30,13 +35,13 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
                 continue;
             }
             lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<20}"), t.key),
+                Span::styled(format!("  {keys:<width$}", width = KEYS - 2), t.key),
                 Span::raw(action),
             ]));
         }
     }
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let popup = crate::ui::popup(frame, area, 72, height);
+    let popup = crate::ui::popup(frame, area, WIDTH, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.key)
@@ -62,3 +67,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
         popup,
     );
 }
+
+#[cfg(test)]
+#[path = "help_tests.rs"]
+mod tests;
