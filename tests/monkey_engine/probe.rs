@@ -210,6 +210,8 @@ pub fn focus(state: &State) -> Focus {
             }
             _ => Focus::OverlayWithoutInput,
         },
+        // A remembered address not yet touched is replaced by what comes in.
+        Some(Overlay::Whois(lookup)) if lookup.fresh => overlay(""),
         Some(Overlay::Whois(lookup)) => overlay(lookup.input.value()),
         Some(Overlay::Export(export)) if export.writing.is_none() => overlay(export.path.value()),
         Some(Overlay::Bulk(bulk)) if bulk.stage() == Stage::Editing => overlay(&bulk.text),

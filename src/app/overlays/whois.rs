@@ -31,6 +31,9 @@ pub struct Lookup {
     pub result: Option<LookupResult>,
     pub error: Option<String>,
     pub selected: usize,
+    /// The field holds the last address asked, untouched: typing or pasting replaces it,
+    /// while a movement or Backspace starts editing it.
+    pub fresh: bool,
 }
 
 /// The accelerators in view: the one the navigation is inside, or every loaded one.
@@ -63,6 +66,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         result: None,
         error: None,
         selected: 0,
+        fresh: !state.last_whois.is_empty(),
     })));
     Vec::new()
 }
@@ -187,6 +191,13 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         _ => {
+            let typing = matches!(key.code, KeyCode::Char(_))
+                && !key.modifiers.intersects(
+                    crossterm::event::KeyModifiers::CONTROL | crossterm::event::KeyModifiers::ALT,
+                );
+            if std::mem::take(&mut lookup.fresh) && typing {
+                lookup.input.reset();
+            }
             if lookup.input.handle_event(&Event::Key(key)).is_some() {
                 // What is shown must answer what is typed.
                 lookup.result = None;
@@ -208,8 +219,12 @@ pub fn paste(state: &mut State, text: &str) {
         .filter(|c| !c.is_control())
         .take(64)
         .collect();
-    let value = format!("{}{clean}", lookup.input.value());
-    lookup.input = Input::new(value);
+    let kept = if std::mem::take(&mut lookup.fresh) {
+        ""
+    } else {
+        lookup.input.value()
+    };
+    lookup.input = Input::new(format!("{kept}{clean}"));
     lookup.result = None;
     lookup.error = None;
 }

@@ -284,3 +284,28 @@ fn i_builds_the_index_with_progress_and_esc_stops_it() {
     assert!(s.indexing.is_none());
     assert!(s.message.as_ref().unwrap().text.contains("41710 mappings"));
 }
+
+#[test]
+fn the_last_address_comes_back_and_typing_or_pasting_replaces_it() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('w'));
+    typed(&mut s, "75.2.16.21:54442");
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Esc);
+    // Reopened: the last address is there, and a new one typed replaces it.
+    key(&mut s, KeyCode::Char('w'));
+    assert_eq!(s.whois().unwrap().input.value(), "75.2.16.21:54442");
+    typed(&mut s, "75.2.16.23:6655");
+    assert_eq!(s.whois().unwrap().input.value(), "75.2.16.23:6655");
+    key(&mut s, KeyCode::Esc);
+    // A paste replaces it too.
+    key(&mut s, KeyCode::Char('w'));
+    update(&mut s, Action::Paste("10.0.64.4".into()));
+    assert_eq!(s.whois().unwrap().input.value(), "10.0.64.4");
+    key(&mut s, KeyCode::Esc);
+    // Backspace edits what is there instead.
+    key(&mut s, KeyCode::Char('w'));
+    key(&mut s, KeyCode::Backspace);
+    typed(&mut s, "3");
+    assert_eq!(s.whois().unwrap().input.value(), "75.2.16.21:54443");
+}

@@ -46,7 +46,13 @@ pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup) {
     ])
     .areas(inner);
     let mut spans = vec![Span::styled("Address ", t.field)];
-    spans.extend(input_spans(frame, input_line, 8, &lookup.input, true));
+    let typed = input_spans(frame, input_line, 8, &lookup.input, true);
+    // The last address asked, shown selected: typing replaces it.
+    spans.extend(
+        typed
+            .into_iter()
+            .map(|s| if lookup.fresh { s.style(t.selected) } else { s }),
+    );
     frame.render_widget(Paragraph::new(Line::from(spans)), input_line);
     // Word wrapping may leave the end of the first line empty: keep a word's worth spare.
     let room = usize::from(hint.width) * usize::from(hint_rows) - 16 * usize::from(hint_rows - 1);
