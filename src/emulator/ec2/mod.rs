@@ -14,6 +14,8 @@ mod xml;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_server;
 
 pub use hosts::Fleet;
 
