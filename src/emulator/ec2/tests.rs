@@ -743,3 +743,97 @@ fn the_state_file_brings_the_same_instances_back() {
         "{text}"
     );
 }
+
+/// What an audit of the demo account finds, computed from the store: ALLOWed addresses no
+/// interface holds, subnets denying all traffic while instances run, running instances with
+/// denied ports.
+#[test]
+fn the_demo_account_runs_instances_for_the_audit_to_find() {
+    use crate::model::TrafficState::{Allow, Deny};
+    let e = Emulator::from_topology(&Topology::demo(), EmulatorOptions::default()).unwrap();
+    let store = e.read();
+    let fleet = &store.fleet;
+    assert_eq!(
+        (fleet.instances.len(), fleet.interfaces.len()),
+        (13_525, 14_233)
+    );
+    let mut holder = std::collections::HashMap::new();
+    for (n, eni) in fleet.interfaces.iter().enumerate() {
+        for a in eni.private_addresses() {
+            holder.insert(a, n);
+        }
+        for &p in &eni.prefixes {
+            for a in p..p + 16 {
+                holder.insert(a, n);
+            }
+        }
+    }
+    let running = |n: usize| {
+        fleet
+            .instance_of(&fleet.interfaces[n])
+            .is_some_and(|i| i.state == InstanceState::Running)
+    };
+    // `whois 75.2.16.21:54442` ends at 10.0.64.4: a running instance holds it.
+    assert!(running(holder[&u32::from(Ipv4Addr::new(10, 0, 64, 4))]));
+    let (mut exposed, mut denying, mut denied_running) = (Vec::new(), Vec::new(), HashSet::new());
+    for g in &store.groups {
+        let ports: Vec<u16> = g
+            .destinations
+            .iter()
+            .flat_map(|d| d.ports.from_port()..=d.ports.to_port())
+            .collect();
+        for att in &g.endpoints {
+            let si = store
+                .subnets
+                .iter()
+                .position(|s| s.id == att.subnet_id)
+                .unwrap();
+            let s = &store.subnets[si];
+            let mut any_allowed = false;
+            for a in s.first_usable()..s.first_usable() + s.usable() {
+                let states: Vec<_> = ports.iter().map(|&p| att.traffic.state(a, p)).collect();
+                any_allowed |= states.contains(&Allow);
+                match holder.get(&a) {
+                    None if states.contains(&Allow) => exposed.push(Ipv4Addr::from(a).to_string()),
+                    Some(&n) if running(n) && states.contains(&Deny) => {
+                        denied_running.insert(fleet.interfaces[n].instance);
+                    }
+                    _ => {}
+                }
+            }
+            let runs = fleet
+                .instances
+                .iter()
+                .any(|i| i.subnet == si && i.state == InstanceState::Running);
+            if !any_allowed && runs {
+                denying.push(s.id.clone());
+            }
+        }
+    }
+    exposed.sort();
+    assert_eq!(
+        exposed,
+        [
+            "10.0.38.118",
+            "10.0.38.13",
+            "10.32.49.247",
+            "10.32.49.92",
+            "10.64.11.224",
+            "10.64.11.79",
+            "10.96.28.235",
+            "10.96.30.147"
+        ]
+    );
+    // The rule's one, and the subnet in two accelerators: denied in game-us-east, allowed (and
+    // so running servers) in voice-chat-us.
+    assert_eq!(
+        denying,
+        ["subnet-0a1206f1fd32b1402", "subnet-01cb3ab285306c1f7"]
+    );
+    let in_denying = fleet
+        .instances
+        .iter()
+        .filter(|i| store.subnets[i.subnet].id == denying[0] && i.state == InstanceState::Running)
+        .count();
+    assert_eq!((in_denying, denied_running.len()), (37, 44));
+}
