@@ -837,3 +837,53 @@ fn the_demo_account_runs_instances_for_the_audit_to_find() {
         .count();
     assert_eq!((in_denying, denied_running.len()), (37, 44));
 }
+
+/// What `tests/fixtures/small.toml`'s header promises EC2 tests elsewhere.
+#[test]
+fn the_small_fixture_holds_what_its_header_says() {
+    let e = emulator_of(include_str!("../../../tests/fixtures/small.toml"));
+    let held = |region: &str, a: &str| {
+        interfaces_in(
+            &e,
+            region,
+            &format!("&Filter.1.Name=addresses.private-ip-address&Filter.1.Value.1={a}"),
+        )
+        .len()
+    };
+    assert_eq!(held(US, "10.0.1.14"), 0);
+    assert_eq!(held("eu-west-1", "10.1.1.4"), 0);
+    for a in (4..=13)
+        .map(|n| format!("10.0.1.{n}"))
+        .chain((4..=14).map(|n| format!("10.0.2.{n}")))
+    {
+        assert_eq!(held(US, &a), 1, "{a}");
+    }
+    let first = call(
+        &e,
+        US,
+        "Action=DescribeInstances&Filter.1.Name=private-ip-address&Filter.1.Value.1=10.0.2.4",
+    )
+    .unwrap();
+    assert_eq!(leaf(&first, "name"), "running");
+    assert_eq!(leaf(&first, "value"), "game-us-2-001");
+    let spare = "&Filter.1.Name=subnet-id&Filter.1.Value.1=subnet-0a0000000000000f1";
+    assert!(interfaces_in(&e, US, spare).is_empty());
+    let (us, eu) = (
+        instances(&e, "").unwrap().len(),
+        call(&e, "eu-west-1", "Action=DescribeInstances")
+            .map(|d| ids(&d, "reservationSet", "instanceId"))
+            .unwrap()
+            .len(),
+    );
+    assert_eq!((us, eu), (11, 6), "the counts the header gives");
+}
+
+fn interfaces_in(e: &Emulator, region: &str, extra: &str) -> Vec<String> {
+    call(
+        e,
+        region,
+        &format!("Action=DescribeNetworkInterfaces{extra}"),
+    )
+    .map(|doc| ids(&doc, "networkInterfaceSet", "networkInterfaceId"))
+    .unwrap()
+}
