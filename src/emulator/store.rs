@@ -8,7 +8,7 @@ use ipnet::Ipv4Net;
 use serde_json::{Value, json};
 
 use super::ServiceError;
-use super::ec2::Fleet;
+use super::ec2::fleet::Fleet;
 use super::ports::{Segment, Shuffle, SlotAllocator, locate, mix, nth_port, slot_of};
 use super::traffic::TrafficRules;
 use crate::model::{DestinationConfig, PortRange, TrafficState};

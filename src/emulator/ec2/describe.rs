@@ -7,7 +7,8 @@ use std::collections::HashSet;
 
 use super::Ec2Error;
 use super::filters::{Field, compile, passes, tag_fields};
-use super::hosts::{Interface, hash};
+use super::fleet::Interface;
+use super::hosts::hash;
 use super::query::Request;
 use super::render::{self, Names};
 use super::xml::Xml;

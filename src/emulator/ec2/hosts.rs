@@ -23,123 +23,13 @@ use std::ops::Range;
 
 use ipnet::Ipv4Net;
 
+use super::fleet::{Fleet, Instance, InstanceState, Interface, PREFIX_SIZE};
 use crate::emulator::ports::mix;
 use crate::emulator::store::Subnet;
 use crate::emulator::topology::{InstanceSpec, TopologyError};
 
 /// Instances and interfaces are dated from 2025-06-01T00:00:00Z, within 150 days after it.
 const BASE_LAUNCH: f64 = 1_748_736_000.0;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InstanceState {
-    Pending,
-    Running,
-    Stopping,
-    Stopped,
-}
-
-impl InstanceState {
-    pub fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "pending" => Self::Pending,
-            "running" => Self::Running,
-            "stopping" => Self::Stopping,
-            "stopped" => Self::Stopped,
-            _ => return None,
-        })
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Running => "running",
-            Self::Stopping => "stopping",
-            Self::Stopped => "stopped",
-        }
-    }
-
-    /// EC2's state code (the high byte is internal and always 0 here).
-    pub fn code(self) -> u16 {
-        match self {
-            Self::Pending => 0,
-            Self::Running => 16,
-            Self::Stopping => 64,
-            Self::Stopped => 80,
-        }
-    }
-}
-
-pub struct Instance {
-    pub id: String,
-    pub name: Option<String>,
-    pub state: InstanceState,
-    pub instance_type: String,
-    /// Index into the store's subnets.
-    pub subnet: usize,
-    pub launched: f64,
-    /// Its interfaces, device 0 first, in `Fleet::interfaces`.
-    pub interfaces: Range<usize>,
-}
-
-pub struct Interface {
-    pub id: String,
-    pub subnet: usize,
-    /// Index into `Fleet::instances`; `None` for an interface attached to nothing.
-    pub instance: Option<usize>,
-    pub device_index: u32,
-    pub primary: u32,
-    pub secondaries: Vec<u32>,
-    /// Network addresses of delegated /28 prefixes.
-    pub prefixes: Vec<u32>,
-    pub created: f64,
-}
-
-impl Interface {
-    /// Primary and secondary addresses (not those inside prefixes), primary first.
-    pub fn private_addresses(&self) -> impl Iterator<Item = u32> + '_ {
-        std::iter::once(self.primary).chain(self.secondaries.iter().copied())
-    }
-
-    /// Whether the interface holds `address` in any way, a delegated prefix included.
-    #[cfg(test)]
-    pub fn holds(&self, address: u32) -> bool {
-        self.private_addresses().any(|a| a == address)
-            || self
-                .prefixes
-                .iter()
-                .any(|&p| (p..p + PREFIX_SIZE).contains(&address))
-    }
-
-    fn held(&self) -> u32 {
-        1 + self.secondaries.len() as u32 + PREFIX_SIZE * self.prefixes.len() as u32
-    }
-}
-
-const PREFIX_SIZE: u32 = 16;
-
-#[derive(Default)]
-pub struct Fleet {
-    pub instances: Vec<Instance>,
-    pub interfaces: Vec<Interface>,
-    /// Addresses held by interfaces (prefixes included), by subnet index.
-    pub held: Vec<u32>,
-    /// The topology's `[[instances]]`, ids filled in, for the state file.
-    pub listed: Vec<InstanceSpec>,
-}
-
-impl Fleet {
-    pub fn instance_of(&self, interface: &Interface) -> Option<&Instance> {
-        interface.instance.map(|i| &self.instances[i])
-    }
-
-    pub fn interfaces_of(&self, instance: &Instance) -> &[Interface] {
-        &self.interfaces[instance.interfaces.clone()]
-    }
-
-    pub fn held_in(&self, subnet: usize) -> u32 {
-        self.held.get(subnet).copied().unwrap_or(0)
-    }
-}
 
 /// A stable 64-bit hash of some strings.
 pub fn hash(parts: &[&str]) -> u64 {
@@ -393,7 +283,7 @@ fn generate(fleet: &mut Fleet, si: usize, subnet: &Subnet, taken: &[u32]) {
             } else if k > 1 && roll >= 50 && free_end - a >= 2 {
                 let count = (2 + (h >> 8) % 7).min(u64::from(free_end - a)) as u32;
                 let span = a..a + count;
-                let interfaces = if count >= 3 && (h >> 16) % 8 == 0 {
+                let interfaces = if count >= 3 && (h >> 16).is_multiple_of(8) {
                     vec![
                         interface(id_of("eni"), 0, a..a + 1, Vec::new()),
                         interface(id_of("eni1"), 1, a + 1..span.end, Vec::new()),

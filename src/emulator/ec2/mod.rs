@@ -7,6 +7,7 @@
 
 mod describe;
 mod filters;
+pub mod fleet;
 pub mod hosts;
 mod query;
 mod render;
@@ -16,8 +17,6 @@ mod xml;
 mod tests;
 #[cfg(test)]
 mod tests_server;
-
-pub use hosts::Fleet;
 
 use super::store::Store;
 

@@ -5,7 +5,8 @@
 
 use std::net::Ipv4Addr;
 
-use super::hosts::{Instance, InstanceState, Interface, hash, long_id};
+use super::fleet::{Instance, InstanceState, Interface};
+use super::hosts::{hash, long_id};
 use super::xml::Xml;
 use crate::emulator::load::format_time;
 use crate::emulator::store::{Store, Subnet};

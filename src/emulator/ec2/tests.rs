@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::net::Ipv4Addr;
 
-use super::hosts::InstanceState;
+use super::fleet::InstanceState;
 use super::{Ec2Error, signed_region};
 use crate::emulator::{Emulator, EmulatorOptions, Topology};
 
