@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Drives the unmodified AWS CLI against a fresh `portolan emulator` and checks that listing,
-# describing, creating and paging behave as they do against AWS.
+# describing, creating and paging behave as they do against AWS; then the emulator's EC2 subset
+# with the AWS CLI and with boto3 (scripts/ec2-boto3-check.py).
 #
 #   scripts/aws-cli-check.sh            # uses `aws` from PATH, or installs the AWS CLI from PyPI
-#                                       # into target/aws-cli-venv when it is missing
+#                                       # into target/aws-cli-venv when it is missing; boto3 from
+#                                       # the same Python, or installed into that venv
 #
-# Exits 0 when every check passes; prints which check failed otherwise.
+# Exits 0 when every check passes (and when the packages cannot be installed: skipped); prints
+# which check failed otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +29,8 @@ fixture=tests/fixtures/small.toml
 out=$(mktemp)
 target/debug/portolan emulator --topology "$fixture" >"$out" 2>/dev/null &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -f "$out"' EXIT
+ec2pid=
+trap 'kill $pid $ec2pid 2>/dev/null || true; rm -f "$out" "$out.ec2"' EXIT
 for _ in $(seq 1 100); do [ -s "$out" ] && break; sleep 0.05; done
 url=$(head -n1 "$out")
 echo "emulator at $url"
@@ -102,4 +106,65 @@ if err=$(ga describe-custom-routing-accelerator --accelerator-arn "${acc%/*}/000
 fi
 echo "$err" | grep -q AcceleratorNotFoundException || fail "wrong error: $err"
 echo "ok   AcceleratorNotFoundException"
+
+# EC2, on its own account: the first DescribeSubnets is refused, the first two
+# DescribeNetworkInterfaces are throttled (the CLI retries them).
+target/debug/portolan emulator --topology tests/fixtures/ec2.toml \
+  --fault 'DescribeSubnets:error=UnauthorizedOperation#1' --fault 'DescribeNetworkInterfaces:throttle#2' \
+  >"$out.ec2" 2>/dev/null &
+ec2pid=$!
+for _ in $(seq 1 100); do [ -s "$out.ec2" ] && break; sleep 0.05; done
+ec2url=$(head -n1 "$out.ec2")
+ec2() { "$AWS" --endpoint-url "$ec2url" --region us-east-1 --output json ec2 "$@"; }
+ids() { py "import json,sys; d=json.load(sys.stdin); print(' '.join($1))"; }
+
+if err=$(ec2 describe-subnets 2>&1); then fail "an injected UnauthorizedOperation was not answered"; fi
+echo "$err" | grep -q UnauthorizedOperation || fail "wrong error: $err"
+echo "ok   ec2 UnauthorizedOperation reaches the AWS CLI by name"
+subnets=$(ec2 describe-subnets | ids 's["SubnetId"] for s in d["Subnets"]')
+[ "$subnets" = "subnet-0e0000000000000a1 subnet-0e0000000000000a2 subnet-0e0000000000000a3 subnet-0e0000000000000a4" ] \
+  || fail "us-east-1 subnets: $subnets"
+eu=$("$AWS" --endpoint-url "$ec2url" --region eu-west-1 --output json ec2 describe-subnets | ids 's["SubnetId"] for s in d["Subnets"]')
+[ "$eu" = "subnet-0e0000000000000b1" ] || fail "eu-west-1 subnets: $eu"
+named=$(ec2 describe-subnets --filters 'Name=tag:Name,Values=fleet-*' Name=availability-zone,Values=us-east-1b \
+  | ids 's["SubnetId"] for s in d["Subnets"]')
+[ "$named" = "subnet-0e0000000000000a2" ] || fail "filtered subnets: $named"
+if err=$(ec2 describe-subnets --subnet-ids subnet-0e0000000000000a1 subnet-0e00000000000ffff 2>&1); then
+  fail "an unknown subnet id was accepted"
+fi
+echo "$err" | grep -q 'InvalidSubnetID.NotFound' || fail "wrong error: $err"
+echo "ok   ec2 describe-subnets (the signed region's, --filters, --subnet-ids with an unknown id refused)"
+
+enis=$(ec2 describe-network-interfaces --filters Name=addresses.private-ip-address,Values=10.2.2.5 \
+  | ids 'n["NetworkInterfaceId"] + ":" + ",".join(p["Ipv4Prefix"] for p in n["Ipv4Prefixes"]) for n in d["NetworkInterfaces"]')
+[ "$enis" = "eni-0e000000000000001:10.2.2.16/28" ] || fail "interface holding 10.2.2.5: $enis"
+echo "ok   ec2 describe-network-interfaces --filters Name=addresses.private-ip-address (after two throttled tries)"
+
+fleet=(--filters Name=subnet-id,Values=subnet-0e0000000000000a1)
+all=$(ec2 describe-instances "${fleet[@]}" | ids 'i["InstanceId"] for r in d["Reservations"] for i in r["Instances"]')
+paged=$(ec2 describe-instances "${fleet[@]}" --page-size 5 | ids 'i["InstanceId"] for r in d["Reservations"] for i in r["Instances"]')
+[ -n "$all" ] && [ "$all" = "$paged" ] || fail "describe-instances at --page-size 5 differs"
+first=$(ec2 describe-instances "${fleet[@]}" --page-size 5 --max-items 7)
+token=$(echo "$first" | py 'import json,sys; print(json.load(sys.stdin)["NextToken"])')
+rest=$(ec2 describe-instances "${fleet[@]}" --page-size 5 --starting-token "$token" | ids 'i["InstanceId"] for r in d["Reservations"] for i in r["Instances"]')
+joined="$(echo "$first" | ids 'i["InstanceId"] for r in d["Reservations"] for i in r["Instances"]') $rest"
+[ "$joined" = "$all" ] || fail "--max-items 7 then --starting-token differs from one listing"
+n=$(echo "$all" | wc -w)
+echo "ok   ec2 describe-instances --filters Name=subnet-id ($n, the same at --page-size 5 and by --max-items 7)"
+
+PY=python3
+if ! "$PY" -c 'import boto3' 2>/dev/null; then
+  venv=target/aws-cli-venv
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv" 2>/dev/null || true
+  if [ -x "$venv/bin/python" ] && { "$venv/bin/python" -c 'import boto3' 2>/dev/null || "$venv/bin/pip" install -q boto3; }; then
+    PY=$venv/bin/python
+  else
+    PY=
+  fi
+fi
+if [ -n "$PY" ]; then
+  "$PY" scripts/ec2-boto3-check.py "$ec2url" || fail "boto3 against the EC2 subset"
+else
+  echo "aws-cli-check: boto3 is not installed and could not be installed; the boto3 checks are skipped" >&2
+fi
 echo "all AWS CLI checks passed"

@@ -6,7 +6,9 @@ realistic and big: 24 custom routing accelerators for game servers and VoIP, mos
 of thousands of mappings, one nearly full (> 60,000 of its 65,535 possible ports), more than
 1,000,000 mappings in all, endpoint groups in seven regions, subnets from /28 to /20 plus spare
 ones in every region, some destinations denied, one subnet attached to two accelerators and two
-accelerators disabled.
+accelerators disabled. For EC2: every subnet's VPC, zone and Name, and where the emulator runs
+instances by rule (most destinations, a few ALLOWed addresses without one, one subnet denying
+all traffic to running instances).
 
 The script checks the rules the emulator enforces (listener capacity, overlaps, one group per
 region per listener, subnets in their group's region) and prints the totals.
@@ -122,6 +124,61 @@ for region in REGIONS:
     for prefix in (28, 26, 24):
         new_subnet(region, prefix)
 
+# EC2, from a generator of its own so the Global Accelerator part above stays as it was: each
+# subnet's VPC (one per region and team), zone (round robin over the region's three) and Name,
+# and the emulator's instance rule (see src/emulator/ec2/hosts.rs) switched on where servers run:
+# - every subnet some endpoint group ALLOWs all traffic to, and the spare /24 of every region;
+# - addresses a group denies are vacant (their servers are gone), except in one subnet, where
+#   servers still run behind the denied addresses;
+# - a few ALLOWed addresses are vacant: traffic reaches addresses no interface holds;
+# - one subnet that denies all traffic holds instances all the same.
+ec2 = random.Random(20261126)
+ZONES = {r: [f"{r}{z}" for z in ("acd" if r == "ap-northeast-1" else "abc")] for r in REGIONS}
+uses = {}  # subnet id -> [(accelerator, endpoint)]
+for acc in accelerators:
+    for l in acc["listeners"]:
+        for g in l["groups"]:
+            for e in g["endpoints"]:
+                uses.setdefault(e["subnet"]["id"], []).append((acc, e))
+per_region = {r: 0 for r in REGIONS}
+per_name = {}
+for s in subnets:
+    used = uses.get(s["id"], [])
+    team = ("voice" if used[0][0]["tags"]["team"] == "voice" else "games") if used else "games"
+    s["vpc"] = "vpc-0" + hashlib.sha256(f"demo-vpc-{s['region']}-{team}".encode()).hexdigest()[:16]
+    s["zone"] = ZONES[s["region"]][per_region[s["region"]] % 3]
+    per_region[s["region"]] += 1
+    base = used[0][0]["name"] if used else f"spare-{s['region']}"
+    per_name[base] = per_name.get(base, 0) + 1
+    s["name"] = f"{base}-{per_name[base]:02}"
+    s["generate"] = any(e["allow_all"] for _, e in used) or (not used and s["cidr"].endswith("/24"))
+    s["vacant"] = sorted({d for _, e in used for d in e["denied"]}, key=ipaddress.IPv4Address)
+
+
+def enabled(acc):
+    return acc["enabled"]
+
+
+def sole(s):
+    return len(uses.get(s["id"], [])) == 1
+
+
+# Servers still running behind denied addresses: the first such subnet of an enabled accelerator.
+running_denied = next(s for s in subnets if s["vacant"] and sole(s) and enabled(uses[s["id"]][0][0]))
+running_denied["vacant"] = []
+# One subnet that denies all traffic while its instances run.
+denying = next(s for s in subnets if sole(s) and not uses[s["id"]][0][1]["allow_all"] and enabled(uses[s["id"]][0][0]) and s["cidr"].endswith("/24"))
+denying["generate"] = True
+# ALLOWed addresses no interface holds: two in each of four subnets of four regions.
+exposed = []
+for region in ["us-east-1", "eu-west-1", "ap-northeast-1", "sa-east-1"]:
+    pool = [s for s in subnets if s["region"] == region and s["generate"] and sole(s) and not s["vacant"]
+            and uses[s["id"]][0][1]["allow_all"] and enabled(uses[s["id"]][0][0]) and s["usable"] >= 59]
+    s = ec2.choice(pool)
+    first = ipaddress.IPv4Network(s["cidr"]).network_address + 4
+    s["vacant"] = [str(first + k) for k in sorted(ec2.sample(range(1, s["usable"]), 2))]
+    exposed.append(s)
+
 # Checks of the rules the emulator enforces, and the totals.
 grand = 0
 per_acc = []
@@ -163,7 +220,13 @@ out = [
     "",
 ]
 for s in subnets:
-    out += ["[[subnets]]", f"id = {toml_str(s['id'])}", f"region = {toml_str(s['region'])}", f"cidr = {toml_str(s['cidr'])}", ""]
+    out += ["[[subnets]]", f"id = {toml_str(s['id'])}", f"region = {toml_str(s['region'])}", f"cidr = {toml_str(s['cidr'])}"]
+    out += [f"vpc_id = {toml_str(s['vpc'])}", f"availability_zone = {toml_str(s['zone'])}", f"name = {toml_str(s['name'])}"]
+    if s["generate"]:
+        out.append("generate_instances = true")
+    if s["vacant"]:
+        out.append("vacant = [" + ", ".join(toml_str(a) for a in s["vacant"]) + "]")
+    out.append("")
 for acc in accelerators:
     tags = ", ".join(f"{toml_str(k)} = {toml_str(v)}" for k, v in acc["tags"].items())
     out += ["[[accelerators]]", f"name = {toml_str(acc['name'])}", f"enabled = {'true' if acc['enabled'] else 'false'}", f"tags = {{ {tags} }}", ""]
@@ -185,3 +248,8 @@ path.write_text("\n".join(out))
 for name, total in per_acc:
     print(f"{name:22} {total:7}")
 print(f"{'total':22} {grand:7}  ({len(subnets)} subnets) -> {path.name}")
+print(f"instances by rule in {sum(s['generate'] for s in subnets)} subnets")
+print(f"  denies all traffic, instances run: {denying['id']} {denying['cidr']} {denying['name']}")
+print(f"  denied addresses with servers running: {running_denied['id']} {running_denied['name']}")
+for s in exposed:
+    print(f"  ALLOWed, no interface: {s['id']} {s['name']} {', '.join(s['vacant'])}")

@@ -130,7 +130,7 @@ pub enum Command {
     /// The local mapping index that makes `whois` instant.
     #[command(subcommand)]
     Index(IndexCommand),
-    /// Run the local Global Accelerator emulator; prints its URL as the first line.
+    /// Run the local Global Accelerator emulator (and its EC2 subset); prints its URL as the first line.
     Emulator(EmulatorArgs),
     /// Write the account as a topology the emulator serves: DIR/topology.toml, and every
     /// mapping in DIR/mappings.csv so the emulator serves the very same ports.

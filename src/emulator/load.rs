@@ -10,6 +10,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use ipnet::Ipv4Net;
 use serde_json::json;
 
+use super::ec2::hosts;
 use super::ops::{
     NewAccelerator, Placement, TrafficTarget, add_endpoint_placed, create_accelerator,
     create_group, create_listener, destination_configs, set_traffic,
@@ -150,12 +151,37 @@ pub fn load(topology: &Topology, settle: Duration) -> Result<Store, TopologyErro
                 s.id
             )));
         }
-        store.subnets.push(Subnet {
+        let net = net.trunc();
+        let mut subnet = Subnet {
             id: s.id.clone(),
             region: s.region.clone(),
-            net: net.trunc(),
-        });
+            net,
+            vpc_id: s
+                .vpc_id
+                .clone()
+                .unwrap_or_else(|| hosts::default_vpc(account, &s.region)),
+            availability_zone: s
+                .availability_zone
+                .clone()
+                .unwrap_or_else(|| hosts::default_zone(&s.region, &s.id)),
+            name: s.name.clone(),
+            generate_instances: s.generate_instances,
+            vacant: Vec::new(),
+        };
+        for text in &s.vacant {
+            let a = parse_address(text)
+                .and_then(|a| {
+                    subnet
+                        .usable_index(Ipv4Addr::from(a))
+                        .map(|_| a)
+                        .ok_or_else(|| format!("{text} is not a usable address of {net}"))
+                })
+                .map_err(|m| bad(format!("subnet {}: vacant address {m}", s.id)))?;
+            subnet.vacant.push(a);
+        }
+        store.subnets.push(subnet);
     }
+    store.fleet = hosts::build(account, &store.subnets, &topology.instances)?;
     let mut modified_times = Vec::new();
     let mut arns = HashSet::new();
     let mut claim = |arn: &str| {

@@ -1,6 +1,9 @@
 //! A local Global Accelerator (custom routing) that speaks the service's wire protocol
-//! (awsJson1_1), so the real SDK client, the AWS CLI and boto3 can all talk to it.
+//! (awsJson1_1), so the real SDK client, the AWS CLI and boto3 can all talk to it; and, on the
+//! same listener, the EC2 subset portolan joins it with (DescribeSubnets,
+//! DescribeNetworkInterfaces, DescribeInstances in EC2's query protocol).
 
+mod ec2;
 mod fault;
 mod load;
 mod ops;
@@ -20,11 +23,12 @@ mod tests_prose;
 #[cfg(test)]
 mod tests_state;
 
+pub use ec2::{ACTIONS as EC2_ACTIONS, Ec2Error};
 pub use fault::{FAULT_GRAMMAR, FaultKind, FaultSpec, FaultSpecError, Faults};
 pub use server::{LocalEmulator, serve};
 pub use topology::{
     AcceleratorSpec, DEMO_TOPOLOGY, DestinationSpec, EndpointGroupSpec, EndpointSpec, FlowLogsSpec,
-    ListenerSpec, PortRangeSpec, SubnetSpec, Topology, TopologyError,
+    InstanceSpec, ListenerSpec, PortRangeSpec, SubnetSpec, Topology, TopologyError,
 };
 
 pub use state::write_atomically;
@@ -197,12 +201,33 @@ impl Emulator {
         Ok(answer.to_string().into_bytes())
     }
 
-    /// Every mapping the account holds (for tests and benches).
+    /// Answers one EC2 query-protocol request signed for `region`: its form-encoded parameters
+    /// in, EC2's XML document out.
+    pub fn handle_ec2(&self, region: &str, form: &[u8]) -> Result<Vec<u8>, Ec2Error> {
+        let request_id = uuid::Uuid::new_v4().to_string();
+        self.respond_ec2(region, &ec2::params(form), &request_id)
+    }
+
+    /// Like `handle_ec2`, with the parameters already decoded and the request id chosen.
+    pub fn respond_ec2(
+        &self,
+        region: &str,
+        params: &[(String, String)],
+        request_id: &str,
+    ) -> Result<Vec<u8>, Ec2Error> {
+        if let Ok(mut calls) = self.calls.lock() {
+            let action = ec2::action(params).unwrap_or_default();
+            *calls.entry(action.to_string()).or_default() += 1;
+        }
+        ec2::answer(&self.read(), region, params, request_id)
+    }
+
     /// How many requests each operation has received.
     pub fn calls(&self) -> std::collections::BTreeMap<String, u64> {
         self.calls.lock().map(|c| c.clone()).unwrap_or_default()
     }
 
+    /// Every mapping the account holds (for tests and benches).
     pub fn mapping_count(&self) -> u64 {
         let store = self.read();
         store

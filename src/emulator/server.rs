@@ -1,5 +1,6 @@
-//! The HTTP side of the emulator: awsJson1_1 over HTTP/1.1 on a TCP listener, with faults
-//! injected at the connection level where a real network would fail.
+//! The HTTP side of the emulator: awsJson1_1 (Global Accelerator) and EC2's query protocol over
+//! HTTP/1.1 on one TCP listener, with faults injected at the connection level where a real
+//! network would fail.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
+use super::ec2::{self, Ec2Error};
 use super::fault::{FaultKind, Faults};
 use super::{Emulator, ServiceError};
 
@@ -107,23 +109,22 @@ async fn answer(
     emulator: Arc<Emulator>,
     faults: Arc<Faults>,
 ) -> Result<Response<Body>, DropConnection> {
-    if req.method() != Method::POST {
+    let method = req.method().clone();
+    if method != Method::POST && method != Method::GET {
         return Ok(error_response(
             "UnknownOperationException",
             "this endpoint takes POST / with an X-Amz-Target header",
         ));
     }
-    let target = req
-        .headers()
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let Some(operation) = target.strip_prefix(TARGET_PREFIX).map(str::to_string) else {
-        return Ok(error_response(
-            "UnknownOperationException",
-            "missing or foreign X-Amz-Target",
-        ));
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
     };
+    let (target, authorization) = (header("x-amz-target"), header("authorization"));
+    let query = req.uri().query().unwrap_or_default().to_string();
     let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
@@ -133,6 +134,29 @@ async fn answer(
             ));
         }
     };
+    // Global Accelerator names its operation in X-Amz-Target; EC2's query protocol sends none
+    // and names it in the form's (or the query string's) Action instead.
+    if target.is_empty() {
+        let mut params = ec2::params(query.as_bytes());
+        if method == Method::POST {
+            params.extend(ec2::params(&body));
+        }
+        if let Some(action) = ec2::action(&params).map(str::to_string) {
+            return ec2_answer(&action, &authorization, params, emulator, &faults).await;
+        }
+    }
+    let Some(operation) = target.strip_prefix(TARGET_PREFIX).map(str::to_string) else {
+        return Ok(error_response(
+            "UnknownOperationException",
+            "missing or foreign X-Amz-Target",
+        ));
+    };
+    if method != Method::POST {
+        return Ok(error_response(
+            "UnknownOperationException",
+            "this endpoint takes POST / with an X-Amz-Target header",
+        ));
+    }
     let fault = faults.decide(&operation);
     tracing::debug!(%operation, ?fault, "emulator call");
     match &fault {
@@ -153,6 +177,14 @@ async fn answer(
             "the emulator failed on this request",
         ),
     };
+    after_fault(fault, response).await
+}
+
+/// What a fault that lets the call through does to its answer.
+async fn after_fault(
+    fault: Option<FaultKind>,
+    response: Response<Body>,
+) -> Result<Response<Body>, DropConnection> {
     match fault {
         Some(FaultKind::ApplyThenDrop) => Err(DropConnection),
         Some(FaultKind::ApplyThenStall(d)) => {
@@ -161,6 +193,80 @@ async fn answer(
         }
         Some(FaultKind::Truncate) => Ok(truncated(response).await),
         _ => Ok(response),
+    }
+}
+
+fn xml_response(status: u16, bytes: Vec<u8>) -> Response<Body> {
+    let bytes = Bytes::from(bytes);
+    Response::builder()
+        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST))
+        .header("Content-Type", "text/xml;charset=UTF-8")
+        .header("Content-Length", bytes.len())
+        .body(full(bytes))
+        .unwrap_or_else(|_| Response::new(full(Bytes::new())))
+}
+
+fn ec2_error_response(error: &Ec2Error, request_id: &str) -> Response<Body> {
+    xml_response(error.status(), error.document(request_id))
+}
+
+/// One EC2 query-protocol call: answered for the region its signature names, with faults
+/// injected by action name (`throttle` answers EC2's RequestLimitExceeded).
+async fn ec2_answer(
+    action: &str,
+    authorization: &str,
+    params: Vec<(String, String)>,
+    emulator: Arc<Emulator>,
+    faults: &Faults,
+) -> Result<Response<Body>, DropConnection> {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let Some(region) = ec2::signed_region(authorization, &params) else {
+        let e = Ec2Error::new(
+            "AuthFailure",
+            "AWS was not able to validate the provided access credentials: the request is not \
+             signed with SigV4, so it names no region (EC2 answers for the region a request is \
+             signed for)",
+        );
+        return Ok(ec2_error_response(&e, &request_id));
+    };
+    let fault = faults.decide(action);
+    tracing::debug!(%action, %region, ?fault, "emulator EC2 call");
+    match &fault {
+        Some(FaultKind::Latency(d)) => tokio::time::sleep(*d).await,
+        Some(FaultKind::Error(code)) => {
+            let e = Ec2Error::new(code.clone(), injected_message(code));
+            return Ok(ec2_error_response(&e, &request_id));
+        }
+        Some(FaultKind::Throttle) => {
+            return Ok(ec2_error_response(&Ec2Error::throttled(), &request_id));
+        }
+        Some(FaultKind::Reset) => return Err(DropConnection),
+        _ => {}
+    }
+    let id = request_id.clone();
+    let applied =
+        tokio::task::spawn_blocking(move || emulator.respond_ec2(&region, &params, &id)).await;
+    let response = match applied {
+        Ok(Ok(bytes)) => xml_response(200, bytes),
+        Ok(Err(e)) => ec2_error_response(&e, &request_id),
+        Err(_) => ec2_error_response(
+            &Ec2Error::new("InternalError", "An internal error has occurred"),
+            &request_id,
+        ),
+    };
+    after_fault(fault, response).await
+}
+
+/// The message EC2 gives with the codes a test injects most, so clients show something real.
+fn injected_message(code: &str) -> String {
+    match code {
+        "UnauthorizedOperation" => {
+            "You are not authorized to perform this operation. (injected fault)".into()
+        }
+        "AuthFailure" => {
+            "AWS was not able to validate the provided access credentials (injected fault)".into()
+        }
+        _ => "injected fault".into(),
     }
 }
 

@@ -58,6 +58,15 @@ pub fn topology_of(store: &Store, mappings_file: Option<String>) -> Topology {
             id: s.id.clone(),
             region: s.region.clone(),
             cidr: s.net.to_string(),
+            vpc_id: Some(s.vpc_id.clone()),
+            availability_zone: Some(s.availability_zone.clone()),
+            name: s.name.clone(),
+            generate_instances: s.generate_instances,
+            vacant: s
+                .vacant
+                .iter()
+                .map(|&a| Ipv4Addr::from(a).to_string())
+                .collect(),
         })
         .collect();
     let accelerators = store
@@ -131,6 +140,7 @@ pub fn topology_of(store: &Store, mappings_file: Option<String>) -> Topology {
         mappings_file,
         subnets,
         accelerators,
+        instances: store.fleet.listed.clone(),
         base_dir: None,
     }
 }

@@ -8,6 +8,7 @@ use ipnet::Ipv4Net;
 use serde_json::{Value, json};
 
 use super::ServiceError;
+use super::ec2::fleet::Fleet;
 use super::ports::{Segment, Shuffle, SlotAllocator, locate, mix, nth_port, slot_of};
 use super::traffic::TrafficRules;
 use crate::model::{DestinationConfig, PortRange, TrafficState};
@@ -16,6 +17,13 @@ pub struct Subnet {
     pub id: String,
     pub region: String,
     pub net: Ipv4Net,
+    /// What EC2 says of the subnet (defaults filled in at load).
+    pub vpc_id: String,
+    pub availability_zone: String,
+    pub name: Option<String>,
+    /// The topology's `generate_instances` and `vacant`, kept so the state file keeps them.
+    pub generate_instances: bool,
+    pub vacant: Vec<u32>,
 }
 
 impl Subnet {
@@ -154,6 +162,8 @@ pub struct Store {
     pub accelerators: Vec<AcceleratorRec>,
     pub listeners: Vec<ListenerRec>,
     pub groups: Vec<GroupRec>,
+    /// The EC2 instances and network interfaces in the account's subnets.
+    pub fleet: Fleet,
     /// (operation, token) → (request, answer) of create calls, so a retry returns the first answer.
     pub idempotency: HashMap<(String, String), (Value, Value)>,
     pub settle: Duration,
@@ -176,6 +186,7 @@ impl Store {
             accelerators: Vec::new(),
             listeners: Vec::new(),
             groups: Vec::new(),
+            fleet: Fleet::default(),
             idempotency: HashMap::new(),
             settle,
             serial: 0,

@@ -29,18 +29,79 @@ pub struct Topology {
     pub subnets: Vec<SubnetSpec>,
     #[serde(default)]
     pub accelerators: Vec<AcceleratorSpec>,
+    /// EC2 instances listed one by one (each with one network interface), beside those a
+    /// subnet's `generate_instances` makes by rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instances: Vec<InstanceSpec>,
     /// The directory the file was read from, where `mappings_file` is looked for.
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct SubnetSpec {
     pub id: String,
     pub region: String,
     /// IPv4 CIDR, /28 to /16.
     pub cidr: String,
+    /// The VPC, as EC2 reports it; one VPC per region (derived from the account) when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// e.g. `us-east-1b`; one of the region's zones, derived from the id, when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// The subnet's `Name` tag; none when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fill the subnet's usable addresses with EC2 instances by the emulator's rule (see
+    /// `emulator::ec2::hosts`), except `vacant` addresses and those `[[instances]]` hold.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub generate_instances: bool,
+    /// Addresses the rule leaves without a network interface.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vacant: Vec<String>,
+}
+
+/// One EC2 instance with one network interface (device 0) in `subnet`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceSpec {
+    /// `i-` and 8 or 17 hex digits; derived from the account and the instance's place when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `Name` tag; none when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `pending`, `running`, `stopping` or `stopped` (instances that hold addresses).
+    #[serde(default = "running")]
+    pub state: String,
+    #[serde(rename = "type", default = "default_instance_type")]
+    pub instance_type: String,
+    pub subnet: String,
+    /// The interface's primary private address.
+    pub private_ip: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secondary_ips: Vec<String>,
+    /// Delegated IPv4 prefixes (`/28`s of the subnet) the interface holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefixes: Vec<String>,
+    /// `eni-` and hex digits; derived from the instance id when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interface_id: Option<String>,
+}
+
+fn running() -> String {
+    "running".into()
+}
+
+fn default_instance_type() -> String {
+    "c6i.large".into()
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]

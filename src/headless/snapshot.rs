@@ -214,6 +214,7 @@ pub async fn run_snapshot(
                             id: subnet.clone(),
                             region: g.region.clone(),
                             cidr,
+                            ..SubnetSpec::default()
                         }),
                     }
                     endpoints.push(traffic_rules(subnet, s));
@@ -286,6 +287,7 @@ pub async fn run_snapshot(
         mappings_file: Some(MAPPINGS_FILE.to_string()),
         subnets,
         accelerators: specs,
+        instances: Vec::new(),
         base_dir: None,
     };
     let text = topology
