@@ -13,33 +13,7 @@ use portolan::model::bulk::{MAX_PER_CALL, Target, plan};
 
 /// One group in us-east-1 with a /24 subnet (251 usable addresses) and four ports, all
 /// allowed, and a second subnet with a /28 partly denied.
-const TOPOLOGY: &str = r#"
-account_id = "123456789012"
-
-[[subnets]]
-id = "subnet-0a00000000000001a"
-region = "us-east-1"
-cidr = "10.0.1.0/24"
-
-[[subnets]]
-id = "subnet-0a00000000000002a"
-region = "us-east-1"
-cidr = "10.0.2.0/28"
-
-[[accelerators]]
-name = "game"
-
-[[accelerators.listeners]]
-port_ranges = [{ from = 10000, to = 14999 }]
-
-[[accelerators.listeners.endpoint_groups]]
-region = "us-east-1"
-destinations = [{ from = 7777, to = 7780, protocols = ["UDP"] }]
-endpoints = [
-  { subnet = "subnet-0a00000000000001a", allow_all = true },
-  { subnet = "subnet-0a00000000000002a", allow_all = true, denied_addresses = ["10.0.2.4"] },
-]
-"#;
+const TOPOLOGY: &str = include_str!("fixtures/journal.toml");
 
 const SUBNET: &str = "subnet-0a00000000000001a";
 

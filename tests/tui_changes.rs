@@ -18,33 +18,7 @@ use tokio::sync::mpsc;
 
 /// One accelerator, one group in us-east-1: a /24 (251 addresses) and a /28 (11), ports
 /// 7777–7780, everything allowed but one address of the /28.
-const TOPOLOGY: &str = r#"
-account_id = "123456789012"
-
-[[subnets]]
-id = "subnet-0a00000000000001a"
-region = "us-east-1"
-cidr = "10.0.1.0/24"
-
-[[subnets]]
-id = "subnet-0a00000000000002a"
-region = "us-east-1"
-cidr = "10.0.2.0/28"
-
-[[accelerators]]
-name = "game"
-
-[[accelerators.listeners]]
-port_ranges = [{ from = 10000, to = 14999 }]
-
-[[accelerators.listeners.endpoint_groups]]
-region = "us-east-1"
-destinations = [{ from = 7777, to = 7780, protocols = ["UDP"] }]
-endpoints = [
-  { subnet = "subnet-0a00000000000001a", allow_all = true },
-  { subnet = "subnet-0a00000000000002a", allow_all = true, denied_addresses = ["10.0.2.4"] },
-]
-"#;
+const TOPOLOGY: &str = include_str!("fixtures/journal.toml");
 
 type Socket = (String, String, u16);
 
