@@ -89,9 +89,7 @@ impl Ec2Error {
             | "ExpiredToken"
             | "RequestExpired"
             | "OptInRequired" => Self::AuthFailure { code, message },
-            c if c.ends_with(".NotFound") || c.ends_with("NotFound") => {
-                Self::NotFound { code, message }
-            }
+            c if c.ends_with("NotFound") => Self::NotFound { code, message },
             c if c.starts_with("Invalid")
                 || c.starts_with("Missing")
                 || c.ends_with(".Malformed")
@@ -110,10 +108,10 @@ impl Ec2Error {
         let mut refused = None;
         for e in errors {
             match e {
-                Self::UnauthorizedOperation { action, .. } => {
-                    if !missing.contains(&action.permission()) {
-                        missing.push(action.permission());
-                    }
+                Self::UnauthorizedOperation { action, .. }
+                    if !missing.contains(&action.permission()) =>
+                {
+                    missing.push(action.permission());
                 }
                 Self::AuthFailure { code, .. } => refused = refused.or(Some(code.as_str())),
                 _ => {}

@@ -3,7 +3,6 @@
 //! the standard retry mode's rules: the same throttling and transient error codes, the same
 //! status codes, exponential back-off with full jitter.
 
-use std::error::Error as _;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
@@ -269,7 +268,7 @@ async fn attempt(connector: &SharedHttpConnector, request: HttpRequest) -> Resul
         .await
         .map_err(|e| Failure::Transport {
             retryable: !e.is_user(),
-            message: e.source().map_or_else(|| e.to_string(), |s| root_cause(s)),
+            message: root_cause(&e),
         })?;
     let status = response.status().as_u16();
     let bytes = response
