@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod ec2;
 pub mod emulator;
 pub mod format;
 pub mod headless;

@@ -9,7 +9,10 @@ mod retry;
 mod sdk;
 
 pub use error::ApiError;
-pub use options::{CONTROL_PLANE_REGION, ClientOptions, client_trusting, is_loopback};
+pub use options::{
+    CONTROL_PLANE_REGION, ClientOptions, client_trusting, dummy_credentials, is_loopback,
+    needs_local_credentials, shared_config,
+};
 pub use sdk::SdkClient;
 
 use async_trait::async_trait;

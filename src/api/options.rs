@@ -70,7 +70,8 @@ impl ClientOptions {
     }
 }
 
-fn dummy_credentials() -> Credentials {
+/// The fixed credentials for an endpoint on this machine.
+pub fn dummy_credentials() -> Credentials {
     Credentials::new(
         "AKIDPORTOLANLOCAL",
         "portolan-local",
@@ -145,36 +146,61 @@ pub fn is_loopback(url: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// The shared AWS set-up both clients start from: the profile, credentials, retries and
+/// timeouts of `options`, and the endpoint and HTTP client it names. EC2's client is built
+/// from the same one, so the two never disagree about who is calling or how hard to try.
+pub async fn shared_config(options: &ClientOptions) -> aws_types::SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(options.max_attempts.max(1))
+                .with_initial_backoff(options.initial_backoff),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(options.connect_timeout)
+                .operation_attempt_timeout(options.attempt_timeout)
+                .operation_timeout(options.operation_timeout)
+                .build(),
+        );
+    if let Some(profile) = &options.profile {
+        loader = loader.profile_name(profile);
+    }
+    if options.dummy_credentials {
+        loader = loader
+            .credentials_provider(dummy_credentials())
+            .region(Region::new(CONTROL_PLANE_REGION));
+    }
+    if let Some(url) = &options.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    if let Some(http) = &options.http_client {
+        loader = loader.http_client(http.clone());
+    }
+    loader.load().await
+}
+
+/// Whether calls to `endpoint` should go out with the fixed local credentials: it is on this
+/// machine (an emulator needs none) and the set-up has no usable ones. Real ones are used
+/// when there are some.
+pub async fn needs_local_credentials(
+    shared: &aws_types::SdkConfig,
+    options: &ClientOptions,
+    endpoint: Option<&str>,
+) -> bool {
+    if options.dummy_credentials || !endpoint.is_some_and(is_loopback) {
+        return false;
+    }
+    use aws_credential_types::provider::ProvideCredentials;
+    match shared.credentials_provider() {
+        Some(provider) => provider.provide_credentials().await.is_err(),
+        None => true,
+    }
+}
+
 impl SdkClient {
     pub async fn connect(options: ClientOptions) -> Result<Self, ApiError> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(
-                RetryConfig::standard()
-                    .with_max_attempts(options.max_attempts.max(1))
-                    .with_initial_backoff(options.initial_backoff),
-            )
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(options.connect_timeout)
-                    .operation_attempt_timeout(options.attempt_timeout)
-                    .operation_timeout(options.operation_timeout)
-                    .build(),
-            );
-        if let Some(profile) = &options.profile {
-            loader = loader.profile_name(profile);
-        }
-        if options.dummy_credentials {
-            loader = loader
-                .credentials_provider(dummy_credentials())
-                .region(Region::new(CONTROL_PLANE_REGION));
-        }
-        if let Some(url) = &options.endpoint_url {
-            loader = loader.endpoint_url(url);
-        }
-        if let Some(http) = &options.http_client {
-            loader = loader.http_client(http.clone());
-        }
-        let shared = loader.load().await;
+        let shared = shared_config(&options).await;
         let endpoint = options
             .endpoint_url
             .clone()
@@ -185,16 +211,9 @@ impl SdkClient {
             config = config.region(Region::new(CONTROL_PLANE_REGION));
         }
         // A profile or variable pointing at an emulator on this machine works without
-        // credentials, as `--endpoint-url` does; real ones are used when there are some.
-        if !options.dummy_credentials && endpoint.as_deref().is_some_and(is_loopback) {
-            use aws_credential_types::provider::ProvideCredentials;
-            let usable = match shared.credentials_provider() {
-                Some(provider) => provider.provide_credentials().await.is_ok(),
-                None => false,
-            };
-            if !usable {
-                config = config.credentials_provider(dummy_credentials());
-            }
+        // credentials, as `--endpoint-url` does.
+        if needs_local_credentials(&shared, &options, endpoint.as_deref()).await {
+            config = config.credentials_provider(dummy_credentials());
         }
         let profile = options
             .profile

@@ -5,6 +5,7 @@
 
 pub mod bulk;
 pub mod capacity;
+pub mod ec2;
 mod input;
 mod mapping;
 mod ports;

@@ -12,10 +12,22 @@ use std::sync::{Arc, Mutex};
 /// stand-ins do not mind it.
 const TTL: &str = "x-aws-ec2-metadata-token-ttl-seconds";
 
+#[derive(Debug, Clone)]
 pub struct Request {
     pub method: String,
     pub path: String,
+    /// Header names in lower case, values as sent.
+    pub headers: Vec<(String, String)>,
     pub body: String,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 pub struct StandIn {
@@ -44,15 +56,18 @@ impl StandIn {
                 let method = parts.next().unwrap_or_default().to_string();
                 let path = parts.next().unwrap_or_default().to_string();
                 let mut length = 0;
+                let mut headers = Vec::new();
                 loop {
                     let mut header = String::new();
                     if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
                         break;
                     }
-                    if let Some((name, value)) = header.split_once(':')
-                        && name.eq_ignore_ascii_case("content-length")
-                    {
-                        length = value.trim().parse().unwrap_or(0);
+                    if let Some((name, value)) = header.split_once(':') {
+                        let name = name.trim().to_ascii_lowercase();
+                        if name == "content-length" {
+                            length = value.trim().parse().unwrap_or(0);
+                        }
+                        headers.push((name, value.trim().to_string()));
                     }
                 }
                 let mut body = vec![0; length];
@@ -60,6 +75,7 @@ impl StandIn {
                 let request = Request {
                     method,
                     path,
+                    headers,
                     body: String::from_utf8_lossy(&body).into_owned(),
                 };
                 log.lock()
