@@ -151,19 +151,25 @@ fn the_listener_form_offers_no_space_toggle() {
     assert!(hints.iter().any(|h| h.keys == "Ctrl-N/D"), "{hints:?}");
 }
 
-#[test]
-fn the_listener_full_message_reads_as_one_sentence() {
-    let mut s = group_detail();
-    add_subnet_dialog(&mut s);
-    update(&mut s, Action::Paste("subnet-0a1b2c3d".into()));
+/// Opens the add-subnet dialog, pastes a subnet id and sends the add; its request id.
+fn send_an_add(s: &mut State) -> RequestId {
+    add_subnet_dialog(s);
+    update(s, Action::Paste("subnet-0a1b2c3d".into()));
     let effects = update(
-        &mut s,
+        s,
         Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
     );
     let (id, _) = calls(&effects)
         .into_iter()
         .find(|(_, c)| matches!(c, Call::AddEndpoints { .. }))
         .expect("the add is sent");
+    id
+}
+
+#[test]
+fn the_listener_full_message_reads_as_one_sentence() {
+    let mut s = group_detail();
+    let id = send_an_add(&mut s);
     fail(&mut s, id, ApiError::LimitExceeded("no room".into()));
     let text = s.form().unwrap().form.error.clone().unwrap();
     assert!(text.starts_with("the listener is full"), "{text}");
@@ -291,16 +297,7 @@ fn rows_of_a_disabled_accelerator_pass_no_traffic() {
 #[test]
 fn a_refused_add_is_kept_in_the_log_and_its_journal_line_says_nothing_changed() {
     let mut s = group_detail();
-    add_subnet_dialog(&mut s);
-    update(&mut s, Action::Paste("subnet-0a1b2c3d".into()));
-    let effects = update(
-        &mut s,
-        Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
-    );
-    let (id, _) = calls(&effects)
-        .into_iter()
-        .find(|(_, c)| matches!(c, Call::AddEndpoints { .. }))
-        .expect("the add is sent");
+    let id = send_an_add(&mut s);
     fail(
         &mut s,
         id,
