@@ -76,6 +76,12 @@ pub struct Cli {
     /// e.g. `portolan --read-only --profile prod` to look without risk.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// Do not ask EC2 which instance holds a destination, nor for subnets' CIDRs (the join
+    /// needs ec2:DescribeSubnets, DescribeNetworkInterfaces and DescribeInstances).
+    ///
+    /// e.g. `--no-ec2` for a role that may read Global Accelerator only (or `ec2 = false`).
+    #[arg(long, global = true)]
+    pub no_ec2: bool,
     /// Colours: dark (default) or light backgrounds, or none.
     ///
     /// e.g. `--theme light`.

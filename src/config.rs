@@ -29,6 +29,9 @@ pub const DEFAULT: &str = r#"# portolan configuration. Every key is optional; co
 # Refuse every change (creates, deletes, traffic) before any call.
 # read_only = false
 
+# Ask EC2 which instance holds each destination, and for subnets' CIDRs (false: never).
+# ec2 = true
+
 # Colours: "dark", "light" or "no-color" (NO_COLOR also turns colour off).
 # theme = "dark"
 
@@ -62,6 +65,8 @@ pub struct Settings {
     pub page_size: Option<i32>,
     pub refresh: Option<u64>,
     pub read_only: bool,
+    /// `ec2 = false`: no EC2 join.
+    pub no_ec2: bool,
     pub theme: Option<ThemeName>,
     pub mouse: bool,
     pub watch_interval: Option<u64>,
@@ -117,6 +122,7 @@ pub fn apply(settings: &Settings, cli: &mut crate::cli::Cli, aws_profile_set: bo
     cli.page_size = cli.page_size.or(settings.page_size);
     cli.refresh = cli.refresh.or(settings.refresh);
     cli.read_only |= settings.read_only;
+    cli.no_ec2 |= settings.no_ec2;
     cli.theme = cli.theme.or(settings.theme);
     cli.mouse |= settings.mouse;
     if let Some(crate::cli::Command::Watch(args)) = &mut cli.command {
@@ -191,9 +197,10 @@ pub fn parse(text: &str, file: &Path) -> (Settings, Vec<Problem>) {
             },
             ("watch_interval", _) => problems.push(wrong("seconds from 1 to 3600")),
             ("read_only", DeValue::Boolean(b)) => settings.read_only = *b,
+            ("ec2", DeValue::Boolean(b)) => settings.no_ec2 = !*b,
             ("mouse", DeValue::Boolean(b)) => settings.mouse = *b,
             ("watch_bell", DeValue::Boolean(b)) => settings.watch_bell = *b,
-            ("read_only" | "mouse" | "watch_bell", _) => problems.push(wrong("true or false")),
+            ("read_only" | "ec2" | "mouse" | "watch_bell", _) => problems.push(wrong("true or false")),
             ("theme", DeValue::String(s)) => match s.as_ref() {
                 "dark" => settings.theme = Some(ThemeName::Dark),
                 "light" => settings.theme = Some(ThemeName::Light),
@@ -259,7 +266,7 @@ pub fn parse(text: &str, file: &Path) -> (Settings, Vec<Problem>) {
             _ => problems.push(problem(
                 line,
                 name,
-                "unknown key, ignored (known: profile, page_size, refresh, read_only, theme, mouse, watch_interval, watch_bell, keymap, columns)"
+                "unknown key, ignored (known: profile, page_size, refresh, read_only, ec2, theme, mouse, watch_interval, watch_bell, keymap, columns)"
                     .into(),
             )),
         }
@@ -289,6 +296,7 @@ mod tests {
                 page_size: Some(500),
                 refresh: Some(10),
                 read_only: true,
+                no_ec2: true,
                 theme: Some(ThemeName::Light),
                 mouse: true,
                 watch_interval: Some(3),

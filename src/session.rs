@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::api::{ApiError, ClientOptions, GlobalAccelerator, SdkClient, is_loopback};
 use crate::cli::Cli;
+use crate::ec2::{Ec2, Ec2Client};
 use crate::emulator::{Emulator, EmulatorOptions, LocalEmulator, Topology};
 
 const DEMO_SETTLE_SECS: u64 = 3;
@@ -18,6 +19,10 @@ pub struct Session {
     /// The endpoint when it is not AWS's own.
     pub endpoint: Option<String>,
     pub local: Option<LocalEmulator>,
+    /// The EC2 client for the join (instances, subnets' CIDRs); `None` with `--no-ec2`.
+    pub ec2: Option<Arc<dyn Ec2>>,
+    /// Why there is no EC2 client when one was wanted (its set-up failed); said once.
+    pub ec2_problem: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,12 +62,16 @@ pub async fn connect(cli: &Cli) -> Result<Session, SessionError> {
         let local = LocalEmulator::start(emulator)
             .await
             .map_err(|e| SessionError::Demo(e.to_string()))?;
-        let client = SdkClient::connect(tuned(cli, ClientOptions::local(&local.url))).await?;
+        let options = tuned(cli, ClientOptions::local(&local.url));
+        let client = SdkClient::connect(options.clone()).await?;
+        let (ec2, ec2_problem) = ec2_client(cli, &options).await;
         return Ok(Session {
             api: Arc::new(client),
             profile: "demo".into(),
             endpoint: Some("built-in emulator".into()),
             local: Some(local),
+            ec2,
+            ec2_problem,
         });
     }
     let profile = cli
@@ -86,6 +95,7 @@ pub async fn connect(cli: &Cli) -> Result<Session, SessionError> {
             .map_err(|e| SessionError::Setup(format!("AWS_CA_BUNDLE={shown} {e}")))?;
         options.http_client = Some(client);
     }
+    let (ec2, ec2_problem) = ec2_client(cli, &options).await;
     let client = SdkClient::connect(options).await?;
     let endpoint = client.endpoint().map(str::to_string);
     Ok(Session {
@@ -93,7 +103,24 @@ pub async fn connect(cli: &Cli) -> Result<Session, SessionError> {
         profile: profile.unwrap_or_else(|| "default".into()),
         endpoint,
         local: None,
+        ec2,
+        ec2_problem,
     })
+}
+
+/// The EC2 client on the same set-up, unless `--no-ec2` (or `ec2 = false`) turns the join
+/// off. A set-up that fails leaves the join off and says why; Global Accelerator still works.
+async fn ec2_client(cli: &Cli, options: &ClientOptions) -> (Option<Arc<dyn Ec2>>, Option<String>) {
+    if cli.no_ec2 {
+        return (None, None);
+    }
+    match Ec2Client::connect(options).await {
+        Ok(client) => (Some(Arc::new(client)), None),
+        Err(e) => {
+            tracing::warn!("no EC2 client: {e}");
+            (None, Some(format!("EC2 join off: {e}")))
+        }
+    }
 }
 
 #[cfg(test)]
