@@ -145,10 +145,20 @@ async fn run_app(
         };
         state.error(format!("config: {}{more}", portolan::text::sanitize(first)));
     }
+    state.join.problem.clone_from(&session.ec2_problem);
     if let Some(size) = cli.page_size {
         state.page_size = size;
     }
-    match portolan::tui::run_terminal(session.api, Some(connector(cli)), state).await {
+    match portolan::tui::run_terminal(
+        portolan::tui::Clients {
+            api: session.api,
+            ec2: session.ec2,
+            connector: Some(connector(cli)),
+        },
+        state,
+    )
+    .await
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("portolan: the terminal failed: {e}");
@@ -174,9 +184,12 @@ fn connector(cli: &Cli) -> portolan::tui::Connector {
                 .list_accelerators(1, None)
                 .await
                 .map_err(|e| e.to_string())?;
-            Ok(portolan::app::overlays::profiles::Connected {
-                api: session.api,
-                endpoint: session.endpoint,
+            Ok(portolan::tui::Switched {
+                connected: portolan::app::overlays::profiles::Connected {
+                    api: session.api,
+                    endpoint: session.endpoint,
+                },
+                ec2: session.ec2,
             })
         })
     })

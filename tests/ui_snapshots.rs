@@ -741,7 +741,7 @@ fn rows_of_a_disabled_accelerator_never_say_allow() {
     let screen = h.screen((66, 24));
     let bottom = screen.lines().rev().nth(2).unwrap_or_default().to_string();
     assert!(bottom.contains("IPs 75.2.16.4 99.83.20.4"), "{screen}");
-    assert!(bottom.contains("hidden: REGION, SUBNET, GROUP"), "{screen}");
+    assert!(bottom.contains("hidden: 6 columns (wide view)"), "{screen}");
 }
 
 #[test]

@@ -73,6 +73,11 @@ pub enum Action {
     },
     /// The watch's pins file was read, or could not be read or written.
     PinFile(super::watch::PinFile),
+    /// EC2 answered a lookup of the join, or could not.
+    Ec2 {
+        id: RequestId,
+        result: Result<super::join::Ec2Answer, super::join::Ec2Failure>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +130,11 @@ pub enum Effect {
     },
     /// Ring the terminal bell (a watched socket changed and `watch_bell` is on).
     Bell,
+    /// Ask EC2 what the join needs (cancelled with `Cancel(id)`).
+    Ec2 {
+        id: RequestId,
+        lookup: super::join::Ec2Lookup,
+    },
 }
 
 /// Mappings to write to a file, in one of the headless formats.
@@ -140,7 +150,7 @@ pub enum ExportRows {
     /// The rows loaded in the browser (a copy: the browser goes on loading), only those at
     /// `shown` (table indices) when its filter narrows them.
     Loaded {
-        table: browser::table::MappingTable,
+        table: Box<browser::table::MappingTable>,
         shown: Option<Vec<u32>>,
         by_destination: bool,
     },

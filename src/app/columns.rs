@@ -100,6 +100,17 @@ pub struct ColumnChoice {
     /// defaults.
     chosen: [Option<Vec<usize>>; 6],
     wide: [bool; 6],
+    /// The join with EC2 is off: the columns it fills are not shown (never saved).
+    pub ec2_off: bool,
+}
+
+/// The columns only the join with EC2 fills, by view.
+pub fn ec2_columns(view: View) -> &'static [&'static str] {
+    match view {
+        View::Browser => &["INSTANCE", "STATE", "INSTANCE ID", "INTERFACE"],
+        View::Subnets => &["NAME", "CIDR", "ZONE", "VPC", "HELD"],
+        _ => &[],
+    }
 }
 
 impl ColumnChoice {
@@ -149,6 +160,10 @@ impl ColumnChoice {
                 .filter(|i| columns[*i].wide && !shown.contains(i))
                 .collect();
             shown.extend(extra);
+        }
+        if self.ec2_off {
+            let columns = view.columns();
+            shown.retain(|&i| !ec2_columns(view).contains(&columns[i].title));
         }
         shown
     }

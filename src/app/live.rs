@@ -76,6 +76,7 @@ pub fn poll(state: &mut State) -> Vec<Effect> {
     if let Some(live) = state.live.as_mut() {
         live.next = now + live.current;
     }
+    state.join.refresh();
     state.reload_top()
 }
 

@@ -11,6 +11,7 @@ mod deliver;
 mod follow;
 mod hints;
 mod indexing;
+pub mod join;
 mod key;
 pub mod keymap;
 pub mod list;
@@ -85,6 +86,8 @@ pub struct State {
     pub read_only: bool,
     /// Pinned sockets, re-read on an interval whatever screen is on top.
     pub watch: watch::Watching,
+    /// What EC2 says of the subnets and destinations on screen.
+    pub join: join::Join,
     pub message: Option<Message>,
     /// Every message and error so far (the last `overlays::messages::KEPT`), with its time.
     pub messages: overlays::messages::MessageLog,
@@ -126,6 +129,7 @@ impl State {
             indexing: None,
             read_only: false,
             watch: watch::Watching::default(),
+            join: join::Join::default(),
             message: None,
             messages: overlays::messages::MessageLog::default(),
             mouse: false,
@@ -382,11 +386,23 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::ChangeDone { id, result } => changes::done(state, id, result),
         Action::PinFile(event) => watch::pin_file(state, event),
+        Action::Ec2 { id, result } => {
+            let before = state.join.problem.is_some();
+            state.dirty |= state.join.answered(id, result);
+            if let (false, Some(problem)) = (before, state.join.problem.clone()) {
+                // Said once; the header keeps it short until `r`.
+                state.info(format!(
+                    "{problem}: the rest works without EC2 (r asks again)"
+                ));
+            }
+            Vec::new()
+        }
     };
     effects.extend(watch::sync_account(state));
     state.scroll_top_into_view();
     effects.extend(state.load_more());
     state.scroll_top_into_view();
+    effects.extend(join::wanted(state));
     effects
 }
 

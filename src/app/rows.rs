@@ -109,18 +109,48 @@ pub struct SubnetEndpoint {
     pub subnet_id: String,
     pub region: String,
     pub group_arn: String,
+    /// What EC2 says of the subnet, once the join has it.
+    pub ec2: Option<std::sync::Arc<crate::model::join::SubnetView>>,
 }
 
 impl Row for SubnetEndpoint {
     const COLUMNS: &'static [Column] = &[
-        Column::text("SUBNET ENDPOINT", 24, true),
+        Column::text("SUBNET ENDPOINT", 24, false),
+        Column::text("NAME", 8, true),
+        Column::text("CIDR", 15, false),
+        Column::text("ZONE", 10, false),
+        Column::text("VPC", 12, false),
+        Column::number("HELD", 7),
         Column::text("REGION", 14, false).wide(),
         Column::text("GROUP ARN", 40, true).wide(),
     ];
 
+    /// EC2's columns say `-` until the join has the subnet (or when it is off); a subnet EC2
+    /// does not know says so in its name.
     fn cells(&self) -> Vec<String> {
+        let subnet = self.ec2.as_ref().and_then(|v| v.subnet.as_ref());
+        let dash = || "-".to_string();
+        let name = match (&self.ec2, subnet) {
+            (Some(_), None) => "(EC2 does not know it)".to_string(),
+            (_, Some(s)) => s.name.clone().unwrap_or_else(dash),
+            (None, None) => dash(),
+        };
+        let held = match (&self.ec2, subnet) {
+            (Some(v), Some(_)) => match v.usable() {
+                Some(usable) => format!("{}/{usable}", v.held_usable()),
+                None => v.held_usable().to_string(),
+            },
+            _ => dash(),
+        };
         vec![
             self.subnet_id.clone(),
+            name,
+            subnet
+                .and_then(|s| s.cidr)
+                .map_or_else(dash, |c| c.to_string()),
+            subnet.map_or_else(dash, |s| s.availability_zone.clone()),
+            subnet.map_or_else(dash, |s| s.vpc_id.clone()),
+            held,
             self.region.clone(),
             self.group_arn.clone(),
         ]

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod capacity;
 pub mod ec2;
 mod input;
+pub mod join;
 mod mapping;
 mod ports;
 mod regions;

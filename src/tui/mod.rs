@@ -22,6 +22,7 @@ use tokio::task::AbortHandle;
 mod calls;
 mod changes;
 mod columns;
+mod ec2;
 mod export;
 mod indexing;
 mod jobs;
@@ -34,16 +35,37 @@ pub use changes::recorder;
 use crate::api::GlobalAccelerator;
 use crate::app::overlays::profiles::Connected;
 use crate::app::{Action, Effect, RequestId, State, update};
+use crate::ec2::Ec2;
 use terminal::{restore, suspend, terminated};
 
 /// Connects anew with a profile, for the profile switcher.
 pub type Connector = Arc<
-    dyn Fn(String) -> futures::future::BoxFuture<'static, Result<Connected, String>> + Send + Sync,
+    dyn Fn(String) -> futures::future::BoxFuture<'static, Result<Switched, String>> + Send + Sync,
 >;
+
+/// The clients the loop runs effects with: Global Accelerator's, EC2's for the join (none:
+/// the join is off), and how the profile switcher connects (none: it cannot).
+pub struct Clients {
+    pub api: Arc<dyn GlobalAccelerator>,
+    pub ec2: Option<Arc<dyn Ec2>>,
+    pub connector: Option<Connector>,
+}
+
+/// A session for another profile: what the app is told, and its EC2 client for the join.
+pub struct Switched {
+    pub connected: Connected,
+    pub ec2: Option<Arc<dyn Ec2>>,
+}
+
+/// The EC2 client of a profile switch, kept until the switch is taken or dropped.
+type Pending = Arc<std::sync::Mutex<Option<(RequestId, Option<Arc<dyn Ec2>>)>>>;
 
 /// Runs effects as tasks against the API and remembers how to abort them.
 pub struct Runtime {
     api: Arc<dyn GlobalAccelerator>,
+    /// The join's EC2 client; `None` with the join off.
+    ec2: Option<Arc<dyn Ec2>>,
+    switched_ec2: Pending,
     connector: Option<Connector>,
     /// Every change goes through it into the journal.
     recorder: crate::journal::Recorder,
@@ -56,6 +78,8 @@ impl Runtime {
     pub fn new(api: Arc<dyn GlobalAccelerator>, tx: mpsc::UnboundedSender<Action>) -> Self {
         Self {
             api,
+            ec2: None,
+            switched_ec2: Pending::default(),
             connector: None,
             recorder: crate::journal::Recorder::default(),
             tx,
@@ -67,6 +91,12 @@ impl Runtime {
     /// How the profile switcher connects; without one it says switching is not possible.
     pub fn with_connector(mut self, connector: Option<Connector>) -> Self {
         self.connector = connector;
+        self
+    }
+
+    /// The EC2 client the join asks.
+    pub fn with_ec2(mut self, ec2: Option<Arc<dyn Ec2>>) -> Self {
+        self.ec2 = ec2;
         self
     }
 
@@ -125,17 +155,29 @@ impl Runtime {
                 Effect::SwitchProfile { id, profile } => {
                     let tx = self.tx.clone();
                     let connect = self.connector.clone();
+                    let slot = Arc::clone(&self.switched_ec2);
                     let task = tokio::spawn(async move {
                         let result = match connect {
                             Some(connect) => connect(profile.clone()).await,
                             None => Err("switching profiles is not possible here".into()),
                         };
+                        let result = result.map(|s| {
+                            if let Ok(mut slot) = slot.lock() {
+                                *slot = Some((id, s.ec2));
+                            }
+                            s.connected
+                        });
                         let _ = tx.send(Action::Switched {
                             id,
                             profile,
                             result,
                         });
                     });
+                    self.tasks.insert(id, task.abort_handle());
+                }
+                Effect::Ec2 { id, lookup } => {
+                    let (ec2, tx) = (self.ec2.clone(), self.tx.clone());
+                    let task = tokio::spawn(ec2::run(id, lookup, ec2, tx));
                     self.tasks.insert(id, task.abort_handle());
                 }
                 Effect::SaveColumns { path, choice } => columns::save(path, &choice, &self.tx),
@@ -198,11 +240,15 @@ where
     B::Error: std::error::Error + Send + Sync + 'static,
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
+    let clients = Clients {
+        api,
+        ec2: None,
+        connector: None,
+    };
     run_with(
         terminal,
         events,
-        api,
-        None,
+        clients,
         state,
         std::future::pending(),
         || Ok(false),
@@ -217,8 +263,7 @@ where
 pub async fn run_with<B, E>(
     terminal: &mut Terminal<B>,
     mut events: E,
-    api: Arc<dyn GlobalAccelerator>,
-    connector: Option<Connector>,
+    clients: Clients,
     mut state: State,
     shutdown: impl std::future::Future<Output = ()>,
     mut suspend: impl FnMut() -> io::Result<bool>,
@@ -230,7 +275,19 @@ where
 {
     tokio::pin!(shutdown);
     let (tx, mut rx) = mpsc::unbounded_channel();
+    let Clients {
+        api,
+        ec2,
+        connector,
+    } = clients;
+    if ec2.is_none() {
+        let problem = state.join.problem.take();
+        state.join = crate::app::join::Join::off();
+        state.join.problem = problem;
+        state.columns.choice.ec2_off = true;
+    }
     let mut runtime = Runtime::new(api, tx)
+        .with_ec2(ec2)
         .with_connector(connector)
         .with_recorder(changes::recorder(&state.context.profile));
     let effects = state.start();
@@ -316,6 +373,8 @@ pub fn handle(state: &mut State, runtime: &mut Runtime, action: Action) {
             && picker.id == *id
         {
             runtime.api = Arc::clone(&connected.api);
+            let taken = runtime.switched_ec2.lock().ok().and_then(|mut s| s.take());
+            runtime.ec2 = taken.and_then(|(for_id, ec2)| (for_id == *id).then_some(ec2).flatten());
             runtime.recorder.profile = Some(profile.clone());
             runtime.recorder.account = None;
         }
@@ -334,11 +393,7 @@ async fn sleep_or_never(tick: Option<std::time::Duration>) {
 
 /// Takes over the real terminal, runs the loop, and gives the terminal back however the loop
 /// ends. A panic restores the terminal before its message is printed.
-pub async fn run_terminal(
-    api: Arc<dyn GlobalAccelerator>,
-    connector: Option<Connector>,
-    state: State,
-) -> io::Result<()> {
+pub async fn run_terminal(clients: Clients, state: State) -> io::Result<()> {
     let mouse = state.mouse;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -365,8 +420,7 @@ pub async fn run_terminal(
         Ok(()) => run_with(
             &mut terminal,
             EventStream::new(),
-            api,
-            connector,
+            clients,
             state,
             terminated(),
             || suspend(mouse),

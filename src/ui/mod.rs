@@ -135,6 +135,15 @@ pub(crate) fn popup(frame: &mut Frame, area: Rect, width: u16, height: u16) -> R
     popup
 }
 
+/// What EC2 refused, in few words for the header (the message log has the sentence).
+pub fn chrome_ec2(problem: &str) -> String {
+    let short = match problem.strip_prefix("EC2 permissions missing: ") {
+        Some(missing) => format!("EC2: no {missing}"),
+        None => problem.to_string(),
+    };
+    sanitize(&short).into_owned()
+}
+
 fn render_header(state: &State, frame: &mut Frame, area: Rect) {
     let t = theme();
     let context = &state.context;
@@ -155,6 +164,13 @@ fn render_header(state: &State, frame: &mut Frame, area: Rect) {
     if let Some(endpoint) = &context.endpoint {
         parts.push(Part::whole(" │ ", plain, 2));
         parts.push(Part::name(sanitize(endpoint).into_owned(), plain, 2));
+    }
+    if let Some(problem) = &state.join.problem {
+        parts.push(Part::whole(
+            format!(" │ {}", crate::ui::chrome_ec2(problem)),
+            t.header.add_modifier(Modifier::BOLD),
+            1,
+        ));
     }
     if state.read_only {
         parts.push(Part::whole(

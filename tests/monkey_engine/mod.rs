@@ -222,6 +222,22 @@ impl Monkey {
                     self.absorb(more);
                 }
                 Effect::Copy(_) => {}
+                Effect::Ec2 { id, lookup } => {
+                    use portolan::app::join::{Ec2Answer, Ec2Failure, Ec2Lookup};
+                    // Now a view of nothing held, now a refused permission.
+                    let result = match lookup {
+                        _ if self.rng.random_ratio(1, 8) => Err(Ec2Failure {
+                            message: "refused".into(),
+                            access: Some("EC2 permissions missing: ec2:DescribeInstances".into()),
+                        }),
+                        Ec2Lookup::Subnets { ids, .. } => Ok(Ec2Answer::Subnets(
+                            ids.into_iter().map(|i| (i, Default::default())).collect(),
+                        )),
+                        Ec2Lookup::Region { .. } => Ok(Ec2Answer::Region(Vec::new())),
+                    };
+                    let more = update(&mut self.state, Action::Ec2 { id, result });
+                    self.absorb(more);
+                }
                 Effect::SaveColumns { path, .. } => {
                     let more = update(
                         &mut self.state,

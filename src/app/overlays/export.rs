@@ -204,7 +204,7 @@ fn job(dialog: &Export, b: &Browser) -> Result<ExportJob, String> {
         .ok_or("nothing to export: choose a destination first")?;
     let rows = match dialog.scope {
         ExportScope::Shown => ExportRows::Loaded {
-            table: b.table().clone(),
+            table: Box::new(b.table().clone()),
             shown: b.list.view().cloned(),
             by_destination: matches!(source, Source::Destination { .. }),
         },

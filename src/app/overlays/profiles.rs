@@ -147,6 +147,12 @@ pub fn switched(
     state.screens = vec![Screen::Accelerators(ListPane::default())];
     state.context.profile = profile.clone();
     state.context.account = None;
+    // Another account: nothing EC2 said of this one holds there.
+    state.join = if state.join.enabled {
+        super::super::join::Join::default()
+    } else {
+        super::super::join::Join::off()
+    };
     state.context.endpoint = connected.endpoint;
     state.info(format!("switched to profile {profile}"));
     effects.extend(state.start());

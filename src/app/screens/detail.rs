@@ -140,6 +140,7 @@ impl GroupDetail {
                 subnet_id: s.clone(),
                 region: group.region.clone(),
                 group_arn: group.arn.clone(),
+                ec2: None,
             })
             .collect();
         self.endpoints.replace_rows(endpoints, now);

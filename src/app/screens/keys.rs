@@ -146,7 +146,10 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Command::Wide => return crate::app::columns::toggle_wide(state),
         Command::Columns => return crate::app::overlays::columns::open(state),
         Command::Filter => drop(with_list!(state, |pane| pane.filter.editing = true)),
-        Command::Refresh => return state.reload_top(),
+        Command::Refresh => {
+            state.join.refresh();
+            return state.reload_top();
+        }
         Command::Open => return open(state),
         Command::Info => return info(state),
         Command::ByDestination => return open_mappings(state, false),

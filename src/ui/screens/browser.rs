@@ -261,11 +261,13 @@ fn render_rows(
     let hidden = fitted.hidden(&columns);
     if !hidden.is_empty() {
         let sep = if parts.is_empty() { " " } else { "─ " };
-        parts.push(Part::whole(
-            format!("{sep}hidden: {} ", hidden.join(", ")),
-            t.muted,
-            1,
-        ));
+        let mut note = format!("{sep}hidden: {} ", hidden.join(", "));
+        let beside = parts.first().map_or(0, |p| crate::ui::fit::width(&p.text));
+        if beside + crate::ui::fit::width(&note) + 2 > usize::from(area.width) {
+            // Too many to name: how many, and where they are.
+            note = format!("{sep}hidden: {} columns (wide view) ", hidden.len());
+        }
+        parts.push(Part::whole(note, t.muted, 1));
     }
     let traffic = columns
         .iter()

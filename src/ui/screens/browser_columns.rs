@@ -23,6 +23,10 @@ pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::whole("REGION", Kind::Id, 3),
     ColumnSpec::whole("SUBNET", Kind::Id, 5),
     ColumnSpec::whole("GROUP", Kind::Id, 6),
+    ColumnSpec::name("INSTANCE", 8, 20, 1),
+    ColumnSpec::whole("STATE", Kind::Word, 2),
+    ColumnSpec::whole("INSTANCE ID", Kind::Id, 4),
+    ColumnSpec::whole("INTERFACE", Kind::Id, 7),
     ColumnSpec::whole("ACCELERATOR ARN", Kind::Id, 7),
     ColumnSpec::whole("LISTENER", Kind::Id, 8),
     ColumnSpec::whole("GROUP ARN", Kind::Id, 9),
@@ -61,11 +65,14 @@ pub fn cells(row: &MappingRow<'_>) -> Vec<String> {
         row.region.unwrap_or("-").to_string(),
         row.subnet.to_string(),
         crate::model::short_id(row.endpoint_group_arn).to_string(),
+    ]
+    .into_iter()
+    .chain(crate::app::mappings::holder_cells(row))
+    .chain([
         row.accelerator_arn.to_string(),
         crate::model::short_id(crate::model::listener_arn_of(row.endpoint_group_arn)).to_string(),
         row.endpoint_group_arn.to_string(),
-    ]
-    .into_iter()
+    ])
     .map(|c| sanitize(&c).into_owned())
     .collect()
 }

@@ -98,7 +98,8 @@ fn every_view_fits_the_columns_it_has() {
             let name = matches!(
                 (view, spec.title),
                 (View::Accelerators, "NAME")
-                    | (View::Browser, "ACCELERATOR")
+                    | (View::Subnets, "NAME")
+                    | (View::Browser, "ACCELERATOR" | "INSTANCE")
                     | (View::Watch, "ACCELERATOR" | "CHANGE")
             );
             assert_eq!(spec.kind.may_cut(), name, "{view:?} {}", spec.title);

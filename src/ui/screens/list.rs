@@ -63,6 +63,11 @@ impl Fit for EndpointGroup {
 impl Fit for SubnetEndpoint {
     const SPECS: &'static [ColumnSpec] = &[
         ColumnSpec::whole("SUBNET ENDPOINT", Kind::Id, 0),
+        ColumnSpec::name("NAME", 8, 24, 2),
+        ColumnSpec::whole("CIDR", Kind::Address, 1),
+        ColumnSpec::whole("ZONE", Kind::Id, 3),
+        ColumnSpec::whole("VPC", Kind::Id, 4),
+        ColumnSpec::whole("HELD", Kind::Number, 1),
         ColumnSpec::whole("REGION", Kind::Id, 4),
         ColumnSpec::whole("GROUP ARN", Kind::Id, 5),
     ];

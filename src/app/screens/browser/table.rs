@@ -3,17 +3,21 @@
 //! each mapping is a 20-byte record in fixed-size chunks, so growing never copies what is
 //! already loaded and the spare capacity is at most one chunk.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
+use crate::model::join::{Holder, SubnetView};
 use crate::model::{
     DestinationConfig, DestinationPortMapping, PortMapping, Protocol, ProtocolSet, SocketAddress,
     TrafficState, Verdict,
 };
 
+mod join;
 mod matcher;
 mod store;
 
+pub use join::holder_cells;
 pub use matcher::Matcher;
 pub use store::COLUMNS;
 
@@ -103,9 +107,18 @@ pub struct MappingRow<'a> {
     /// The mapping's own state; `verdict` says whether traffic gets through.
     pub traffic: TrafficState,
     pub accelerator_enabled: bool,
+    /// What EC2 says of the row's subnet, once the join has it.
+    pub ec2: Option<&'a SubnetView>,
 }
 
 impl MappingRow<'_> {
+    /// What holds the destination address, when EC2 has said (`Some(None)`: nothing does).
+    pub fn holder(&self) -> Option<Option<&Holder>> {
+        let view = self.ec2?;
+        let ip: Ipv4Addr = self.destination_ip.parse().ok()?;
+        Some(view.holder(ip))
+    }
+
     /// Whether traffic reaches the destination, as whois says it: a disabled accelerator
     /// outranks the mapping's ALLOW or DENY.
     pub fn verdict(&self) -> Verdict {
@@ -195,6 +208,10 @@ pub struct MappingTable {
     destinations: HashMap<u32, Vec<DestinationConfig>>,
     chunks: Vec<Vec<Compact>>,
     len: usize,
+    /// The EC2 view of subnets (by interned id), shared with the app's join.
+    ec2: HashMap<u32, Arc<SubnetView>>,
+    /// Every (group, subnet) a row is in.
+    pairs: HashSet<(u32, u32)>,
 }
 
 impl MappingTable {
@@ -203,6 +220,7 @@ impl MappingTable {
         Self {
             chunks: Vec::new(),
             len: 0,
+            pairs: HashSet::new(),
             ..self
         }
     }
@@ -217,6 +235,8 @@ impl MappingTable {
             destinations: self.destinations.clone(),
             chunks: Vec::new(),
             len: 0,
+            ec2: self.ec2.clone(),
+            pairs: HashSet::new(),
         }
     }
 
@@ -272,6 +292,10 @@ impl MappingTable {
     fn push(&mut self, row: Compact) {
         if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        let last = self.chunks.last().and_then(|c| c.last());
+        if last.is_none_or(|l| (l.group, l.subnet) != (row.group, row.subnet)) {
+            self.pairs.insert((row.group, row.subnet));
         }
         if let Some(chunk) = self.chunks.last_mut() {
             chunk.push(row);
@@ -364,6 +388,7 @@ impl MappingTable {
                 TrafficState::Deny
             },
             accelerator_enabled: accelerator.enabled,
+            ec2: self.ec2.get(&row.subnet).map(Arc::as_ref),
         })
     }
 

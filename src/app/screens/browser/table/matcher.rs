@@ -117,6 +117,27 @@ impl Matcher<'_> {
         if self.buffer.contains(&self.needle) {
             return true;
         }
+        if row.flags & DEST_IS_STRING == 0
+            && let Some(view) = table.ec2.get(&row.subnet)
+        {
+            let holder = view.holder(Ipv4Addr::from(row.dest_ip));
+            let hit = match holder {
+                Some(h) => {
+                    h.interface_id.to_lowercase().contains(&self.needle)
+                        || h.instance.as_ref().is_some_and(|i| {
+                            i.id.contains(&self.needle)
+                                || i.state.as_api_str().contains(&self.needle)
+                                || i.name
+                                    .as_ref()
+                                    .is_some_and(|n| n.to_lowercase().contains(&self.needle))
+                        })
+                }
+                None => "no interface".contains(&self.needle),
+            };
+            if hit {
+                return true;
+            }
+        }
         self.buffer.clear();
         let ips = table
             .accelerators

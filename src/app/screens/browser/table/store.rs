@@ -18,6 +18,10 @@ pub const COLUMNS: &[Column] = &[
     Column::text("REGION", 9, false),
     Column::text("SUBNET", 15, false),
     Column::text("GROUP", 8, false),
+    Column::text("INSTANCE", 8, true),
+    Column::text("STATE", 7, false),
+    Column::text("INSTANCE ID", 19, false),
+    Column::text("INTERFACE", 21, false),
     Column::text("ACCELERATOR ARN", 40, false).wide(),
     Column::text("LISTENER", 8, false).wide(),
     Column::text("GROUP ARN", 40, false).wide(),
@@ -81,8 +85,9 @@ impl Store for MappingTable {
             6 => text(row.region.unwrap_or("-")),
             7 => text(row.subnet),
             8 => text(crate::app::rows::short_id(row.endpoint_group_arn)),
-            9 => text(row.accelerator_arn),
-            10 => text(crate::app::rows::short_id(
+            9..=12 => text(&super::holder_cells(&row)[column - 9]),
+            13 => text(row.accelerator_arn),
+            14 => text(crate::app::rows::short_id(
                 crate::app::rows::listener_arn_of(row.endpoint_group_arn),
             )),
             _ => text(row.endpoint_group_arn),

@@ -1,0 +1,103 @@
+//! What the screen on top shows of EC2, asked for after every update: the subnets of the
+//! browser's rows on screen, the subnet endpoints of a group's detail. What is already known
+//! is handed to the screen at once (its rows keep the shared views), what is not is asked in
+//! one lookup per region.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::Ec2Lookup;
+use crate::app::{Effect, Screen, State};
+
+/// The lookups the screen on top needs and does not have; known views are attached to its
+/// rows on the way.
+pub fn wanted(state: &mut State) -> Vec<Effect> {
+    if !state.join.enabled {
+        return Vec::new();
+    }
+    let rows = state.list_rows();
+    let mut by_region: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    match state.top() {
+        Screen::Browser(b) => {
+            let first = b.list.offset();
+            for i in first..(first + rows).min(b.view_len()) {
+                let Some(row) = b.row_index(i).and_then(|r| b.table().get(r)) else {
+                    continue;
+                };
+                if let Some(region) = row.region {
+                    let subnets = by_region.entry(region.to_string()).or_default();
+                    if !subnets.iter().any(|s| s == row.subnet) {
+                        subnets.push(row.subnet.to_string());
+                    }
+                }
+            }
+        }
+        Screen::GroupDetail(d) => {
+            if let Some(g) = &d.group.value {
+                by_region.insert(g.region.clone(), g.endpoints.clone());
+            }
+        }
+        _ => {}
+    }
+    attach(state);
+    let mut effects = Vec::new();
+    for (region, subnets) in by_region {
+        let ids: Vec<&str> = subnets.iter().map(String::as_str).collect();
+        let id = state.next_request;
+        if let Some(lookup) = state.join.ask_subnets(&region, &ids, id) {
+            state.next_request += 1;
+            effects.push(Effect::Ec2 { id, lookup });
+        }
+    }
+    effects
+}
+
+/// Hands the views the join knows to the rows of the screen on top that do not have them
+/// (or have an older one).
+fn attach(state: &mut State) {
+    let join = &state.join;
+    match state.screens.last_mut() {
+        Some(Screen::Browser(b)) => {
+            let table = b.list.store_mut();
+            for (region, subnet) in table.endpoints() {
+                if let Some(view) = join.subnet_arc(&region, &subnet)
+                    && !table
+                        .subnet_view(&subnet)
+                        .is_some_and(|v| Arc::ptr_eq(v, view))
+                {
+                    table.set_subnet_view(&subnet, Arc::clone(view));
+                    state.dirty = true;
+                }
+            }
+        }
+        Some(Screen::GroupDetail(d)) => {
+            let stale = d.endpoints.rows().iter().any(|row| {
+                let view = join.subnet_arc(&row.region, &row.subnet_id);
+                match (view, &row.ec2) {
+                    (Some(v), Some(had)) => !Arc::ptr_eq(v, had),
+                    (Some(_), None) => true,
+                    _ => false,
+                }
+            });
+            if stale {
+                d.endpoints.edit(|rows| {
+                    for row in rows {
+                        if let Some(v) = join.subnet_arc(&row.region, &row.subnet_id) {
+                            row.ec2 = Some(Arc::clone(v));
+                        }
+                    }
+                });
+                state.dirty = true;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The lookup of every subnet of `region` (the subnet picker), unless known or on its way.
+pub fn region(state: &mut State, region: &str) -> Option<Effect> {
+    let id = state.next_request;
+    let lookup: Ec2Lookup = state.join.ask_region(region, id)?;
+    state.next_request += 1;
+    Some(Effect::Ec2 { id, lookup })
+}
