@@ -123,6 +123,34 @@ async fn interfaces_and_instances_say_who_holds_an_address() {
 }
 
 #[tokio::test]
+async fn the_join_names_the_instance_and_interface_of_each_address() {
+    let (ec2, _server, _) = start().await;
+    let unknown = "subnet-0f0000000000000ff".to_string();
+    let views = portolan::ec2::subnet_views(&ec2, "us-east-1", &[SBC.to_string(), unknown.clone()])
+        .await
+        .unwrap();
+    let ids: Vec<&str> = views.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, [SBC, unknown.as_str()], "in the order asked");
+    let sbc = &views[0].1;
+    assert_eq!(sbc.contains(Ipv4Addr::new(10, 2, 2, 4)), Some(true));
+    assert_eq!(sbc.contains(Ipv4Addr::new(10, 9, 9, 9)), Some(false));
+    let primary = sbc.holder(Ipv4Addr::new(10, 2, 2, 4)).unwrap();
+    assert_eq!(primary.holding, Holding::Primary);
+    let instance = primary.instance.as_ref().unwrap();
+    assert_eq!(instance.name.as_deref(), Some("sbc-1"));
+    assert!(primary.is_live());
+    let stopped = sbc.holder(Ipv4Addr::new(10, 2, 2, 7)).unwrap();
+    assert!(!stopped.is_live(), "sbc-2 is stopped");
+    assert!(matches!(
+        sbc.holder(Ipv4Addr::new(10, 2, 2, 20)).unwrap().holding,
+        Holding::Prefix(_)
+    ));
+    assert!(sbc.holder(Ipv4Addr::new(10, 2, 2, 40)).is_none());
+    // A subnet EC2 does not know has a view without a subnet, not an error.
+    assert!(views[1].1.subnet.is_none());
+}
+
+#[tokio::test]
 async fn a_denied_permission_is_named_and_not_retried() {
     let (ec2, server, faults) = start().await;
     // Only the first call is refused: a retry would have succeeded.

@@ -9,6 +9,7 @@
 mod client;
 mod endpoint;
 mod error;
+mod join;
 mod parse;
 mod query;
 mod transport;
@@ -22,6 +23,7 @@ use futures::{StreamExt, TryStreamExt};
 pub use client::Ec2Client;
 pub use endpoint::EndpointRules;
 pub use error::{Ec2Error, Ec2Result};
+pub use join::subnet_views;
 pub use query::{
     API_VERSION, Action, Filter, MAX_FILTER_VALUES, MAX_RESULTS, Query, batched, encode,
 };

@@ -1,5 +1,5 @@
 //! The effect runner for the join's lookups: one task per lookup, EC2's answers joined into
-//! one view per subnet (the subnet, the interfaces in it, the instances they belong to).
+//! one view per subnet by [`crate::ec2::subnet_views`], as the headless commands join them.
 
 use std::sync::Arc;
 
@@ -8,7 +8,6 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::app::join::{Ec2Answer, Ec2Failure, Ec2Lookup};
 use crate::app::{Action, RequestId};
 use crate::ec2::{Ec2, Ec2Error};
-use crate::model::join::SubnetView;
 
 /// Runs `lookup` and sends the answer back to the loop.
 pub async fn run(
@@ -33,33 +32,9 @@ pub async fn answer(ec2: &dyn Ec2, lookup: Ec2Lookup) -> Result<Ec2Answer, Ec2Er
         Ec2Lookup::Region { region } => {
             Ok(Ec2Answer::Region(ec2.subnets_in_region(&region).await?))
         }
-        Ec2Lookup::Subnets { region, ids } => {
-            let (subnets, interfaces) = tokio::try_join!(
-                ec2.subnets_by_id(&region, &ids),
-                ec2.interfaces_in_subnets(&region, &ids)
-            )?;
-            let mut instance_ids: Vec<String> = interfaces
-                .iter()
-                .filter_map(|i| i.instance_id.clone())
-                .collect();
-            instance_ids.sort();
-            instance_ids.dedup();
-            let instances = ec2.instances_by_id(&region, &instance_ids).await?;
-            let views = ids
-                .into_iter()
-                .map(|id| {
-                    let subnet = subnets.iter().find(|s| s.id == id).cloned();
-                    let inside: Vec<_> = interfaces
-                        .iter()
-                        .filter(|i| i.subnet_id == id)
-                        .cloned()
-                        .collect();
-                    let view = SubnetView::new(subnet, &inside, &instances);
-                    (id, view)
-                })
-                .collect();
-            Ok(Ec2Answer::Subnets(views))
-        }
+        Ec2Lookup::Subnets { region, ids } => Ok(Ec2Answer::Subnets(
+            crate::ec2::subnet_views(ec2, &region, &ids).await?,
+        )),
     }
 }
 
