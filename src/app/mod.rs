@@ -423,3 +423,7 @@ mod live_tests;
 #[cfg(test)]
 #[path = "overlays/whois_tests.rs"]
 mod lookup_tests;
+
+#[cfg(test)]
+#[path = "overlays/whois_ec2_tests.rs"]
+mod lookup_ec2_tests;

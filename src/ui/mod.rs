@@ -74,7 +74,7 @@ pub fn render(state: &State, frame: &mut Frame) {
     match &state.overlay {
         Some(Overlay::Form(dialog)) => form::render(frame, area, dialog),
         Some(Overlay::Confirm(c)) => confirm::render(frame, area, c),
-        Some(Overlay::Whois(l)) => whois::render(frame, area, l),
+        Some(Overlay::Whois(l)) => whois::render(frame, area, l, &state.join),
         Some(Overlay::Profiles(p)) => profiles::render(frame, area, p, &state.context.profile),
         Some(Overlay::Export(e)) => export::render(frame, area, e),
         Some(Overlay::Help { scroll }) => help::render(state, frame, area, *scroll),

@@ -1,5 +1,6 @@
 //! What the screen on top shows of EC2, asked for after every update: the subnets of the
-//! browser's rows on screen, the subnet endpoints of a group's detail. What is already known
+//! browser's rows on screen, the subnet endpoints of a group's detail, the subnet of a `w`
+//! answer. What is already known
 //! is handed to the screen at once (its rows keep the shared views), what is not is asked in
 //! one lookup per region.
 
@@ -38,6 +39,14 @@ pub fn wanted(state: &mut State) -> Vec<Effect> {
             }
         }
         _ => {}
+    }
+    if let Some(lookup) = state.whois() {
+        for (region, subnet) in crate::app::overlays::whois::wanted(lookup) {
+            let subnets = by_region.entry(region.to_string()).or_default();
+            if !subnets.iter().any(|s| s == subnet) {
+                subnets.push(subnet.to_string());
+            }
+        }
     }
     attach(state);
     let mut effects = Vec::new();

@@ -8,10 +8,12 @@ use tui_input::backend::crossterm::EventHandler;
 
 use crate::api::ApiError;
 use crate::app::call::{Call, Reply, RequestId};
+use crate::app::join::{Join, Known};
 use crate::app::screens::browser::Browser;
 use crate::app::{Effect, Overlay, Screen, State};
 use crate::index::Holder;
 use crate::index::whois::{WhoisAnswer, parse_address};
+use crate::model::behind::Behind;
 use crate::model::watch::{Pin, Target};
 use crate::model::{Accelerator, EndpointGroup, parse_ipv4};
 
@@ -52,7 +54,10 @@ fn scope(state: &State) -> (Vec<Accelerator>, String) {
         Some(Screen::Accelerators(p)) => p.rows().to_vec(),
         _ => Vec::new(),
     };
-    let name = format!("{} accelerators", all.len());
+    let name = match all.len() {
+        1 => "1 accelerator".to_string(),
+        n => format!("{n} accelerators"),
+    };
     (all, name)
 }
 
@@ -251,6 +256,36 @@ pub fn answered(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effec
         Err(e) => lookup.error = Some(e.to_string()),
     }
     Vec::new()
+}
+
+/// What EC2 says is behind `ip` in subnet endpoint `subnet` of `region`, as the join knows
+/// it. A refused permission is said rather than "asking", as nothing more is asked until `r`.
+pub fn behind<'a>(join: &'a Join, region: &str, subnet: &str, ip: &str) -> Behind<'a> {
+    let Ok(address) = ip.parse() else {
+        return Behind::Off;
+    };
+    match join.subnet(region, subnet) {
+        Known::Off => Behind::Off,
+        Known::Loading => join
+            .problem
+            .as_deref()
+            .map_or(Behind::Asking, Behind::Failed),
+        Known::Failed(m) => Behind::Failed(join.problem.as_deref().unwrap_or(m)),
+        Known::Ready(view) => Behind::of(view, address),
+    }
+}
+
+/// The subnet endpoints, by region, whose EC2 view the lookup shows: the answer's, or each
+/// holder's.
+pub fn wanted(lookup: &Lookup) -> Vec<(&str, &str)> {
+    match &lookup.result {
+        Some(LookupResult::Address(a)) => vec![(a.region.as_str(), a.subnet.as_str())],
+        Some(LookupResult::Holders { found, .. }) => found
+            .iter()
+            .map(|h| (h.group.region.as_str(), h.subnet.as_str()))
+            .collect(),
+        None => Vec::new(),
+    }
 }
 
 /// Ctrl-P in the `w` lookup: its answer's address (or, before an answer, what is typed).

@@ -1,11 +1,14 @@
-//! The `w` lookup: an address field, then the answer (or the subnets holding an IP).
+//! The `w` lookup: an address field, then the answer — with the instance and interface EC2
+//! says hold the destination — or the subnets holding an IP.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::app::overlays::whois::{Lookup, LookupResult};
+use crate::app::join::Join;
+use crate::app::overlays::whois::{Lookup, LookupResult, behind};
+use crate::model::behind::{ALLOW_NOTE, ALLOW_NOTE_SHORT};
 use crate::model::{Verdict, Via};
 use crate::text::sanitize;
 use crate::ui::screens::list::input_spans;
@@ -18,10 +21,16 @@ fn field(name: &str, value: String) -> Line<'static> {
     ])
 }
 
-pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup) {
+/// Characters of an instance's Name tag shown before it is cut (its id never is).
+const NAME_MAX: usize = 24;
+
+/// What EC2 may say takes a few lines more than the answer alone.
+const HEIGHT: u16 = 20;
+
+pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup, join: &Join) {
     let t = theme();
     let width = 96.min(area.width);
-    let height = 18.min(area.height);
+    let height = HEIGHT.min(area.height);
     let popup = crate::ui::popup(frame, area, width, height);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -85,6 +94,30 @@ pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup) {
                 traffic,
             ]));
             lines.push(field("destination", a.destination.to_string()));
+            let ec2 = behind(join, &a.region, &a.subnet, &a.destination.ip);
+            let instance = ec2.instance_text(
+                a.destination
+                    .ip
+                    .parse()
+                    .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED),
+                &a.subnet,
+                NAME_MAX,
+            );
+            let instance_style = match ec2.holder() {
+                Some(h) if h.is_live() => t.allow,
+                Some(h) if h.instance.is_some() => t.deny,
+                _ => t.muted,
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<14} ", "instance"), t.field),
+                Span::styled(sanitize(&instance).into_owned(), instance_style),
+            ]));
+            if let Some(interface) = ec2.interface_text() {
+                lines.push(field("interface", interface));
+            }
+            if let Some(exposure) = ec2.exposure(a.traffic) {
+                lines.push(Line::styled(format!("⚠ {exposure}"), t.deny));
+            }
             lines.push(field("subnet", a.subnet.clone()));
             lines.push(field("region", a.region.clone()));
             lines.push(field(
@@ -105,6 +138,12 @@ pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup) {
                 (Via::Listing, true) => "listing (the index was stale and is dropped)",
                 (Via::Listing, false) => "listing (no index: portolan index build)",
             };
+            let note = if crate::ui::fit::width(ALLOW_NOTE) < usize::from(body.width) {
+                ALLOW_NOTE
+            } else {
+                ALLOW_NOTE_SHORT
+            };
+            lines.push(Line::styled(note, t.muted));
             lines.push(Line::styled(format!("answered from {via}"), t.muted));
             lines.push(Line::styled(
                 "Enter opens it in the mapping browser · Ctrl-P pins it to the watch",
@@ -119,16 +158,20 @@ pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup) {
                 } else {
                     ratatui::style::Style::new()
                 };
-                lines.push(Line::styled(
-                    format!(
-                        "{} {}  {}  {}",
-                        if i == lookup.selected { "▶" } else { " " },
-                        sanitize(&h.subnet),
-                        sanitize(&h.group.region),
-                        sanitize(&h.accelerator_name)
-                    ),
-                    style,
-                ));
+                let mut row = format!(
+                    "{} {}  {}  {}",
+                    if i == lookup.selected { "▶" } else { " " },
+                    sanitize(&h.subnet),
+                    sanitize(&h.group.region),
+                    sanitize(&h.accelerator_name)
+                );
+                // What holds the address there, when EC2 has said.
+                let ec2 = behind(join, &h.group.region, &h.subnet, ip);
+                if let Some(holder) = ec2.holder() {
+                    row.push_str("  ");
+                    row.push_str(&sanitize(holder.label()));
+                }
+                lines.push(Line::styled(row, style));
             }
             lines.push(Line::styled(
                 "↑↓ pick · Enter browses its mappings",

@@ -1,0 +1,107 @@
+//! What EC2 says is behind a destination address: the instance and the network interface
+//! holding it, nothing (an address traffic may reach with no one there), or why EC2 cannot
+//! say. whois says it in the interactive view and on the command line alike.
+
+use std::net::Ipv4Addr;
+
+use super::TrafficState;
+use super::ec2::Holding;
+use super::join::{Holder, SubnetView};
+
+/// Said once beside every whois answer: Global Accelerator's ALLOW is not the whole path.
+pub const ALLOW_NOTE: &str =
+    "ALLOW is Global Accelerator's setting: security groups and network ACLs are not read";
+
+/// [`ALLOW_NOTE`] for a line of 80 columns.
+pub const ALLOW_NOTE_SHORT: &str =
+    "ALLOW is Global Accelerator's setting: security groups and NACLs are not read";
+
+/// What EC2 says is behind one destination address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behind<'a> {
+    /// The join with EC2 is off (`--no-ec2`, `ec2 = false`).
+    Off,
+    /// EC2 is being asked.
+    Asking,
+    /// EC2 gave no answer: a refused permission, refused credentials, an outage.
+    Failed(&'a str),
+    /// EC2 does not know the subnet (in this account and region).
+    UnknownSubnet,
+    Held(&'a Holder),
+    /// No network interface holds the address.
+    Unheld,
+}
+
+impl<'a> Behind<'a> {
+    /// What `view` says is behind `address`.
+    pub fn of(view: &'a SubnetView, address: Ipv4Addr) -> Self {
+        if view.subnet.is_none() {
+            return Self::UnknownSubnet;
+        }
+        view.holder(address).map_or(Self::Unheld, Self::Held)
+    }
+
+    /// The holder, when an interface holds the address.
+    pub fn holder(&self) -> Option<&'a Holder> {
+        match self {
+            Self::Held(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    /// The instance line: "voip-core-01-001 (i-0dc6…) running", or what stands in for it.
+    /// A Name tag longer than `name_max` characters is cut (ids never are).
+    pub fn instance_text(&self, address: Ipv4Addr, subnet: &str, name_max: usize) -> String {
+        match self {
+            Self::Off => "-".into(),
+            Self::Asking => "EC2: asking…".into(),
+            Self::Failed(message) if message.starts_with("EC2") => (*message).to_string(),
+            Self::Failed(message) => format!("EC2: {message}"),
+            Self::UnknownSubnet => format!("EC2: {subnet} is not a subnet of this account"),
+            Self::Unheld => format!("none: no network interface holds {address}"),
+            Self::Held(h) => match &h.instance {
+                Some(i) => match &i.name {
+                    Some(name) => format!("{} ({}) {}", cut(name, name_max), i.id, i.state),
+                    None => format!("{} {}", i.id, i.state),
+                },
+                None => format!("none: {} is attached to no instance", h.interface_id),
+            },
+        }
+    }
+
+    /// The interface line: "eni-0a1b… primary address", when an interface holds it.
+    pub fn interface_text(&self) -> Option<String> {
+        self.holder()
+            .map(|h| format!("{}, {}", h.interface_id, how(h.holding)))
+    }
+
+    /// Traffic ALLOWed to an address no interface holds is a standing exposure: the next
+    /// interface given the address receives it. `None` otherwise.
+    pub fn exposure(&self, traffic: TrafficState) -> Option<&'static str> {
+        (matches!(self, Self::Unheld) && traffic == TrafficState::Allow).then_some(
+            "a standing exposure: traffic is ALLOWed, and the next interface given this address receives it",
+        )
+    }
+}
+
+/// How an interface holds an address, in words.
+pub fn how(holding: Holding) -> String {
+    match holding {
+        Holding::Primary => "primary address".into(),
+        Holding::Secondary => "secondary address".into(),
+        Holding::Prefix(p) => format!("in delegated prefix {p}"),
+    }
+}
+
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    kept.push('…');
+    kept
+}
+
+#[cfg(test)]
+#[path = "behind_tests.rs"]
+mod tests;
