@@ -123,8 +123,23 @@ pub enum Command {
     },
     /// List port mappings: of one destination, of an accelerator, or of every accelerator.
     Mappings(MappingsArgs),
-    /// Which destination is behind an accelerator address, and is traffic allowed there?
-    /// Given a destination IP alone, which subnet endpoints hold it.
+    /// Which destination is behind an accelerator address, is traffic allowed there, and which
+    /// instance holds it? Given a destination IP alone, which subnet endpoints hold it.
+    ///
+    /// With EC2 (unless --no-ec2) the answer names the instance (Name, id, state) and the
+    /// network interface holding the destination (as its primary or a secondary address, or in
+    /// a delegated prefix), or says that no interface holds it: traffic ALLOWed there is a
+    /// standing exposure. The table says it in its `instance` and `interface` lines; JSON adds
+    /// `Instance` and `NetworkInterface` (null when nothing holds the address), `StandingExposure`
+    /// and `Ec2Problem`; CSV adds `instance` and `interface` columns. A missing EC2 permission
+    /// does not fail the lookup: the answer names it (and so does stderr, beside JSON and CSV).
+    ///
+    /// ALLOW is Global Accelerator's setting alone: security groups and network ACLs are not
+    /// read. The table says so once on stderr; JSON carries it as `TrafficNote`, CSV as
+    /// `traffic note`.
+    ///
+    /// For a destination IP alone, when EC2 gives the subnets' CIDRs only the endpoints whose
+    /// CIDR holds the address are asked, and an address outside all of them is said to be.
     Whois {
         /// An accelerator static IP and port (75.2.10.20:41872), or a destination IP (10.0.3.17).
         #[arg(value_name = "IP:PORT|IP")]

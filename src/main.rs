@@ -28,7 +28,13 @@ async fn main() -> ExitCode {
         }
         None => return run_app(&cli, settings, columns, &problems).await,
         Some(_) => match session::connect(&cli).await {
-            Ok(session) => headless::run(&cli, session.api.as_ref()).await,
+            Ok(session) => {
+                let ec2 = headless::Ec2Join {
+                    client: session.ec2.as_deref(),
+                    problem: session.ec2_problem.as_deref(),
+                };
+                headless::run(&cli, session.api.as_ref(), ec2).await
+            }
             Err(e) => Err(e.into()),
         },
     };

@@ -1,188 +1,25 @@
-//! `portolan whois` and `portolan index`: reverse lookups and the index behind them, for
-//! scripts and quick looks.
+//! `portolan index`: the local mapping index that makes reverse lookups (`portolan whois`)
+//! instant.
 
 use std::io::Write;
 use std::time::{Duration, SystemTime};
-
-use serde_json::json;
 
 use super::progress::Progress;
 use super::{HeadlessError, resolve_accelerator};
 use crate::api::listing::ListingOptions;
 use crate::api::{GlobalAccelerator, MAX_RESULTS_RESOURCES};
-use crate::cli::{IndexCommand, IndexTarget, OutputFormat};
-use crate::format::{DestinationHolder, Output};
-use crate::index::whois::{Via, WhoisAnswer, WhoisError, parse_address, whois};
+use crate::cli::{IndexCommand, IndexTarget};
 use crate::index::{IndexStore, build_each};
 use crate::model::Accelerator;
 use crate::text::sanitize;
 
-fn store() -> Result<IndexStore, HeadlessError> {
+pub(super) fn store() -> Result<IndexStore, HeadlessError> {
     IndexStore::default_location().ok_or_else(|| {
         HeadlessError::Usage("no cache directory: set HOME or XDG_CACHE_HOME".into())
     })
 }
 
-impl From<WhoisError> for HeadlessError {
-    fn from(e: WhoisError) -> Self {
-        match e {
-            WhoisError::Api(e) => HeadlessError::Api(e),
-            WhoisError::Input(m) => HeadlessError::Usage(m),
-            other => HeadlessError::NotFound(other.to_string()),
-        }
-    }
-}
-
-pub fn answer_json(a: &WhoisAnswer) -> serde_json::Value {
-    json!({
-        "Verdict": a.verdict().as_str(),
-        "AcceleratorSocketAddress": {"IpAddress": a.address.ip, "Port": a.address.port},
-        "AcceleratorArn": a.accelerator_arn,
-        "AcceleratorName": a.accelerator_name,
-        "AcceleratorEnabled": a.accelerator_enabled,
-        "ListenerArn": a.listener_arn,
-        "EndpointGroupArn": a.endpoint_group_arn,
-        "EndpointGroupRegion": a.region,
-        "EndpointId": a.subnet,
-        "DestinationSocketAddress": {"IpAddress": a.destination.ip, "Port": a.destination.port},
-        "Protocols": a.protocols.map(|p| p.iter().map(|p| p.as_api_str()).collect::<Vec<_>>()),
-        "DestinationTrafficState": a.traffic.as_api_str(),
-        "AnsweredFrom": match a.via { Via::Index => "index", Via::Listing => "listing" },
-    })
-}
-
-/// The answer as `name: value` lines, the way a person reads it.
-pub fn answer_lines(a: &WhoisAnswer) -> Vec<(&'static str, String)> {
-    let via = match (a.via, a.index_was_stale) {
-        (Via::Index, _) => "the local index, confirmed by a live read",
-        (Via::Listing, true) => "a full listing (the index was stale and has been dropped)",
-        (Via::Listing, false) => "a listing of the accelerator's mappings (no index)",
-    };
-    let verdict = a.verdict();
-    let enabled = if a.accelerator_enabled {
-        "enabled"
-    } else {
-        "DISABLED"
-    };
-    vec![
-        ("verdict", format!("{verdict}: {}", verdict.explanation())),
-        ("address", a.address.to_string()),
-        (
-            "accelerator",
-            format!("{} ({}), {enabled}", a.accelerator_name, a.accelerator_arn),
-        ),
-        ("listener", a.listener_arn.clone()),
-        ("endpoint group", a.endpoint_group_arn.clone()),
-        ("region", a.region.clone()),
-        ("subnet", a.subnet.clone()),
-        ("destination", a.destination.to_string()),
-        (
-            "protocols",
-            a.protocols.map_or_else(|| "-".into(), |p| p.to_string()),
-        ),
-        ("traffic", traffic_line(a)),
-        ("answered from", via.to_string()),
-    ]
-}
-
-/// The mapping's own state; beside a disabled accelerator it is what traffic would meet once
-/// the accelerator is enabled, and says so.
-fn traffic_line(a: &WhoisAnswer) -> String {
-    if a.accelerator_enabled {
-        a.traffic.to_string()
-    } else {
-        format!(
-            "{} (the mapping's state, once the accelerator is enabled)",
-            a.traffic
-        )
-    }
-}
-
-pub async fn run_whois<W: Write>(
-    api: &dyn GlobalAccelerator,
-    address: &str,
-    out: &mut Output<W>,
-) -> Result<(), HeadlessError> {
-    let store = IndexStore::default_location();
-    if !address.contains(':') {
-        let ip = crate::model::parse_ipv4(address).map_err(|_| {
-            HeadlessError::Usage(format!(
-                "{:?} is neither an accelerator address IP:PORT (like 75.2.10.20:41872) nor a destination IPv4 address (like 10.0.3.17)",
-                address.trim()
-            ))
-        })?;
-        return holders_of(api, store.as_ref(), ip, out).await;
-    }
-    let (ip, port) = parse_address(address)?;
-    let answer = whois(api, store.as_ref(), ip, port).await?;
-    let format = out.format();
-    let out = out.writer();
-    match format {
-        OutputFormat::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&answer_json(&answer)).unwrap_or_default()
-        )?,
-        OutputFormat::Ndjson => writeln!(out, "{}", answer_json(&answer))?,
-        OutputFormat::Csv => {
-            let lines = answer_lines(&answer);
-            let names: Vec<&str> = lines.iter().map(|(n, _)| *n).collect();
-            let values: Vec<String> = lines.into_iter().map(|(_, v)| v).collect();
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(&names).map_err(std::io::Error::other)?;
-            w.write_record(&values).map_err(std::io::Error::other)?;
-            out.write_all(
-                &w.into_inner()
-                    .map_err(|e| std::io::Error::other(e.to_string()))?,
-            )?;
-        }
-        OutputFormat::Table | OutputFormat::Wide => {
-            for (name, value) in answer_lines(&answer) {
-                writeln!(out, "{name:<15} {}", sanitize(&value))?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// `portolan whois 10.0.3.17`: the subnet endpoints that hold a destination address.
-async fn holders_of<W: Write>(
-    api: &dyn GlobalAccelerator,
-    store: Option<&IndexStore>,
-    ip: std::net::Ipv4Addr,
-    out: &mut Output<W>,
-) -> Result<(), HeadlessError> {
-    let accelerators = targets(
-        api,
-        &IndexTarget {
-            accelerator: None,
-            all: true,
-        },
-    )
-    .await?;
-    let found = crate::index::holders(api, store, &accelerators, ip).await?;
-    if found.is_empty() {
-        return Err(HeadlessError::NotFound(format!(
-            "no subnet endpoint of any accelerator holds {ip} (Global Accelerator never tells a subnet's CIDR; every endpoint was asked)"
-        )));
-    }
-    let holders: Vec<DestinationHolder> = found
-        .into_iter()
-        .map(|h| DestinationHolder {
-            address: ip.to_string(),
-            accelerator_name: h.accelerator_name,
-            endpoint_group_arn: h.group.arn,
-            region: h.group.region,
-            subnet: h.subnet,
-        })
-        .collect();
-    out.begin::<DestinationHolder>()?;
-    out.page(&holders)?;
-    out.finish::<DestinationHolder>()?;
-    Ok(())
-}
-
-async fn targets(
+pub(super) async fn targets(
     api: &dyn GlobalAccelerator,
     target: &IndexTarget,
 ) -> Result<Vec<Accelerator>, HeadlessError> {

@@ -10,6 +10,9 @@ mod traffic;
 pub use journal::run_journal;
 pub use traffic::run_change;
 mod watch;
+mod whois;
+
+pub use whois::Ec2Join;
 
 use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
@@ -141,10 +144,15 @@ pub fn run_config(
     Ok(())
 }
 
-/// Runs a headless command against `api`, writing to stdout.
-pub async fn run(cli: &Cli, api: &dyn GlobalAccelerator) -> Result<(), HeadlessError> {
+/// Runs a headless command against `api` (and EC2, for the commands that join with it),
+/// writing to stdout.
+pub async fn run(
+    cli: &Cli,
+    api: &dyn GlobalAccelerator,
+    ec2: Ec2Join<'_>,
+) -> Result<(), HeadlessError> {
     let mut out = stdout_output(cli);
-    let result = run_to(cli, api, &mut out).await;
+    let result = run_joined(cli, api, ec2, &mut out).await;
     if let Some(note) = hidden_note(&out) {
         eprintln!("portolan: {note}");
     }
@@ -185,9 +193,20 @@ pub fn hidden_note<W: Write>(out: &Output<W>) -> Option<String> {
     ))
 }
 
+/// Runs a headless command against `api` alone (no EC2), writing to `out`.
 pub async fn run_to<W: Write>(
     cli: &Cli,
     api: &dyn GlobalAccelerator,
+    out: &mut Output<W>,
+) -> Result<(), HeadlessError> {
+    run_joined(cli, api, Ec2Join::default(), out).await
+}
+
+/// Runs a headless command against `api` and, where it joins with it, EC2.
+pub async fn run_joined<W: Write>(
+    cli: &Cli,
+    api: &dyn GlobalAccelerator,
+    ec2: Ec2Join<'_>,
     out: &mut Output<W>,
 ) -> Result<(), HeadlessError> {
     match &cli.command {
@@ -216,7 +235,7 @@ pub async fn run_to<W: Write>(
             .await?;
         }
         Some(Command::Mappings(args)) => mappings(cli, args, api, out).await?,
-        Some(Command::Whois { address }) => index::run_whois(api, address, out).await?,
+        Some(Command::Whois { address }) => whois::run_whois(api, ec2, address, out).await?,
         Some(Command::Watch(args)) => watch::run_watch(api, args, out).await?,
         Some(Command::Index(command)) => {
             index::run_index(api, command, out.writer()).await?;

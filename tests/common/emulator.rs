@@ -15,10 +15,15 @@ pub struct Emulator {
 impl Emulator {
     /// Serves `topology` on a free loopback port.
     pub fn start(topology: impl AsRef<OsStr>) -> Self {
+        Self::start_with(&[OsStr::new("--topology"), topology.as_ref()])
+    }
+
+    /// `portolan emulator ARGS` (the demo account unless a topology is given), on a free
+    /// loopback port.
+    pub fn start_with(args: &[&OsStr]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_portolan"))
             .arg("emulator")
-            .arg("--topology")
-            .arg(topology)
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
