@@ -358,3 +358,57 @@ async fn a_disabled_accelerator_is_the_answer_whatever_the_mapping_allows() {
         assert_eq!(answer.verdict(), Verdict::Disabled, "{via:?}");
     }
 }
+
+#[tokio::test]
+async fn with_the_subnets_cidrs_only_the_endpoints_that_may_hold_an_ip_are_asked() {
+    use portolan::ec2::{Ec2, Ec2Client};
+    use portolan::index::{Scope, holders_within, narrow, scope_of};
+    let env = start().await;
+    let ec2 = Ec2Client::connect(&ClientOptions::local(&env._server.url))
+        .await
+        .unwrap();
+    let all = env.api.list_accelerators(100, None).await.unwrap().items;
+    let scope = scope_of(&env.api, &all).await.unwrap();
+    let mut cidrs = std::collections::HashMap::new();
+    for (region, subnet) in scope.iter().flat_map(Scope::endpoints) {
+        for s in ec2
+            .subnets_by_id(region, &[subnet.to_string()])
+            .await
+            .unwrap()
+        {
+            cidrs.insert(s.id.clone(), s.cidr.unwrap());
+        }
+    }
+    let endpoints = scope.iter().flat_map(Scope::endpoints).count();
+    let asked = || {
+        env._server
+            .emulator
+            .calls()
+            .get("ListCustomRoutingPortMappingsByDestination")
+            .copied()
+            .unwrap_or(0)
+    };
+
+    let ip: Ipv4Addr = "10.0.1.9".parse().unwrap();
+    let narrowed = narrow(&scope, ip, |_, s| cidrs.get(s).copied());
+    assert!(!narrowed.is_outside_all());
+    let before = asked();
+    let found = holders_within(&env.api, None, &scope, ip, &narrowed)
+        .await
+        .unwrap();
+    let holders: Vec<&str> = found.iter().map(|h| h.subnet.as_str()).collect();
+    assert_eq!(holders, ["subnet-0a00000000000001a"; 2], "{found:?}");
+    let calls = asked() - before;
+    // The one subnet whose CIDR holds it, an endpoint of two accelerators; not the others.
+    assert_eq!(narrowed.inside.len(), 1, "{narrowed:?}");
+    assert_eq!(calls, 2, "of {endpoints} endpoints");
+
+    let outside: Ipv4Addr = "10.9.9.9".parse().unwrap();
+    let narrowed = narrow(&scope, outside, |_, s| cidrs.get(s).copied());
+    assert!(narrowed.is_outside_all(), "{narrowed:?}");
+    assert_eq!(narrowed.outside.len(), cidrs.len());
+    // Without the CIDRs nothing is excluded: every endpoint is asked, as before.
+    let unknown = narrow(&scope, outside, |_, _| None);
+    assert_eq!(unknown.unknown, endpoints);
+    assert!(!unknown.is_outside_all());
+}

@@ -161,3 +161,37 @@ fn a_missing_ec2_permission_answers_with_global_accelerator_and_names_it() {
         "{table}"
     );
 }
+
+#[test]
+fn an_ip_alone_outside_every_subnet_is_said_from_the_cidrs() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_portolan"))
+            .args(args)
+            .env("XDG_CACHE_HOME", tempfile::tempdir().unwrap().path())
+            .env("PORTOLAN_CONFIG", "/nonexistent/portolan/config.toml")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--demo", "whois", "10.9.9.9"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("10.9.9.9 is outside every subnet of the 24 accelerators (10.0.0.0/28,"),
+        "{said}"
+    );
+    let out = run(&["--demo", "--no-ec2", "whois", "10.9.9.9"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("never tells a subnet's CIDR; every endpoint was asked"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(&["--demo", "whois", "10.0.64.1"]);
+    assert!(
+        text(&out.stderr).contains("one of the five addresses AWS keeps"),
+        "{}",
+        text(&out.stderr)
+    );
+    let held = json(&["--demo", "whois", "10.0.64.4", "-o", "json"]);
+    assert_eq!(held["Holders"][0]["EndpointId"], "subnet-0dcd4c26ba40f1727");
+}

@@ -90,6 +90,19 @@ pub enum Call {
         accelerators: Vec<Accelerator>,
         store: Option<std::path::PathBuf>,
     },
+    /// The endpoint groups of `accelerators`: where an IP-only search looks, read first so
+    /// EC2 can be asked their subnets' CIDRs.
+    HolderScope {
+        accelerators: Vec<Accelerator>,
+    },
+    /// The subnet endpoints of `scope` that hold destination `ip`, not asking those that
+    /// `narrowed` says cannot.
+    HoldersWithin {
+        ip: std::net::Ipv4Addr,
+        scope: Vec<crate::index::Scope>,
+        narrowed: crate::index::Narrowed,
+        store: Option<std::path::PathBuf>,
+    },
     /// Watched pins resolved into what a round reads (`crate::watch::resolve`).
     ResolvePins {
         pins: Vec<Pin>,
@@ -127,6 +140,7 @@ pub enum Reply {
         ip: String,
         found: Vec<crate::index::Holder>,
     },
+    HolderScope(Vec<crate::index::Scope>),
     EndpointsAdded {
         added: Vec<String>,
         /// The result of allowing all traffic to them, when that was asked for.
@@ -174,6 +188,7 @@ impl Reply {
             | Reply::Whois(_)
             | Reply::Usage(_)
             | Reply::Holders { .. }
+            | Reply::HolderScope(_)
             | Reply::PinsResolved(_)
             | Reply::WatchRound(_) => None,
         }

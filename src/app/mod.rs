@@ -178,7 +178,9 @@ impl State {
                 .is_some_and(|d| d.form.submitting.is_some() || d.count.pending().is_some())
             || self.confirm().is_some_and(|c| c.pending.is_some())
             || self.follow.as_ref().is_some_and(|f| f.pending.is_some())
-            || self.whois().is_some_and(|l| l.pending.is_some())
+            || self
+                .whois()
+                .is_some_and(|l| l.pending.is_some() || l.narrowing.is_some())
             || self.screens.iter().any(|s| !s.pending().is_empty())
     }
 
@@ -395,7 +397,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     "{problem}: the rest works without EC2 (r asks again)"
                 ));
             }
-            Vec::new()
+            overlays::whois::narrow(state)
         }
     };
     effects.extend(watch::sync_account(state));

@@ -2,9 +2,11 @@
 //! there, and — when the session has EC2 — which instance and network interface hold it. A
 //! destination IP alone names the subnet endpoints holding it.
 
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::net::Ipv4Addr;
 
+use ipnet::Ipv4Net;
 use serde_json::{Value, json};
 
 use super::HeadlessError;
@@ -13,9 +15,9 @@ use crate::api::GlobalAccelerator;
 use crate::cli::{IndexTarget, OutputFormat};
 use crate::ec2::{Ec2, Ec2Error};
 use crate::format::{DestinationHolder, Output};
-use crate::index::IndexStore;
 use crate::index::whois::{Via, WhoisAnswer, WhoisError, parse_address, whois};
-use crate::model::behind::{ALLOW_NOTE, Behind};
+use crate::index::{IndexStore, Narrowed, Scope, holders_within, narrow, scope_of};
+use crate::model::behind::{ALLOW_NOTE, Behind, kept_by_aws, outside_every};
 use crate::model::ec2::Holding;
 use crate::model::join::SubnetView;
 use crate::text::sanitize;
@@ -219,7 +221,7 @@ pub async fn run_whois<W: Write>(
                 address.trim()
             ))
         })?;
-        return holders_of(api, store.as_ref(), ip, out).await;
+        return holders_of(api, ec2, store.as_ref(), ip, out).await;
     }
     let (ip, port) = parse_address(address)?;
     let answer = whois(api, store.as_ref(), ip, port).await?;
@@ -282,9 +284,32 @@ pub async fn run_whois<W: Write>(
     Ok(())
 }
 
-/// `portolan whois 10.0.3.17`: the subnet endpoints that hold a destination address.
+/// The CIDR of each subnet endpoint of `scope`, as EC2 gives them (one DescribeSubnets per
+/// region, batched).
+async fn cidrs_of(ec2: &dyn Ec2, scope: &[Scope]) -> Result<HashMap<String, Ipv4Net>, Ec2Error> {
+    let mut by_region: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (region, subnet) in scope.iter().flat_map(Scope::endpoints) {
+        let ids = by_region.entry(region).or_default();
+        if !ids.iter().any(|s| s == subnet) {
+            ids.push(subnet.to_string());
+        }
+    }
+    let mut cidrs = HashMap::new();
+    for (region, ids) in by_region {
+        for subnet in ec2.subnets_by_id(region, &ids).await? {
+            if let Some(cidr) = subnet.cidr {
+                cidrs.insert(subnet.id, cidr);
+            }
+        }
+    }
+    Ok(cidrs)
+}
+
+/// `portolan whois 10.0.3.17`: the subnet endpoints that hold a destination address. With
+/// EC2, only the endpoints whose CIDR holds it are asked.
 async fn holders_of<W: Write>(
     api: &dyn GlobalAccelerator,
+    ec2: Ec2Join<'_>,
     store: Option<&IndexStore>,
     ip: Ipv4Addr,
     out: &mut Output<W>,
@@ -297,11 +322,57 @@ async fn holders_of<W: Write>(
         },
     )
     .await?;
-    let found = crate::index::holders(api, store, &accelerators, ip).await?;
-    if found.is_empty() {
-        return Err(HeadlessError::NotFound(format!(
-            "no subnet endpoint of any accelerator holds {ip} (Global Accelerator never tells a subnet's CIDR; every endpoint was asked)"
+    let scope = scope_of(api, &accelerators).await?;
+    let narrowed = match (ec2.client, ec2.problem) {
+        (Some(client), _) => match cidrs_of(client, &scope).await {
+            Ok(cidrs) => narrow(&scope, ip, |_, subnet| cidrs.get(subnet).copied()),
+            Err(e) => {
+                eprintln!(
+                    "portolan: {}: every subnet endpoint is asked",
+                    sanitize(&said_of(&e))
+                );
+                Narrowed::default()
+            }
+        },
+        (None, Some(problem)) => {
+            eprintln!("portolan: {}", sanitize(problem));
+            Narrowed::default()
+        }
+        (None, None) => Narrowed::default(),
+    };
+    let of = match accelerators.len() {
+        1 => "the 1 accelerator".to_string(),
+        n => format!("the {n} accelerators"),
+    };
+    if narrowed.is_outside_all() {
+        return Err(HeadlessError::NotFound(outside_every(
+            ip,
+            &of,
+            &narrowed.cidrs,
         )));
+    }
+    let found = holders_within(api, store, &scope, ip, &narrowed).await?;
+    if found.is_empty() {
+        let kept = narrowed
+            .inside
+            .iter()
+            .find(|(_, cidr)| kept_by_aws(*cidr, ip));
+        return Err(HeadlessError::NotFound(
+            if let Some((subnet, cidr)) = kept {
+                format!(
+                    "{ip} is one of the five addresses AWS keeps in every subnet ({subnet}, {cidr}): Global Accelerator never maps it"
+                )
+            } else if narrowed.outside.is_empty() {
+                format!(
+                    "no subnet endpoint of any accelerator holds {ip} (Global Accelerator never tells a subnet's CIDR; every endpoint was asked)"
+                )
+            } else {
+                format!(
+                    "no subnet endpoint of {of} holds {ip}: {} are outside it by their CIDRs, and the others were asked",
+                    narrowed.outside.len()
+                )
+            },
+        ));
     }
     let holders: Vec<DestinationHolder> = found
         .into_iter()

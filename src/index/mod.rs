@@ -4,6 +4,7 @@
 //! accelerator's endpoint groups and subnets stay the same; the index records what those were
 //! (its fingerprint), and every answer taken from it is confirmed by one live read.
 
+mod holders;
 mod store;
 pub mod whois;
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::listing::{self, ListingOptions};
 use crate::api::{ApiError, GlobalAccelerator, MAX_RESULTS_MAPPINGS, MAX_RESULTS_RESOURCES};
 use crate::model::{Accelerator, EndpointGroup, PortMapping, Protocol, ProtocolSet, SocketAddress};
+pub use holders::{Holder, Narrowed, Scope, holders, holders_within, narrow, scope_of};
 pub use store::{Catalog, CatalogEntry, IndexStore};
 
 /// Bumped whenever the file layout changes; older files are rebuilt, never misread.
@@ -350,87 +352,6 @@ impl MappingIndex {
         found.dedup();
         found
     }
-}
-
-/// A subnet endpoint found holding a destination address.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Holder {
-    pub accelerator_name: String,
-    pub group: EndpointGroup,
-    pub subnet: String,
-}
-
-/// Endpoints asked at once when there is no index.
-const CONCURRENT_ASKS: usize = 8;
-
-/// Which subnet endpoints of `accelerators` hold destination address `ip`: from an index when
-/// there is one, otherwise by asking each endpoint for one page, several at a time. Global
-/// Accelerator never reveals a subnet's CIDR, so nothing is guessed.
-pub async fn holders(
-    api: &dyn GlobalAccelerator,
-    store: Option<&IndexStore>,
-    accelerators: &[Accelerator],
-    ip: Ipv4Addr,
-) -> Result<Vec<Holder>, ApiError> {
-    let mut found = Vec::new();
-    for accelerator in accelerators {
-        let groups = groups_of(api, &accelerator.arn).await?;
-        let index = store.and_then(|s| s.load(&accelerator.arn).ok().flatten());
-        let fresh = index
-            .as_ref()
-            .filter(|i| i.fingerprint == fingerprint(&groups));
-        let pairs: Vec<(EndpointGroup, String)> = match fresh {
-            Some(index) => index
-                .subnets_holding(ip)
-                .into_iter()
-                .filter_map(|(subnet, group)| {
-                    groups
-                        .iter()
-                        .find(|g| g.arn == group)
-                        .map(|g| (g.clone(), subnet))
-                })
-                .collect(),
-            None => {
-                let mut asks: Vec<(EndpointGroup, String)> = Vec::new();
-                for g in &groups {
-                    for s in &g.endpoints {
-                        asks.push((g.clone(), s.clone()));
-                    }
-                }
-                let ip = ip.to_string();
-                let mut pairs = Vec::new();
-                for chunk in asks.chunks(CONCURRENT_ASKS) {
-                    let mut asking = Vec::with_capacity(chunk.len());
-                    for (_, subnet) in chunk {
-                        asking.push(holds(api, subnet, &ip));
-                    }
-                    let answers = futures::future::join_all(asking).await;
-                    for ((g, s), held) in chunk.iter().zip(answers) {
-                        if held? {
-                            pairs.push((g.clone(), s.clone()));
-                        }
-                    }
-                }
-                pairs
-            }
-        };
-        found.extend(pairs.into_iter().map(|(group, subnet)| Holder {
-            accelerator_name: accelerator.name.clone(),
-            group,
-            subnet,
-        }));
-    }
-    found.sort_by(|a, b| (&a.accelerator_name, &a.subnet).cmp(&(&b.accelerator_name, &b.subnet)));
-    Ok(found)
-}
-
-/// Whether subnet endpoint `subnet` holds destination `ip`: one row of the by-destination
-/// listing is proof (an address inside a subnet is mapped in every group that holds it).
-async fn holds(api: &dyn GlobalAccelerator, subnet: &str, ip: &str) -> Result<bool, ApiError> {
-    let page = api
-        .list_port_mappings_by_destination(subnet, ip, 1, None)
-        .await?;
-    Ok(!page.items.is_empty())
 }
 
 /// What a listener's ports are doing: the ports its ranges hold and how many each of its

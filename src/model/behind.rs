@@ -4,6 +4,8 @@
 
 use std::net::Ipv4Addr;
 
+use ipnet::Ipv4Net;
+
 use super::TrafficState;
 use super::ec2::Holding;
 use super::join::{Holder, SubnetView};
@@ -82,6 +84,34 @@ impl<'a> Behind<'a> {
             "a standing exposure: traffic is ALLOWed, and the next interface given this address receives it",
         )
     }
+}
+
+/// CIDRs an "outside every subnet" sentence lists before it counts the rest.
+const CIDRS_LISTED: usize = 4;
+
+/// "10.9.9.9 is outside every subnet of this group (10.0.1.0/24, 10.0.2.0/24)": a fact once EC2
+/// has given every subnet's CIDR.
+pub fn outside_every(address: Ipv4Addr, of: &str, cidrs: &[Ipv4Net]) -> String {
+    let mut listed: Vec<String> = cidrs
+        .iter()
+        .take(CIDRS_LISTED)
+        .map(ToString::to_string)
+        .collect();
+    if cidrs.len() > CIDRS_LISTED {
+        listed.push(format!("and {} more", cidrs.len() - CIDRS_LISTED));
+    }
+    format!(
+        "{address} is outside every subnet of {of} ({})",
+        listed.join(", ")
+    )
+}
+
+/// Whether `address` is one of the five addresses AWS keeps in a subnet of block `cidr` (the
+/// first four and the last), which Global Accelerator never maps.
+pub fn kept_by_aws(cidr: Ipv4Net, address: Ipv4Addr) -> bool {
+    let (first, last) = (u32::from(cidr.network()), u32::from(cidr.broadcast()));
+    let a = u32::from(address);
+    cidr.contains(&address) && (a < first.saturating_add(4) || a == last)
 }
 
 /// How an interface holds an address, in words.

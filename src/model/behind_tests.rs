@@ -140,3 +140,31 @@ fn what_ec2_cannot_say_is_said_as_such() {
     assert_eq!(Behind::UnknownSubnet.exposure(TrafficState::Allow), None);
     assert!(ALLOW_NOTE_SHORT.chars().count() <= 78);
 }
+
+#[test]
+fn outside_every_subnet_lists_a_few_cidrs_and_counts_the_rest() {
+    let cidrs: Vec<Ipv4Net> = ["10.0.1.0/24", "10.0.2.0/24"]
+        .iter()
+        .map(|c| c.parse().unwrap())
+        .collect();
+    assert_eq!(
+        outside_every(ip("10.9.9.9"), "this group", &cidrs),
+        "10.9.9.9 is outside every subnet of this group (10.0.1.0/24, 10.0.2.0/24)"
+    );
+    let many: Vec<Ipv4Net> = (0..7)
+        .map(|i| format!("10.0.{i}.0/24").parse().unwrap())
+        .collect();
+    let said = outside_every(ip("10.9.9.9"), "2 accelerators", &many);
+    assert!(said.ends_with("10.0.3.0/24, and 3 more)"), "{said}");
+}
+
+#[test]
+fn the_five_addresses_aws_keeps_are_known() {
+    let cidr: Ipv4Net = "10.0.64.0/20".parse().unwrap();
+    for kept in ["10.0.64.0", "10.0.64.1", "10.0.64.3", "10.0.79.255"] {
+        assert!(kept_by_aws(cidr, ip(kept)), "{kept}");
+    }
+    for mapped in ["10.0.64.4", "10.0.79.254", "10.0.80.1"] {
+        assert!(!kept_by_aws(cidr, ip(mapped)), "{mapped}");
+    }
+}

@@ -157,6 +157,23 @@ pub async fn run(call: Call, api: &dyn GlobalAccelerator) -> Result<Reply, ApiEr
                 found,
             }
         }
+        Call::HolderScope { accelerators } => {
+            Reply::HolderScope(crate::index::scope_of(api, &accelerators).await?)
+        }
+        Call::HoldersWithin {
+            ip,
+            scope,
+            narrowed,
+            store,
+        } => {
+            let store = store.map(crate::index::IndexStore::new);
+            let found =
+                crate::index::holders_within(api, store.as_ref(), &scope, ip, &narrowed).await?;
+            Reply::Holders {
+                ip: ip.to_string(),
+                found,
+            }
+        }
         Call::ResolvePins { pins, store } => {
             let store = store.map(crate::index::IndexStore::new);
             let resolved = crate::watch::resolve(api, store.as_ref(), &pins).await;

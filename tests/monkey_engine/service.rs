@@ -355,10 +355,11 @@ impl Service {
             Call::Whois { .. } => {
                 Reply::Whois(Err("no mapping of x uses accelerator port 1".into()))
             }
-            Call::Holders { ip, .. } => Reply::Holders {
+            Call::Holders { ip, .. } | Call::HoldersWithin { ip, .. } => Reply::Holders {
                 ip: ip.to_string(),
                 found: vec![],
             },
+            Call::HolderScope { .. } => Reply::HolderScope(vec![]),
             Call::AllowTraffic(_) | Call::DenyTraffic(_) | Call::RemoveEndpoints { .. } => {
                 Reply::Done
             }

@@ -1,6 +1,6 @@
 //! What the screen on top shows of EC2, asked for after every update: the subnets of the
 //! browser's rows on screen, the subnet endpoints of a group's detail, the subnet of a `w`
-//! answer. What is already known
+//! answer, the subnets of the regions an IP-only `w` looks in. What is already known
 //! is handed to the screen at once (its rows keep the shared views), what is not is asked in
 //! one lookup per region.
 
@@ -48,8 +48,13 @@ pub fn wanted(state: &mut State) -> Vec<Effect> {
             }
         }
     }
+    // An IP-only search waits for the CIDRs of every subnet of the regions it looks in.
+    let regions = state
+        .whois()
+        .map(crate::app::overlays::whois::regions_wanted)
+        .unwrap_or_default();
     attach(state);
-    let mut effects = Vec::new();
+    let mut effects: Vec<Effect> = regions.iter().filter_map(|r| region(state, r)).collect();
     for (region, subnets) in by_region {
         let ids: Vec<&str> = subnets.iter().map(String::as_str).collect();
         let id = state.next_request;

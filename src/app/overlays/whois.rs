@@ -8,14 +8,18 @@ use tui_input::backend::crossterm::EventHandler;
 
 use crate::api::ApiError;
 use crate::app::call::{Call, Reply, RequestId};
-use crate::app::join::{Join, Known};
 use crate::app::screens::browser::Browser;
 use crate::app::{Effect, Overlay, Screen, State};
-use crate::index::Holder;
 use crate::index::whois::{WhoisAnswer, parse_address};
-use crate::model::behind::Behind;
+use crate::index::{Holder, Narrowed};
 use crate::model::watch::{Pin, Target};
 use crate::model::{Accelerator, EndpointGroup, parse_ipv4};
+
+#[path = "whois_join.rs"]
+mod join;
+
+use join::none_holds;
+pub use join::{Narrowing, behind, narrow, regions_wanted, wanted};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum LookupResult {
@@ -36,6 +40,10 @@ pub struct Lookup {
     /// The field holds the last address asked, untouched: typing or pasting replaces it,
     /// while a movement or Backspace starts editing it.
     pub fresh: bool,
+    /// An IP-only search waiting for the subnets' CIDRs.
+    pub narrowing: Option<Narrowing>,
+    /// What the CIDRs said of the last IP-only search.
+    pub narrowed: Option<Narrowed>,
 }
 
 /// The accelerators in view: the one the navigation is inside, or every loaded one.
@@ -72,6 +80,8 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         error: None,
         selected: 0,
         fresh: !state.last_whois.is_empty(),
+        narrowing: None,
+        narrowed: None,
     })));
     Vec::new()
 }
@@ -84,9 +94,13 @@ fn submit(state: &mut State) -> Vec<Effect> {
     };
     // The next `w` starts from it: the same address is often asked again after a change.
     state.last_whois.clone_from(&typed);
+    // With EC2, an IP-only search first reads where it would look, to learn the CIDRs.
+    let narrow = state.join.enabled && state.join.problem.is_none();
     let Some(lookup) = state.whois_mut() else {
         return Vec::new();
     };
+    lookup.narrowing = None;
+    lookup.narrowed = None;
     let call = if typed.contains(':') {
         match parse_address(&typed) {
             Ok((ip, port)) => Call::Whois { ip, port, store },
@@ -97,6 +111,12 @@ fn submit(state: &mut State) -> Vec<Effect> {
         }
     } else {
         match parse_ipv4(&typed) {
+            Ok(ip) if narrow => {
+                lookup.narrowing = Some(Narrowing { ip, scope: None });
+                Call::HolderScope {
+                    accelerators: lookup.scope.clone(),
+                }
+            }
             Ok(ip) => Call::Holders {
                 ip,
                 accelerators: lookup.scope.clone(),
@@ -244,48 +264,21 @@ pub fn answered(state: &mut State, result: Result<Reply, ApiError>) -> Vec<Effec
         Ok(Reply::Whois(Err(message))) => lookup.error = Some(message),
         Ok(Reply::Holders { ip, found }) => {
             if found.is_empty() {
-                lookup.error = Some(format!(
-                    "no subnet endpoint of {} holds {ip}; Global Accelerator never tells a subnet's CIDR, so every endpoint was asked",
-                    lookup.scope_name
-                ));
+                lookup.error = Some(none_holds(lookup, &ip));
             } else {
                 lookup.result = Some(LookupResult::Holders { ip, found });
             }
+        }
+        Ok(Reply::HolderScope(scope)) => {
+            if let Some(n) = lookup.narrowing.as_mut() {
+                n.scope = Some(scope);
+            }
+            return narrow(state);
         }
         Ok(_) => {}
         Err(e) => lookup.error = Some(e.to_string()),
     }
     Vec::new()
-}
-
-/// What EC2 says is behind `ip` in subnet endpoint `subnet` of `region`, as the join knows
-/// it. A refused permission is said rather than "asking", as nothing more is asked until `r`.
-pub fn behind<'a>(join: &'a Join, region: &str, subnet: &str, ip: &str) -> Behind<'a> {
-    let Ok(address) = ip.parse() else {
-        return Behind::Off;
-    };
-    match join.subnet(region, subnet) {
-        Known::Off => Behind::Off,
-        Known::Loading => join
-            .problem
-            .as_deref()
-            .map_or(Behind::Asking, Behind::Failed),
-        Known::Failed(m) => Behind::Failed(join.problem.as_deref().unwrap_or(m)),
-        Known::Ready(view) => Behind::of(view, address),
-    }
-}
-
-/// The subnet endpoints, by region, whose EC2 view the lookup shows: the answer's, or each
-/// holder's.
-pub fn wanted(lookup: &Lookup) -> Vec<(&str, &str)> {
-    match &lookup.result {
-        Some(LookupResult::Address(a)) => vec![(a.region.as_str(), a.subnet.as_str())],
-        Some(LookupResult::Holders { found, .. }) => found
-            .iter()
-            .map(|h| (h.group.region.as_str(), h.subnet.as_str()))
-            .collect(),
-        None => Vec::new(),
-    }
 }
 
 /// Ctrl-P in the `w` lookup: its answer's address (or, before an answer, what is typed).

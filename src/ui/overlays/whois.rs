@@ -76,6 +76,11 @@ pub fn render(frame: &mut Frame, area: Rect, lookup: &Lookup, join: &Join) {
     let mut lines = vec![Line::raw("")];
     if lookup.pending.is_some() {
         lines.push(Line::styled("looking up…", t.spinner));
+    } else if lookup.narrowing.is_some() {
+        lines.push(Line::styled(
+            "asking EC2 for the subnets' CIDRs, so only those that may hold it are asked…",
+            t.spinner,
+        ));
     }
     if let Some(e) = &lookup.error {
         lines.push(Line::styled(format!("✗ {}", sanitize(e)), t.error));
