@@ -416,6 +416,10 @@ mod tests;
 mod browser_tests;
 
 #[cfg(test)]
+#[path = "screens/browser/form_cidr_tests.rs"]
+mod browser_cidr_tests;
+
+#[cfg(test)]
 #[path = "overlays/form_tests.rs"]
 mod form_tests;
 

@@ -66,7 +66,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Screen::AcceleratorInfo(s) => detail::accelerator(frame, body, s),
         Screen::ListenerInfo(s) => detail::listener(frame, body, s),
         Screen::GroupDetail(s) => detail::group(frame, body, s, choice),
-        Screen::Browser(b) => browser::render(frame, body, b, choice),
+        Screen::Browser(b) => browser::render(frame, body, b, choice, &state.join),
         Screen::Watch(v) => screens::watch::render(frame, body, state, v),
     }
     render_status(state, frame, status);

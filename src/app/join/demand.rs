@@ -1,6 +1,6 @@
 //! What the screen on top shows of EC2, asked for after every update: the subnets of the
 //! browser's rows on screen, the subnet endpoints of a group's detail, the subnet of a `w`
-//! answer, the subnets of the regions an IP-only `w` looks in. What is already known
+//! answer, the subnets of the regions an IP-only `w` or a by-destination form looks in. What is already known
 //! is handed to the screen at once (its rows keep the shared views), what is not is asked in
 //! one lookup per region.
 
@@ -48,11 +48,19 @@ pub fn wanted(state: &mut State) -> Vec<Effect> {
             }
         }
     }
-    // An IP-only search waits for the CIDRs of every subnet of the regions it looks in.
-    let regions = state
+    // An IP-only search waits for the CIDRs of every subnet of the regions it looks in; the
+    // by-destination form asks the subnet whose CIDR holds the address typed.
+    let mut regions = state
         .whois()
         .map(crate::app::overlays::whois::regions_wanted)
         .unwrap_or_default();
+    if let Screen::Browser(b) = state.top()
+        && b.form.is_some()
+        && let Some(region) = b.group_region()
+        && !regions.iter().any(|r| r == region)
+    {
+        regions.push(region.to_string());
+    }
     attach(state);
     let mut effects: Vec<Effect> = regions.iter().filter_map(|r| region(state, r)).collect();
     for (region, subnets) in by_region {

@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 pub use demand::{region as ask_region, wanted};
 
+use ipnet::Ipv4Net;
+
 use super::RequestId;
 use crate::model::ec2::Subnet;
 use crate::model::join::SubnetView;
@@ -195,6 +197,37 @@ impl Join {
                 _ => Known::Loading,
             },
             None => Known::Loading,
+        }
+    }
+
+    /// The IPv4 block of subnet endpoint `id` in `region`, from the subnet's view or the
+    /// region's list, whichever EC2 has given. A subnet EC2 does not know (or an IPv6-only
+    /// one) is `Failed`, as is any subnet while a refused permission stands.
+    pub fn cidr(&self, region: &str, id: &str) -> Known<'_, Ipv4Net> {
+        const UNKNOWN: &str = "EC2 gives no IPv4 block for this subnet";
+        let view = self.subnet(region, id);
+        if let Known::Ready(v) = view {
+            return v
+                .subnet
+                .as_ref()
+                .and_then(|s| s.cidr.as_ref())
+                .map_or(Known::Failed(UNKNOWN), Known::Ready);
+        }
+        let all = self.region_subnets(region);
+        if let Known::Ready(all) = all {
+            return all
+                .iter()
+                .find(|s| s.id == id)
+                .and_then(|s| s.cidr.as_ref())
+                .map_or(Known::Failed(UNKNOWN), Known::Ready);
+        }
+        match (view, all) {
+            (Known::Off, _) => Known::Off,
+            (Known::Failed(m), _) | (_, Known::Failed(m)) => Known::Failed(m),
+            _ => match &self.problem {
+                Some(p) => Known::Failed(p),
+                None => Known::Loading,
+            },
         }
     }
 

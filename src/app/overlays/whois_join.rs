@@ -56,19 +56,14 @@ pub fn narrow(state: &mut State) -> Vec<Effect> {
     };
     let waiting = std::cell::Cell::new(false);
     let narrowed = crate::index::narrow(scope, *ip, |region, subnet| {
-        if let Known::Ready(view) = join.subnet(region, subnet)
-            && let Some(cidr) = view.subnet.as_ref().and_then(|s| s.cidr)
-        {
-            return Some(cidr);
-        }
-        match join.region_subnets(region) {
-            Known::Ready(all) => all.iter().find(|s| s.id == subnet).and_then(|s| s.cidr),
-            // A refused permission is not asked again until `r`: go on without.
-            Known::Loading if join.problem.is_none() => {
+        match join.cidr(region, subnet) {
+            Known::Ready(cidr) => Some(*cidr),
+            Known::Loading => {
                 waiting.set(true);
                 None
             }
-            _ => None,
+            // Not known: asked, as without EC2.
+            Known::Off | Known::Failed(_) => None,
         }
     });
     if waiting.get() {

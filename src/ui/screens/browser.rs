@@ -8,7 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 
 use crate::app::columns::{ColumnChoice, View};
+use crate::app::join::{Join, Known};
 use crate::app::screens::browser::{Browser, FormField, Prompt, Source};
+use crate::model::behind::kept_by_aws;
 use crate::text::sanitize;
 use crate::ui::fit::Part;
 use crate::ui::screens::list::{draw_table, input_spans, render_filter, spans};
@@ -118,7 +120,7 @@ fn title(b: &Browser, width: u16, off: bool, wide: bool) -> Line<'static> {
     spans(&parts, width)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, b: &Browser, choice: &ColumnChoice) {
+pub fn render(frame: &mut Frame, area: Rect, b: &Browser, choice: &ColumnChoice, join: &Join) {
     let t = theme();
     let width = area.width.saturating_sub(2);
     let block = Block::default()
@@ -127,12 +129,18 @@ pub fn render(frame: &mut Frame, area: Rect, b: &Browser, choice: &ColumnChoice)
     let inner = block.inner(area);
     let show_filter = b.list.filter.editing || b.list.filter.is_active();
     let [form_area, filter_area, table_area] = Layout::vertical([
-        Constraint::Length(if b.form.is_some() { 2 } else { 0 }),
+        Constraint::Length(match &b.form {
+            // A long message (an address outside every subnet, with their CIDRs) takes two
+            // lines rather than being cut.
+            Some(_) if crate::ui::fit::width(&form_note(b).0) > usize::from(width) => 3,
+            Some(_) => 2,
+            None => 0,
+        }),
         Constraint::Length(u16::from(show_filter)),
         Constraint::Min(0),
     ])
     .areas(inner);
-    let (note, off) = render_rows(frame, table_area, b, choice);
+    let (note, off) = render_rows(frame, table_area, b, choice, join);
     let block = block.title(title(b, width, off, choice.is_wide(View::Browser)));
     let block = match note {
         Some(note) => block.title_bottom(note),
@@ -153,8 +161,7 @@ pub fn render(frame: &mut Frame, area: Rect, b: &Browser, choice: &ColumnChoice)
 fn render_form(frame: &mut Frame, area: Rect, b: &Browser) {
     let t = theme();
     let Some(form) = &b.form else { return };
-    let [fields, note] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let [fields, note] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let focus = |field| {
         if b.editing && form.focus == field {
             t.selected
@@ -184,18 +191,31 @@ fn render_form(frame: &mut Frame, area: Rect, b: &Browser) {
         b.editing && form.focus == FormField::Address,
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), fields);
-    let note_line = match &form.error {
-        Some(e) => Line::styled(format!("✗ {}", sanitize(e)), t.error),
-        None if b.editing => Line::styled(
-            "Enter looks up the address; Tab switches field, ↑↓ pick the subnet",
-            t.muted,
-        ),
-        None => Line::styled("Tab: change the destination", t.muted),
-    };
-    frame.render_widget(Paragraph::new(note_line), note);
+    let (text, style) = form_note(b);
+    frame.render_widget(
+        Paragraph::new(Line::styled(text, style)).wrap(Wrap { trim: true }),
+        note,
+    );
 }
 
-fn empty_text(b: &Browser) -> Line<'static> {
+/// The line under the form's fields: what went wrong, what the lookup did, or the keys.
+fn form_note(b: &Browser) -> (String, Style) {
+    let t = theme();
+    let Some(form) = &b.form else {
+        return (String::new(), t.muted);
+    };
+    match (&form.error, &form.note) {
+        (Some(e), _) => (format!("✗ {}", sanitize(e)), t.error),
+        (None, Some(n)) if !b.editing => (sanitize(n).into_owned(), t.muted),
+        (None, _) if b.editing => (
+            "Enter looks up the address; Tab switches field, ↑↓ pick the subnet".into(),
+            t.muted,
+        ),
+        (None, _) => ("Tab: change the destination".into(), t.muted),
+    }
+}
+
+fn empty_text(b: &Browser, join: &Join) -> Line<'static> {
     let t = theme();
     if let Some(e) = &b.list.pager.error {
         return Line::styled(format!("✗ {}", sanitize(e)), t.error);
@@ -206,19 +226,40 @@ fn empty_text(b: &Browser) -> Line<'static> {
         Some(_) if b.list.filter.is_active() => {
             Line::styled("no loaded mapping matches the filter", t.muted)
         }
-        Some(Source::Destination { subnet, ip }) => Line::styled(
-            format!(
-                "No mappings: {} is not an address that {} holds in any accelerator. \
-                 Global Accelerator never reveals a subnet's CIDR, so an address outside it \
-                 simply has none.",
-                sanitize(ip),
-                sanitize(subnet)
-            ),
-            t.field,
-        ),
+        Some(Source::Destination { subnet, ip }) => {
+            Line::styled(no_mappings(b, join, subnet, ip), t.field)
+        }
         Some(Source::Accelerator { .. }) => {
             Line::styled("No mappings: no subnet endpoint is attached yet.", t.field)
         }
+    }
+}
+
+/// Why a destination has no mappings: from the subnet's CIDR when EC2 gave it, else what
+/// Global Accelerator alone allows one to say.
+fn no_mappings(b: &Browser, join: &Join, subnet: &str, ip: &str) -> String {
+    let (ip_shown, subnet_shown) = (sanitize(ip), sanitize(subnet));
+    let cidr = match b.group_region().map(|r| join.cidr(r, subnet)) {
+        Some(Known::Ready(c)) => Some(*c),
+        _ => None,
+    };
+    match (cidr, ip.parse::<std::net::Ipv4Addr>()) {
+        (Some(c), Ok(a)) if !c.contains(&a) => {
+            format!("No mappings: {ip_shown} is outside {subnet_shown} ({c}).")
+        }
+        (Some(c), Ok(a)) if kept_by_aws(c, a) => format!(
+            "No mappings: {ip_shown} is one of the five addresses AWS keeps in every subnet \
+             ({subnet_shown}, {c}); Global Accelerator never maps it."
+        ),
+        (Some(c), Ok(_)) => format!(
+            "No mappings: {subnet_shown} ({c}) holds {ip_shown}, yet Global Accelerator lists \
+             none for it in any accelerator."
+        ),
+        _ => format!(
+            "No mappings: {ip_shown} is not an address that {subnet_shown} holds in any \
+             accelerator. Global Accelerator never reveals a subnet's CIDR, so an address \
+             outside it simply has none."
+        ),
     }
 }
 
@@ -229,6 +270,7 @@ fn render_rows(
     area: Rect,
     b: &Browser,
     choice: &ColumnChoice,
+    join: &Join,
 ) -> (Option<Line<'static>>, bool) {
     let t = theme();
     if area.height == 0 {
@@ -236,7 +278,7 @@ fn render_rows(
     }
     if b.view_len() == 0 {
         frame.render_widget(
-            Paragraph::new(empty_text(b)).wrap(Wrap { trim: true }),
+            Paragraph::new(empty_text(b, join)).wrap(Wrap { trim: true }),
             area,
         );
         return (None, false);

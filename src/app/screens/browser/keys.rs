@@ -137,7 +137,29 @@ fn copy(b: &Browser) -> Vec<Effect> {
     vec![Effect::Copy(cells.join("\t"))]
 }
 
+/// The CIDRs the join knows of the subnets the top browser's form offers.
+fn form_cidrs(state: &State) -> std::collections::HashMap<String, ipnet::Ipv4Net> {
+    let Screen::Browser(b) = state.top() else {
+        return Default::default();
+    };
+    let (Some(form), Some(region)) = (&b.form, b.group_region()) else {
+        return Default::default();
+    };
+    form.subnets
+        .iter()
+        .filter_map(|s| match state.join.cidr(region, s) {
+            crate::app::join::Known::Ready(c) => Some((s.clone(), *c)),
+            _ => None,
+        })
+        .collect()
+}
+
 fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let cidrs = if key.code == KeyCode::Enter {
+        form_cidrs(state)
+    } else {
+        Default::default()
+    };
     let Some(b) = browser(state) else {
         return Vec::new();
     };
@@ -156,7 +178,7 @@ fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             form.choice = (form.choice + 1) % count;
         }
         (KeyCode::Enter, _) => {
-            if b.submit_form() {
+            if b.submit_form_within(|s| cidrs.get(s).copied()) {
                 return state.reload_top();
             }
         }
@@ -170,6 +192,7 @@ fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         (_, FormField::Address) => {
             if form.address.handle_event(&Event::Key(key)).is_some() {
                 form.error = None;
+                form.note = None;
             }
         }
         _ => state.dirty = false,

@@ -8,11 +8,13 @@ pub mod table;
 
 use std::collections::{HashMap, HashSet};
 
+use ipnet::Ipv4Net;
 use tui_input::Input;
 
 use crate::app::call::{Call, RequestId};
 use crate::app::list::List;
 use crate::app::screens::browser::table::MappingTable;
+use crate::model::behind::outside_every;
 use crate::model::{Accelerator, EndpointGroup, parse_ipv4, parse_port};
 
 /// What the browser lists.
@@ -38,6 +40,8 @@ pub struct DestinationForm {
     pub address: Input,
     pub focus: FormField,
     pub error: Option<String>,
+    /// What the lookup did that was not asked for (another subnet, by its CIDR).
+    pub note: Option<String>,
 }
 
 impl DestinationForm {
@@ -142,6 +146,7 @@ impl Browser {
             address: Input::default(),
             focus: FormField::Address,
             error: None,
+            note: None,
         });
         b.editing = true;
         b.group = Some(group.clone());
@@ -224,15 +229,40 @@ impl Browser {
 
     /// Validates the form; on success the source changes and the rows are cleared.
     pub fn submit_form(&mut self) -> bool {
+        self.submit_form_within(|_| None)
+    }
+
+    /// [`Browser::submit_form`], knowing the CIDR of some of the group's subnets (what EC2
+    /// said): the subnet whose CIDR holds the address is the one asked, and an address outside
+    /// every subnet is said as a fact, without asking.
+    pub fn submit_form_within(&mut self, cidr_of: impl Fn(&str) -> Option<Ipv4Net>) -> bool {
         let Some(form) = self.form.as_mut() else {
             return false;
         };
-        let Some(subnet) = form.subnet().map(str::to_string) else {
+        let Some(mut subnet) = form.subnet().map(str::to_string) else {
             form.error = Some("this endpoint group has no subnet endpoints".into());
             return false;
         };
+        form.note = None;
         match parse_ipv4(form.address.value()) {
             Ok(ip) => {
+                if let Some(cidr) = cidr_of(&subnet).filter(|c| !c.contains(&ip)) {
+                    let holder = form
+                        .subnets
+                        .iter()
+                        .position(|s| cidr_of(s).is_some_and(|c| c.contains(&ip)));
+                    let Some(at) = holder else {
+                        form.error = Some(outside(&form.subnets, &subnet, cidr, ip, &cidr_of));
+                        return false;
+                    };
+                    form.choice = at;
+                    let held = form.subnets[at].clone();
+                    let block = cidr_of(&held).map(|c| c.to_string()).unwrap_or_default();
+                    form.note = Some(format!(
+                        "{ip} is in this subnet's block ({block}), not in {cidr}"
+                    ));
+                    subnet = held;
+                }
                 form.error = None;
                 self.source = Some(Source::Destination {
                     subnet,
@@ -247,6 +277,11 @@ impl Browser {
                 false
             }
         }
+    }
+
+    /// The region of the endpoint group a by-destination browser looks in.
+    pub fn group_region(&self) -> Option<&str> {
+        self.group.as_ref().map(|g| g.region.as_str())
     }
 
     fn clear_rows(&mut self) {
@@ -279,4 +314,24 @@ impl Browser {
             None => format!("mappings by destination in {}", self.title),
         }
     }
+}
+
+/// Why `ip` is asked of no subnet: outside every subnet of the group when every CIDR is
+/// known, else outside the chosen one.
+fn outside(
+    subnets: &[String],
+    chosen: &str,
+    cidr: Ipv4Net,
+    ip: std::net::Ipv4Addr,
+    cidr_of: &impl Fn(&str) -> Option<Ipv4Net>,
+) -> String {
+    let mut known: Vec<Ipv4Net> = subnets.iter().filter_map(|s| cidr_of(s)).collect();
+    if known.len() < subnets.len() {
+        return format!(
+            "{ip} is outside {chosen} ({cidr}); Tab and ↑↓ pick another of the group's subnets"
+        );
+    }
+    known.sort();
+    known.dedup();
+    outside_every(ip, "this group", &known)
 }
