@@ -340,3 +340,47 @@ fn a_failed_export_keeps_its_dialog_and_writes_what_the_filter_shows() {
     s.send("q");
     assert!(s.exit_status().success());
 }
+
+#[test]
+fn whois_names_the_instance_behind_an_accelerator_address() {
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = cache.path().to_str().unwrap();
+    let mut s = Session::start_with_env(
+        env!("CARGO_BIN_EXE_portolan"),
+        &["--demo"],
+        &[("XDG_CACHE_HOME", cache_dir)],
+        80,
+        24,
+    );
+    s.wait_for("Accelerators ─ all 24");
+    s.send("w");
+    s.wait_for("Who is behind it?");
+    s.send("75.2.16.21:54442");
+    s.send("\r");
+    // The answer comes first, then what EC2 says of its subnet.
+    let screen = s.wait_for("voip-core-01-001");
+    let line = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(&format!("{name:<14} ")))
+            .unwrap_or_else(|| panic!("no {name} line: {screen}"))
+            .to_string()
+    };
+    assert!(line("destination").contains("10.0.64.4:5060"), "{screen}");
+    assert!(
+        line("instance").contains("voip-core-01-001 (i-0dc642d822421facb) running"),
+        "{screen}"
+    );
+    assert!(line("interface").contains("primary address"), "{screen}");
+    assert!(
+        screen.contains("security groups and NACLs are not read"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Enter opens it in the mapping browser"),
+        "{screen}"
+    );
+    s.send("\x1b");
+    s.send("q");
+    assert!(s.exit_status().success());
+}

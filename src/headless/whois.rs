@@ -277,7 +277,8 @@ pub async fn run_whois<W: Write>(
             for (name, value) in lines {
                 writeln!(out, "{name:<15} {}", sanitize(&value))?;
             }
-            // Said beside the table, not in it: a person reads it once.
+            // Said beside the table, not in it: a person reads it once, after the answer.
+            out.flush()?;
             eprintln!("portolan: {ALLOW_NOTE}");
         }
     }
