@@ -192,7 +192,12 @@ fn an_allowed_address_nothing_holds_is_shown_as_a_standing_exposure() {
             shown.contains("none: no network interface holds 10.0.64.9"),
             "{shown}"
         );
-        assert!(shown.contains("⚠ a standing exposure"), "{shown}");
+        assert!(
+            shown.contains(
+                "⚠ standing exposure: ALLOWed traffic goes to whoever next gets this address"
+            ),
+            "{shown}"
+        );
         assert!(shown.contains("Enter opens it"), "{shown}");
         insta::assert_snapshot!(format!("whois_unheld_{}x{}", size.0, size.1), shown);
     }

@@ -80,9 +80,8 @@ impl<'a> Behind<'a> {
     /// Traffic ALLOWed to an address no interface holds is a standing exposure: the next
     /// interface given the address receives it. `None` otherwise.
     pub fn exposure(&self, traffic: TrafficState) -> Option<&'static str> {
-        (matches!(self, Self::Unheld) && traffic == TrafficState::Allow).then_some(
-            "a standing exposure: traffic is ALLOWed, and the next interface given this address receives it",
-        )
+        (matches!(self, Self::Unheld) && traffic == TrafficState::Allow)
+            .then_some("standing exposure: ALLOWed traffic goes to whoever next gets this address")
     }
 }
 
