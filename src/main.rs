@@ -28,7 +28,7 @@ async fn main() -> ExitCode {
         }
         None => return run_app(&cli, settings, columns, &problems).await,
         Some(_) => match session::connect(&cli).await {
-            Ok(session) => headless::run(&cli, session.api.as_ref()).await,
+            Ok(session) => headless::run(&cli, session.api.as_ref(), session.ec2.as_deref()).await,
             Err(e) => Err(e.into()),
         },
     };

@@ -142,9 +142,13 @@ pub fn run_config(
 }
 
 /// Runs a headless command against `api`, writing to stdout.
-pub async fn run(cli: &Cli, api: &dyn GlobalAccelerator) -> Result<(), HeadlessError> {
+pub async fn run(
+    cli: &Cli,
+    api: &dyn GlobalAccelerator,
+    ec2: Option<&dyn crate::ec2::Ec2>,
+) -> Result<(), HeadlessError> {
     let mut out = stdout_output(cli);
-    let result = run_to(cli, api, &mut out).await;
+    let result = run_to(cli, api, ec2, &mut out).await;
     if let Some(note) = hidden_note(&out) {
         eprintln!("portolan: {note}");
     }
@@ -188,6 +192,7 @@ pub fn hidden_note<W: Write>(out: &Output<W>) -> Option<String> {
 pub async fn run_to<W: Write>(
     cli: &Cli,
     api: &dyn GlobalAccelerator,
+    ec2: Option<&dyn crate::ec2::Ec2>,
     out: &mut Output<W>,
 ) -> Result<(), HeadlessError> {
     match &cli.command {
@@ -222,7 +227,7 @@ pub async fn run_to<W: Write>(
             index::run_index(api, command, out.writer()).await?;
         }
         Some(Command::Snapshot { out: dir }) => {
-            snapshot::run_snapshot(api, dir, &mut io::stderr()).await?;
+            snapshot::run_snapshot(api, ec2, dir, &mut io::stderr()).await?;
         }
         Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => {
             return Err(HeadlessError::Usage(
