@@ -176,3 +176,141 @@ async fn a_refused_ec2_permission_ends_the_audit_and_is_named() {
         "{err}"
     );
 }
+
+/// `portolan ARGS` against the emulator at `url`, as a user runs it.
+fn portolan(url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_portolan"))
+        .arg("--endpoint-url")
+        .arg(url)
+        .args(args)
+        .env("NO_COLOR", "1")
+        // Credentials for the loopback emulator only; nothing here reaches AWS.
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "example")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("PORTOLAN_CONFIG", "/nonexistent/portolan/config.toml")
+        .output()
+        .expect("run portolan")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/small.toml");
+const CLEAN_FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/audit-clean.toml"
+);
+
+#[test]
+fn findings_exit_3_with_a_json_document_of_them() {
+    let emulator = common::emulator::Emulator::start(SMALL);
+    let out = portolan(&emulator.url, &["audit", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr),
+        "",
+        "JSON carries the note; stderr stays quiet"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["Findings"].as_array().unwrap();
+    let seen: Vec<(&str, &str, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["Finding"].as_str().unwrap(),
+                f["AcceleratorName"].as_str().unwrap(),
+                f["EndpointId"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // small.toml: 10.0.1.14 is ALLOWed in two accelerators and held by nobody; 10.0.2.0/28
+    // denies all traffic while seven instances run in it.
+    assert_eq!(
+        seen,
+        [
+            ("exposed", "game-us", "subnet-0a00000000000001a"),
+            ("exposed", "voip-eu", "subnet-0a00000000000001a"),
+            ("denying-subnet", "game-us", "subnet-0a00000000000002a"),
+        ]
+    );
+    assert_eq!(findings[0]["DestinationAddress"], "10.0.1.14");
+    assert_eq!(findings[0]["Fix"]["Operation"], "DenyCustomRoutingTraffic");
+    assert_eq!(findings[0]["Fix"]["DestinationAddresses"][0], "10.0.1.14");
+    assert_eq!(findings[2]["Fix"]["AllowAllTrafficToEndpoint"], true);
+    assert_eq!(findings[2]["LiveInstances"].as_array().unwrap().len(), 7);
+    assert!(
+        doc["Note"]
+            .as_str()
+            .unwrap()
+            .contains("security groups and network ACLs are not read")
+    );
+    assert_eq!(doc["Checked"]["Accelerators"], 3);
+    assert_eq!(doc["Checked"]["Mappings"], 198);
+}
+
+#[test]
+fn csv_starts_with_its_header_and_has_a_row_per_finding() {
+    let emulator = common::emulator::Emulator::start(SMALL);
+    let out = portolan(&emulator.url, &["audit", "-o", "csv"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Finding,AcceleratorName,AcceleratorArn,EndpointGroupArn,EndpointGroupRegion,EndpointId,DestinationAddress,InstanceId,InstanceName,InstanceState,LiveInstances,AllowedPorts,DeniedPorts,Advice,FixOperation,FixAllTraffic,FixAddresses,FixPorts"
+    );
+    assert_eq!(lines.len(), 4);
+    // The note and what was looked at go to stderr, once.
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr
+            .matches("security groups and network ACLs are not read")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("2 exposed addresses, 1 denying subnet in 3 accelerators"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_clean_account_exits_0() {
+    let emulator = common::emulator::Emulator::start(CLEAN_FILE);
+    let out = portolan(&emulator.url, &["audit", "-o", "table"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "(no findings)\n");
+    assert!(
+        text(&out.stderr).contains("nothing found in 2 accelerators"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_refused_ec2_permission_exits_1_and_names_it() {
+    let emulator = common::emulator::Emulator::start_with(
+        CLEAN_FILE,
+        &["--fault", "DescribeInstances:error=UnauthorizedOperation"],
+    );
+    let out = portolan(&emulator.url, &["audit", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("ec2:DescribeInstances"), "{stderr}");
+}
+
+#[test]
+fn without_ec2_the_audit_is_refused_before_any_call() {
+    // Nothing listens here: a call would fail with exit status 1, not 2.
+    let out = portolan("http://127.0.0.1:1", &["--no-ec2", "audit"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("the audit needs EC2"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -140,6 +140,7 @@ fn endpoint_findings(
                 Problem::Exposed {
                     address,
                     allowed: Ports::new(traffic.allowed.clone()),
+                    denied: Ports::new(traffic.denied.clone()),
                 },
                 Fix::Deny(change(address_scope(address, Vec::new()))),
             )),
@@ -179,10 +180,10 @@ fn endpoint_findings(
     }
     for h in live.into_iter().filter(|h| !h.traffic.denied.is_empty()) {
         let denied = Ports::new(h.traffic.denied.clone());
-        let allowed = Ports::new(h.traffic.allowed.clone()).len();
+        let allowed = Ports::new(h.traffic.allowed.clone());
         // The denied ports when one call can list them; else every port of the address,
         // which allows the same (the allowed ones stay allowed).
-        let ports = if allowed > 0 && denied.len() <= MAX_PER_CALL {
+        let ports = if !allowed.is_empty() && denied.len() <= MAX_PER_CALL {
             denied.as_slice().to_vec()
         } else {
             Vec::new()

@@ -196,7 +196,11 @@ impl InstanceRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// Ports of `address` are allowed but no network interface holds it.
-    Exposed { address: Ipv4Addr, allowed: Ports },
+    Exposed {
+        address: Ipv4Addr,
+        allowed: Ports,
+        denied: Ports,
+    },
     /// Every mapping of the subnet is DENY while these live instances hold `addresses` of
     /// its mapped addresses.
     DenyingSubnet {
@@ -210,8 +214,7 @@ pub enum Problem {
         interface_id: String,
         holding: Holding,
         denied: Ports,
-        /// Ports of the address that are allowed.
-        allowed: usize,
+        allowed: Ports,
     },
 }
 
@@ -299,25 +302,39 @@ impl Finding {
         }
     }
 
-    /// What to do, in one line.
+    /// What to do, in one short line (the kind says why).
     pub fn advice(&self) -> String {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
         match &self.problem {
-            Problem::Exposed { .. } => "deny it: no network interface holds the address, so whatever gets it next receives this traffic".into(),
+            Problem::Exposed { .. } => "deny it: no network interface holds the address".into(),
             Problem::DenyingSubnet { instances, .. } => format!(
-                "allow all traffic to the subnet (or remove it from the group): {} live instance{} get{} nothing",
+                "allow all traffic: {} live instance{} get{} nothing",
                 instances.len(),
-                if instances.len() == 1 { "" } else { "s" },
+                s(instances.len()),
                 if instances.len() == 1 { "s" } else { "" },
             ),
-            Problem::DeniedPorts { denied, allowed: 0, .. } => format!(
-                "allow the address if the instance should take traffic: all {} of its ports are denied (a drain may be on purpose)",
-                denied.len()
+            Problem::DeniedPorts {
+                denied, allowed, ..
+            } if allowed.is_empty() => format!(
+                "allow it if the instance should serve: all {} port{} denied",
+                denied.len(),
+                s(denied.len())
             ),
             Problem::DeniedPorts { denied, .. } => format!(
-                "allow port{} {denied} if the instance serves {} (a drain may be on purpose)",
-                if denied.len() == 1 { "" } else { "s" },
+                "allow port{} {denied} if the instance serves {}",
+                s(denied.len()),
                 if denied.len() == 1 { "it" } else { "them" },
             ),
+        }
+    }
+
+    /// The ports the finding is about: allowed ones of an exposed address, denied ones of an
+    /// instance's address; none for a whole subnet (every one is denied).
+    pub fn ports(&self) -> Option<&Ports> {
+        match &self.problem {
+            Problem::Exposed { allowed, .. } => Some(allowed),
+            Problem::DeniedPorts { denied, .. } => Some(denied),
+            Problem::DenyingSubnet { .. } => None,
         }
     }
 }
