@@ -52,12 +52,14 @@ fn ec2_message(region: &str, error: &Ec2Error) -> String {
     format!("the audit needs EC2 to see what holds each address, and EC2 in {region} said: {what}")
 }
 
-/// How far the reading of mappings has got, for a progress bar.
+/// How far the audit has got, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     pub mappings: usize,
     pub chains_done: usize,
     pub chains: usize,
+    /// Every mapping is read; EC2 is being asked.
+    pub asking_ec2: bool,
 }
 
 /// Audits the account with the default listing options.
@@ -93,7 +95,13 @@ pub async fn run_with(
             read.push((accelerator.arn.clone(), its_groups));
         }
     }
-    read_mappings(api, &read, options, &mut groups, progress).await?;
+    let (chains, mappings) = read_mappings(api, &read, options, &mut groups, progress).await?;
+    progress(Progress {
+        mappings,
+        chains_done: chains,
+        chains,
+        asking_ec2: true,
+    });
     let fleet = read_fleet(ec2, &groups).await?;
     let checked = Checked::of(accelerators.len(), &groups, &fleet);
     Ok(Report {
@@ -102,14 +110,15 @@ pub async fn run_with(
     })
 }
 
-/// Folds every mapping of `accelerators` into the group it belongs to.
+/// Folds every mapping of `accelerators` into the group it belongs to; how many chains of
+/// pages were read, and how many mappings.
 async fn read_mappings(
     api: &dyn GlobalAccelerator,
     accelerators: &[(String, Vec<crate::model::EndpointGroup>)],
     options: &ListingOptions,
     groups: &mut [GroupTraffic],
     progress: &mut (dyn FnMut(Progress) + Send),
-) -> Result<(), ApiError> {
+) -> Result<(usize, usize), ApiError> {
     let chains: Vec<MappingChain> = listing::mapping_chains(accelerators);
     let at: HashMap<String, usize> = groups
         .iter()
@@ -144,11 +153,13 @@ async fn read_mappings(
                 mappings,
                 chains_done,
                 chains: chains.len(),
+                asking_ec2: false,
             });
             Ok(ControlFlow::Continue(()))
         },
     )
-    .await
+    .await?;
+    Ok((chains.len(), mappings))
 }
 
 /// Every interface in the groups' subnets and the instances they are attached to, region by

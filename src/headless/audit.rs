@@ -48,6 +48,12 @@ pub async fn run_audit(cli: &Cli) -> Result<(), HeadlessError> {
     let progress = Progress::new();
     let report = crate::audit::run_with(session.api.as_ref(), ec2, &options, &mut |p| {
         progress.read(p.mappings, p.chains_done, p.chains);
+        if p.asking_ec2 {
+            progress.doing(format!(
+                "{} mappings read · asking EC2 what holds each address",
+                p.mappings
+            ));
+        }
     })
     .await;
     drop(progress);
