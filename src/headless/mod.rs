@@ -1,12 +1,14 @@
 //! The headless commands: answer one question, print it, exit. Every listing streams page by
 //! page so `mappings --all` over a million mappings runs in constant memory.
 
+mod audit;
 mod index;
 mod journal;
 mod progress;
 mod snapshot;
 mod traffic;
 
+pub use audit::run_audit;
 pub use journal::run_journal;
 pub use traffic::run_change;
 mod watch;
@@ -42,6 +44,9 @@ pub enum HeadlessError {
     /// A change that failed or stopped part-way: what was and was not applied (exit status 1).
     #[error("{0}")]
     Failed(String),
+    /// The audit found this many things, already printed (exit status 3, nothing more said).
+    #[error("{0} findings")]
+    Findings(usize),
 }
 
 /// The client's messages end with the interactive view's hint (`refresh the list (r)`); a
@@ -78,9 +83,15 @@ impl HeadlessError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             HeadlessError::Usage(_) => ExitCode::from(2),
+            HeadlessError::Findings(_) => ExitCode::from(3),
             HeadlessError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
             _ => ExitCode::FAILURE,
         }
+    }
+
+    /// Whatever there was to say has been printed: the exit status alone tells the rest.
+    pub fn is_said(&self) -> bool {
+        matches!(self, HeadlessError::Findings(_))
     }
 }
 
@@ -242,6 +253,11 @@ pub async fn run_to<W: Write>(
         Some(Command::Allow(_) | Command::Deny(_) | Command::Undo { .. } | Command::Journal) => {
             return Err(HeadlessError::Usage(
                 "changes and the journal run on their own: run_change, run_journal".into(),
+            ));
+        }
+        Some(Command::Audit) => {
+            return Err(HeadlessError::Usage(
+                "the audit needs EC2 as well and runs on its own: run_audit".into(),
             ));
         }
     }
