@@ -27,9 +27,9 @@ impl Fit for AuditRow {
         ColumnSpec::whole("REGION", Kind::Id, 5),
         ColumnSpec::whole("SUBNET", Kind::Id, 3),
         ColumnSpec::whole("ADDRESS", Kind::Address, 0),
-        ColumnSpec::name("INSTANCE", 8, 22, 4),
-        ColumnSpec::list("INSTANCE ID", 26, 40, 4),
-        ColumnSpec::whole("STATE", Kind::Word, 5),
+        ColumnSpec::name("INSTANCE", 8, 22, 5),
+        ColumnSpec::whole("INSTANCE ID", Kind::Id, 4),
+        ColumnSpec::whole("STATE", Kind::Word, 4),
         ColumnSpec::whole("PORTS", Kind::Number, 3),
         ColumnSpec::name("WHAT TO DO", 12, 28, 2),
         ColumnSpec::whole("GROUP", Kind::Id, 6),
@@ -160,18 +160,16 @@ fn render_above(frame: &mut Frame, area: Rect, view: &AuditView) {
         }
         (_, None) => {}
     }
+    // One column of margin, as the chrome's lines have.
+    let area = Rect {
+        x: area.x + 1,
+        width: area.width.saturating_sub(1),
+        ..area
+    };
     let [summary, note] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    let line = list::spans(&parts, summary.width.saturating_sub(1));
+    frame.render_widget(Paragraph::new(list::spans(&parts, summary.width)), summary);
     frame.render_widget(
-        Paragraph::new(Line::from(
-            std::iter::once(Span::raw(" "))
-                .chain(line.spans)
-                .collect::<Vec<_>>(),
-        )),
-        summary,
-    );
-    frame.render_widget(
-        Paragraph::new(Line::styled(format!(" {NOTE}"), t.muted)).wrap(Wrap { trim: false }),
+        Paragraph::new(Line::styled(NOTE, t.muted)).wrap(Wrap { trim: true }),
         note,
     );
 }
@@ -213,7 +211,7 @@ fn render_empty(frame: &mut Frame, area: Rect, state: &State, view: &AuditView) 
             if let Some(p) = &f.permission {
                 lines.push(Line::raw(""));
                 lines.push(Line::raw(format!(
-                    "Missing permission: {}. The audit needs ec2:DescribeNetworkInterfaces and ec2:DescribeInstances; grant them to this profile, then {} runs it again.",
+                    "Missing: {}. Grant it to this profile's IAM identity (the audit reads with ec2:DescribeNetworkInterfaces and ec2:DescribeInstances), then {} runs it again.",
                     sanitize(p),
                     key(Command::Refresh)
                 )));
@@ -279,7 +277,9 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, row: &AuditRow) {
                 2,
             ));
             if !name.is_empty() {
-                place.push(Part::name(format!(" {name}"), plain, 4));
+                // Whole or left out (a name cut to a few cells says nothing), at most 24 cells.
+                let name = crate::ui::fit::cut(&name, 24);
+                place.push(Part::whole(format!(" named {name}"), plain, 4));
             }
             place.push(Part::whole(
                 format!(" via {}", sanitize(interface_id)),
@@ -290,15 +290,21 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, row: &AuditRow) {
         Problem::DenyingSubnet {
             instances,
             addresses,
-        } => place.push(Part::whole(
-            format!(
-                " · {} holding {}",
-                plural(instances.len(), "live instance", "live instances"),
-                plural(*addresses, "address", "addresses")
-            ),
-            plain,
-            2,
-        )),
+        } => {
+            place.push(Part::whole(
+                format!(
+                    " · {}",
+                    plural(instances.len(), "live instance", "live instances")
+                ),
+                plain,
+                2,
+            ));
+            place.push(Part::whole(
+                format!(" holding {}", plural(*addresses, "address", "addresses")),
+                plain,
+                4,
+            ));
+        }
         Problem::Exposed { .. } => {}
     }
     place.push(Part::whole(

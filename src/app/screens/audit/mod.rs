@@ -208,7 +208,7 @@ pub fn answered(state: &mut State, id: RequestId, result: Result<AuditReport, Au
         }
         Err(failure) => {
             let message = match &failure.permission {
-                Some(p) => format!("the audit stopped: EC2 refused {p} (r runs it again)"),
+                Some(p) => format!("audit stopped: EC2 refused {p}"),
                 None => format!("the audit stopped: {}", failure.message),
             };
             v.run = Run::Failed(failure);

@@ -58,7 +58,8 @@ impl AuditRow {
         }
     }
 
-    /// The instances of the finding: one's Name, id and state; a subnet's count and ids.
+    /// The instances of the finding: one's Name, id and state; how many a subnet denies (the
+    /// detail line and `-o json` name them).
     fn instance_cells(&self) -> [String; 3] {
         let dash = || "-".to_string();
         match &self.finding.problem {
@@ -71,15 +72,9 @@ impl AuditRow {
                 instance.id.clone(),
                 instance.state.to_string(),
             ],
-            Problem::DenyingSubnet { instances, .. } => [
-                format!("{} live", instances.len()),
-                instances
-                    .iter()
-                    .map(|i| i.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                dash(),
-            ],
+            Problem::DenyingSubnet { instances, .. } => {
+                [dash(), format!("{} live", instances.len()), dash()]
+            }
             Problem::Exposed { .. } => [dash(), dash(), dash()],
         }
     }
