@@ -274,6 +274,21 @@ fn audit_fix_confirmed_and_done() {
         },
     );
     snapshot(&mut s, "audit_done");
+    // `r`: the rows stay while it runs again, and the summary says what the last run found.
+    let id = audit_id(&key(&mut s, KeyCode::Char('r')));
+    update(
+        &mut s,
+        Action::AuditProgress {
+            id,
+            progress: AuditProgress {
+                mappings: 1_027_351,
+                chains_done: 80,
+                chains: 80,
+                asking_ec2: true,
+            },
+        },
+    );
+    snapshot(&mut s, "audit_rerunning");
 }
 
 #[test]

@@ -154,6 +154,11 @@ fn render_above(frame: &mut Frame, area: Rect, view: &AuditView) {
         (Run::Stopped, None) => {
             parts.push(Part::whole("the audit was stopped (r runs it)", t.muted, 0))
         }
+        (Run::Running { .. }, Some(_)) => parts.push(Part::whole(
+            format!("· last run: {}", found_words(&view.counts())),
+            t.muted,
+            1,
+        )),
         (_, Some(checked)) => {
             parts.push(Part::whole(found_words(&view.counts()), bold, 0));
             parts.extend(checked_parts(checked));

@@ -13,7 +13,7 @@ const RUNS_IN_A_CELL: usize = 4;
 pub struct AuditRow {
     pub id: String,
     pub finding: Finding,
-    /// Its fix was made from this view (journaled; `u` undoes it).
+    /// Its fix was made from this view (`u` undoes it, as any change).
     pub done: bool,
 }
 
@@ -52,7 +52,7 @@ impl AuditRow {
             } else {
                 "denied"
             };
-            format!("✓ {done} (journaled: u undoes, r re-runs the audit)")
+            format!("✓ {done} here (u undoes, r runs the audit again)")
         } else {
             self.finding.advice()
         }
