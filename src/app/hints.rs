@@ -113,6 +113,7 @@ pub fn screen(state: &State) -> Vec<Hint> {
             ];
         }
         Screen::Browser(b) if b.seek.is_some() => return vec![fixed("Esc", "stop searching")],
+        Screen::Audit(v) => return super::screens::audit::hints(state, v),
         Screen::Watch(v) if v.prompt.is_some() => {
             return vec![fixed("⏎", "pin"), fixed("Esc", "cancel")];
         }

@@ -189,6 +189,7 @@ impl State {
                 .unwrap_or(false);
         let above = match self.top() {
             Screen::GroupDetail(s) => s.fields_frame_height(self.size),
+            Screen::Audit(_) => screens::audit::extra_rows(self.size.0),
             _ => 0,
         };
         let chrome = CHROME_ROWS + u16::from(filter_line) + above;
@@ -395,6 +396,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     "{problem}: the rest works without EC2 (r asks again)"
                 ));
             }
+            Vec::new()
+        }
+        Action::AuditProgress { id, progress } => {
+            screens::audit::progress(state, id, progress);
+            Vec::new()
+        }
+        Action::Audited { id, result } => {
+            screens::audit::answered(state, id, result);
             Vec::new()
         }
     };

@@ -68,6 +68,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Screen::GroupDetail(s) => detail::group(frame, body, s, choice),
         Screen::Browser(b) => browser::render(frame, body, b, choice),
         Screen::Watch(v) => screens::watch::render(frame, body, state, v),
+        Screen::Audit(v) => screens::audit::render(frame, body, state, v),
     }
     render_status(state, frame, status);
     render_hints(state, frame, keys);
@@ -276,6 +277,7 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
         )),
         None => {}
     }
+    parts.extend(screens::audit::status(state));
     parts.extend(screens::watch::status(state));
     let (loaded_at, stale) = state.top().freshness();
     match loaded_at {

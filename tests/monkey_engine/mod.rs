@@ -289,6 +289,23 @@ impl Monkey {
                     self.absorb(more);
                 }
                 Effect::SavePins { .. } | Effect::Bell => {}
+                Effect::Audit { id } => {
+                    use portolan::app::screens::audit::{AuditFailure, AuditReport};
+                    // Now nothing found, now a refused permission.
+                    let result = if self.rng.random_ratio(1, 4) {
+                        Err(AuditFailure {
+                            message: "refused".into(),
+                            permission: Some("ec2:DescribeNetworkInterfaces".into()),
+                        })
+                    } else {
+                        Ok(AuditReport {
+                            findings: Vec::new(),
+                            checked: Default::default(),
+                        })
+                    };
+                    let more = update(&mut self.state, Action::Audited { id, result });
+                    self.absorb(more);
+                }
             }
         }
     }
@@ -586,6 +603,7 @@ impl Monkey {
             Screen::GroupDetail(_) => "group-detail",
             Screen::Browser(_) => "browser",
             Screen::Watch(_) => "watch",
+            Screen::Audit(_) => "audit",
         };
         let modal = probe::overlay_kind(&self.state).map_or(String::new(), |k| format!("+{k}"));
         format!("{screen}{modal}")
