@@ -100,7 +100,7 @@ impl View {
 }
 
 /// The columns chosen per view and the views that are wide.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct ColumnChoice {
     /// By view: the chosen columns (indices into `View::columns`), in order; `None` keeps the
     /// defaults.
@@ -109,6 +109,16 @@ pub struct ColumnChoice {
     /// The join with EC2 is off: the columns it fills are not shown (never saved).
     pub ec2_off: bool,
 }
+
+/// Two choices are the same when the config file would keep the same: whether the join is
+/// on is not a choice.
+impl PartialEq for ColumnChoice {
+    fn eq(&self, other: &Self) -> bool {
+        self.chosen == other.chosen && self.wide == other.wide
+    }
+}
+
+impl Eq for ColumnChoice {}
 
 /// The columns only the join with EC2 fills, by view.
 pub fn ec2_columns(view: View) -> &'static [&'static str] {
