@@ -116,11 +116,18 @@ fn first_shown(picker: &SubnetPicker, rows: usize) -> usize {
 
 /// The columns shown at `width` (a width for each, `None`: dropped), from every row so they
 /// hold still while the filter and the cursor move.
+/// Two cells between columns, or one where two would drop a column.
 fn widths(picker: &SubnetPicker, width: u16) -> (Vec<Option<u16>>, u16) {
     let all: Vec<Vec<String>> = picker.list.rows().iter().map(cells).collect();
-    let spacing = if width >= 100 { 2 } else { 1 };
-    let available = width.saturating_sub(1 + MARK);
-    (fit::fit(&COLUMNS, &all, available, spacing).widths, spacing)
+    let available = width.saturating_sub(2 + MARK);
+    let wide = fit::fit(&COLUMNS, &all, available, 2).widths;
+    let tight = fit::fit(&COLUMNS, &all, available, 1).widths;
+    let count = |w: &[Option<u16>]| w.iter().flatten().count();
+    if count(&tight) > count(&wide) {
+        (tight, 1)
+    } else {
+        (wide, 2)
+    }
 }
 
 /// The column titles and the rows from `first`, fitted to `width`. A subnet that alone
@@ -235,12 +242,18 @@ fn taken(dialog: &CreateDialog, picker: &SubnetPicker, width: usize) -> Vec<Line
     let typed = add_subnets::typed_ids(&dialog.form);
     let taken = picker.taken(&typed);
     let per = dialog.group().map_or(0, add_subnets::destination_ports);
-    let mut text = format!(
-        " Chosen {} of {MAX_ADD} at most: {} listener ports ({per} a mapped address)",
-        taken.subnets, taken.ports
-    );
-    if taken.unknown > 0 {
-        text.push_str(&format!(", and {} of unknown size", taken.unknown));
+    let mut text = format!(" Chosen {} of {MAX_ADD} at most", taken.subnets);
+    let known = taken.subnets - taken.unknown;
+    if known > 0 || taken.unknown == 0 {
+        text.push_str(&format!(
+            ": {} listener ports ({per} a mapped address)",
+            taken.ports
+        ));
+    }
+    match (known, taken.unknown) {
+        (_, 0) => {}
+        (0, _) => text.push_str(", of a size EC2 did not tell"),
+        (_, n) => text.push_str(&format!(" and {n} of a size EC2 did not tell")),
     }
     let mut lines = Vec::new();
     match dialog.count.free() {
