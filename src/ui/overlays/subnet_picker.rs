@@ -116,18 +116,17 @@ fn first_shown(picker: &SubnetPicker, rows: usize) -> usize {
 
 /// The columns shown at `width` (a width for each, `None`: dropped), from every row so they
 /// hold still while the filter and the cursor move.
-/// Two cells between columns, or one where two would drop a column.
+/// Two cells between columns, or one where two would drop a column that one shows.
 fn widths(picker: &SubnetPicker, width: u16) -> (Vec<Option<u16>>, u16) {
     let all: Vec<Vec<String>> = picker.list.rows().iter().map(cells).collect();
     let available = width.saturating_sub(2 + MARK);
     let wide = fit::fit(&COLUMNS, &all, available, 2).widths;
     let tight = fit::fit(&COLUMNS, &all, available, 1).widths;
-    let count = |w: &[Option<u16>]| w.iter().flatten().count();
-    if count(&tight) > count(&wide) {
-        (tight, 1)
-    } else {
-        (wide, 2)
-    }
+    let loses = tight
+        .iter()
+        .zip(&wide)
+        .any(|(t, w)| t.is_some() && w.is_none());
+    if loses { (tight, 1) } else { (wide, 2) }
 }
 
 /// The column titles and the rows from `first`, fitted to `width`. A subnet that alone
