@@ -358,3 +358,28 @@ fn with_the_join_off_a_is_the_typed_dialog() {
         );
     }
 }
+
+#[test]
+fn the_smallest_terminal_keeps_ids_whole_and_says_what_the_table_leaves_out() {
+    let mut h = Harness::detail();
+    let id = h.open();
+    h.ec2(id, Ok(Ec2Answer::Region(region(14))));
+    h.counted(3_000);
+    for size in [(60, 16), (64, 20), (72, 24)] {
+        let screen = h.screen(size);
+        assert!(
+            screen.contains("[ ] subnet-0f00c3d4e5f6a7b8c "),
+            "at {size:?}:\n{screen}"
+        );
+        // A /28: 11 mapped addresses × 11 ports, in the table or beneath it.
+        let row = screen
+            .lines()
+            .find(|l| l.contains("[ ] subnet-0f00c3d4e5f6a7b8c"))
+            .unwrap();
+        assert!(
+            row.contains(" 121 ") || screen.contains("· 121 ports"),
+            "at {size:?}:\n{screen}"
+        );
+        assert!(screen.contains("spare-"), "the name somewhere:\n{screen}");
+    }
+}

@@ -6,6 +6,7 @@ use crate::api::ApiError;
 use crate::app::call::Reply;
 use crate::app::overlays::create::CreateDialog;
 use crate::app::overlays::fields::Outcome;
+use crate::app::overlays::subnet_picker;
 use crate::app::rows::short_id;
 use crate::app::{Effect, Overlay, Screen, State};
 
@@ -103,8 +104,12 @@ pub fn open_add_endpoints(state: &mut State) -> Vec<Effect> {
 
 /// Ctrl-C: with typed input the dialog asks first.
 pub fn quit(state: &mut State) {
+    let dirty = |d: &CreateDialog| {
+        d.picker()
+            .map_or(d.form.is_dirty(), |p| subnet_picker::is_dirty(p, &d.form))
+    };
     match state.form_mut() {
-        Some(d) if d.form.is_dirty() => {
+        Some(d) if dirty(d) => {
             d.quitting = true;
             d.form.confirm_discard = true;
         }

@@ -416,6 +416,15 @@ fn esc_asks_before_a_choice_is_lost_and_closes_when_there_is_none() {
     key(&mut s, KeyCode::Esc);
     ch(&mut s, 'y');
     assert!(s.overlay.is_none());
+    // Ctrl-C asks too, before quitting with a choice made.
+    let mut s = picking(0);
+    ch(&mut s, ' ');
+    update(
+        &mut s,
+        Action::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert!(!s.quit);
+    assert!(s.form().unwrap().form.confirm_discard);
 }
 
 #[test]

@@ -30,9 +30,13 @@ const FILTER_WIDTH: u16 = 20;
 const MARK: u16 = 4;
 
 /// Columns of a subnet row, in the order shown; ids, blocks and numbers are never cut, the
-/// name is; VPC goes first when the width is short, then the name, then the zone.
+/// name is; VPC goes first when the width is short, then the name, the zone, the addresses.
+const SUBNET: usize = 0;
+const NAME: usize = 1;
+const CIDR: usize = 2;
 const ZONE: usize = 3;
 const VPC: usize = 4;
+const ADDRS: usize = 5;
 const PORTS: usize = 6;
 const COLUMNS: [ColumnSpec; 7] = [
     ColumnSpec::whole("SUBNET", Kind::Id, 0),
@@ -40,8 +44,8 @@ const COLUMNS: [ColumnSpec; 7] = [
     ColumnSpec::whole("CIDR", Kind::Address, 1),
     ColumnSpec::whole("ZONE", Kind::Id, 4),
     ColumnSpec::whole("VPC", Kind::Id, 6),
-    ColumnSpec::whole("ADDRS", Kind::Number, 2),
-    ColumnSpec::whole("PORTS", Kind::Number, 3),
+    ColumnSpec::whole("ADDRS", Kind::Number, 3),
+    ColumnSpec::whole("PORTS", Kind::Number, 2),
 ];
 
 fn cells(row: &Choice) -> Vec<String> {
@@ -120,13 +124,32 @@ fn first_shown(picker: &SubnetPicker, rows: usize) -> usize {
 fn widths(picker: &SubnetPicker, width: u16) -> (Vec<Option<u16>>, u16) {
     let all: Vec<Vec<String>> = picker.list.rows().iter().map(cells).collect();
     let available = width.saturating_sub(2 + MARK);
-    let wide = fit::fit(&COLUMNS, &all, available, 2).widths;
-    let tight = fit::fit(&COLUMNS, &all, available, 1).widths;
+    let wide = in_order(fit::fit(&COLUMNS, &all, available, 2).widths);
+    let tight = in_order(fit::fit(&COLUMNS, &all, available, 1).widths);
     let loses = tight
         .iter()
         .zip(&wide)
         .any(|(t, w)| t.is_some() && w.is_none());
     if loses { (tight, 1) } else { (wide, 2) }
+}
+
+/// No column shown where one more important is not (a cut name beside no zone): what the
+/// table leaves out, the line beneath it says for the cursor row.
+fn in_order(mut widths: Vec<Option<u16>>) -> Vec<Option<u16>> {
+    let dropped = COLUMNS
+        .iter()
+        .zip(&widths)
+        .filter(|(_, w)| w.is_none())
+        .map(|(c, _)| c.priority)
+        .min();
+    if let Some(first) = dropped {
+        for (c, w) in COLUMNS.iter().zip(&mut widths) {
+            if c.priority > first {
+                *w = None;
+            }
+        }
+    }
+    widths
 }
 
 /// The column titles and the rows from `first`, fitted to `width`. A subnet that alone
@@ -197,41 +220,49 @@ fn table(
     lines
 }
 
+/// Cells the cursor row's name keeps beneath the table before a value the table leaves out
+/// gives way to it.
+const NAME_AT_LEAST: usize = 8;
+
 /// The cursor row's name whole where it fits, and what of it the table leaves out (its zone,
-/// its VPC), on one line.
+/// its VPC; on a narrow terminal its numbers too), on one line: each value whole or not at all,
+/// the name cut to the room left.
 fn facts(picker: &SubnetPicker, width: u16) -> Option<Line<'static>> {
     let t = theme();
     let row = picker.list.selected()?;
-    let s = &row.subnet;
     let (widths, _) = widths(picker, width);
-    let name = s
-        .name
-        .as_deref()
-        .map_or_else(|| "(no Name)".to_string(), |n| sanitize(n).into_owned());
-    let mut parts = vec![
-        Part::whole(format!(" ▸ {} ", sanitize(&s.id)), t.muted, 0),
-        Part::name(format!("{name} "), t.muted, 3),
-    ];
-    if widths[ZONE].is_none() {
-        parts.push(Part::whole(
-            format!("· {} ", sanitize(&s.availability_zone)),
-            t.muted,
-            1,
-        ));
+    let cells = cells(row);
+    let lead = format!(" ▸ {} ", cells[SUBNET]);
+    let mut extras: Vec<String> = [
+        (CIDR, ""),
+        (PORTS, " ports"),
+        (ADDRS, " addresses"),
+        (ZONE, ""),
+        (VPC, ""),
+    ]
+    .into_iter()
+    .filter(|(column, _)| widths[*column].is_none())
+    .map(|(column, unit)| {
+        let unit = if row.in_group && column == PORTS {
+            ""
+        } else {
+            unit
+        };
+        format!(" · {}{unit}", cells[column])
+    })
+    .collect();
+    let room = usize::from(width).saturating_sub(fit::width(&lead));
+    let name_needs = fit::width(&cells[NAME]).min(NAME_AT_LEAST);
+    while !extras.is_empty()
+        && extras.iter().map(|e| fit::width(e)).sum::<usize>() + name_needs > room
+    {
+        extras.pop();
     }
-    if widths[VPC].is_none() {
-        parts.push(Part::whole(
-            format!("· {}", sanitize(&s.vpc_id)),
-            t.muted,
-            2,
-        ));
-    }
-    Some(Line::from(
-        fit::line(&parts, width)
-            .into_iter()
-            .map(|(text, style)| Span::styled(text, style))
-            .collect::<Vec<_>>(),
-    ))
+    let left = room.saturating_sub(extras.iter().map(|e| fit::width(e)).sum());
+    let mut text = lead;
+    text.push_str(&fit::cut(&cells[NAME], left));
+    text.extend(extras);
+    Some(Line::styled(text, t.muted))
 }
 
 /// How many subnets are chosen and typed and the listener ports they take, against what the
