@@ -344,7 +344,14 @@ pub fn dialog_key(picker: &mut SubnetPicker, form: &mut Form, key: KeyEvent) -> 
         return None;
     }
     let typed = add_subnets::typed_ids(form);
-    Some(match picker.key(key, &typed) {
+    let before = picker.chosen.len();
+    let outcome = picker.key(key, &typed);
+    if picker.chosen.len() != before {
+        // The service's answer was about another choice.
+        form.error = None;
+        form.edited();
+    }
+    Some(match outcome {
         PickerKey::Changed => Outcome::Changed,
         PickerKey::Nothing => Outcome::Nothing,
         PickerKey::Submit => Outcome::Submit,

@@ -327,7 +327,11 @@ fn a_failed_add_keeps_what_was_chosen_typed_and_filtered() {
     let p = d.picker().unwrap();
     assert_eq!(p.chosen, ["subnet-0000000b", "subnet-0000000c"]);
     assert_eq!(p.list.filter.text(), "voice");
-    // And the same submit goes again.
+    // And the same submit goes again; a changed choice clears the old answer.
+    key(&mut s, KeyCode::BackTab);
+    ch(&mut s, ' ');
+    assert!(s.form().unwrap().form.error.is_none());
+    ch(&mut s, ' ');
     let effects = update(
         &mut s,
         Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
