@@ -233,7 +233,19 @@ impl Monkey {
                         Ec2Lookup::Subnets { ids, .. } => Ok(Ec2Answer::Subnets(
                             ids.into_iter().map(|i| (i, Default::default())).collect(),
                         )),
-                        Ec2Lookup::Region { .. } => Ok(Ec2Answer::Region(Vec::new())),
+                        // Some of the groups' subnets and some spare ones, for the picker.
+                        Ec2Lookup::Region { .. } => Ok(Ec2Answer::Region(
+                            (0..self.rng.random_range(0..12u32))
+                                .map(|s| portolan::model::ec2::Subnet {
+                                    id: format!("subnet-{s:08x}"),
+                                    cidr: format!("10.0.{s}.0/{}", 20 + s % 9).parse().ok(),
+                                    vpc_id: "vpc-1".into(),
+                                    availability_zone: "eu-west-1a".into(),
+                                    name: (s % 3 != 0).then(|| format!("pool-{s}\u{1b}[2J")),
+                                    available_addresses: None,
+                                })
+                                .collect(),
+                        )),
                     };
                     let more = update(&mut self.state, Action::Ec2 { id, result });
                     self.absorb(more);
