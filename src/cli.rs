@@ -14,7 +14,7 @@ pub use crate::format::OutputFormat;
     version,
     about = "Explore AWS Global Accelerator custom routing: accelerators, listeners, endpoint groups and port mappings",
     after_help = "Start here (--help shows an example for every option):\n  portolan --demo                       the interactive view on a demo account, no AWS needed\n  portolan --profile prod               the interactive view on your account\n  portolan whois 75.2.10.20:41872       which destination is behind an accelerator address",
-    after_long_help = "Start here:\n  portolan --demo\n      The interactive view on a built-in demo account: no AWS account needed. Press ? for keys.\n  portolan --profile prod\n      The same on your account (AWS_PROFILE works too; --read-only to look without risk).\n  portolan whois 75.2.10.20:41872\n      Which destination is behind an accelerator address, and is traffic allowed there?\n      (`portolan index build --all` first makes it instant.)\n\nScripts: portolan accelerators | listeners ACCEL | endpoint-groups ARN | mappings ... with -o json|ndjson|csv.\nChanges: portolan deny|allow --endpoint SUBNET --ip IP... [--port PORT...] [--dry-run]; every change is journaled (portolan journal) and portolan undo ID puts it back.\nPoint the AWS CLI at a local emulator: portolan emulator, then aws --endpoint-url URL globalaccelerator ..."
+    after_long_help = "Start here:\n  portolan --demo\n      The interactive view on a built-in demo account: no AWS account needed. Press ? for keys.\n  portolan --profile prod\n      The same on your account (AWS_PROFILE works too; --read-only to look without risk).\n  portolan whois 75.2.10.20:41872\n      Which destination is behind an accelerator address, and is traffic allowed there?\n      (`portolan index build --all` first makes it instant.)\n\nScripts: portolan accelerators | listeners ACCEL | endpoint-groups ARN | mappings ... with -o json|ndjson|csv.\nChanges: portolan deny|allow --endpoint SUBNET --ip IP... [--port PORT...] [--dry-run]; every change is journaled (portolan journal) and portolan undo ID puts it back.\nAudit: portolan audit lists ALLOWed addresses no interface holds and instances traffic cannot reach; exit 3 when it finds something.\nPoint the AWS CLI at a local emulator: portolan emulator, then aws --endpoint-url URL globalaccelerator ..."
 )]
 pub struct Cli {
     /// Run against a built-in emulator holding a demo account (no AWS account needed).
@@ -148,6 +148,11 @@ pub enum Command {
     /// Tell me when it changes: prints the state of every pin, then one line per change,
     /// until interrupted (Ctrl-C).
     Watch(WatchArgs),
+    /// Audit ALLOW against EC2: allowed addresses no network interface holds, subnets denying
+    /// all traffic while instances run in them, running instances whose ports are denied;
+    /// each with what to do. Exit status 3 when something is found, 0 when nothing is.
+    #[command(after_long_help = AUDIT_HELP)]
+    Audit,
     /// The local mapping index that makes `whois` instant.
     #[command(subcommand)]
     Index(IndexCommand),
@@ -187,6 +192,23 @@ pub enum Command {
     /// Print the manual page (roff), e.g. `portolan man | man -l -`.
     Man,
 }
+
+const AUDIT_HELP: &str = "\
+Every mapping of every accelerator is read, then EC2 is asked, per endpoint-group region, for the
+network interfaces in the groups' subnets (addresses inside delegated prefixes included) and the
+instances they are attached to. A subnet that denies all traffic is one finding, not one per
+address. Denied ports on a running instance may be a drain on purpose: the advice says \"if\".
+
+ALLOW is Global Accelerator's setting: security groups and network ACLs are not read. -o json
+carries that in the document's Note, beside Findings and Checked (what was looked at); the other
+formats print it, and what was looked at, on stderr.
+
+Exit status: 0 nothing found; 3 something found; 1 an error (a refused EC2 permission is named:
+the audit needs ec2:DescribeNetworkInterfaces and ec2:DescribeInstances); 2 a usage error, such
+as --no-ec2 (or ec2 = false in the config): without EC2 there is nothing to audit against.
+
+e.g. `portolan --demo audit`; in cron or CI `portolan audit -o json > audit.json || [ $? -eq 3 ]`;
+`portolan audit -o csv > findings.csv`.";
 
 #[derive(Debug, Clone, Copy, Subcommand)]
 pub enum ConfigCommand {

@@ -23,6 +23,7 @@ async fn main() -> ExitCode {
             headless::run_config(*what, &cli, &mut std::io::stdout().lock())
         }
         Some(Command::Journal) => headless::run_journal(&cli),
+        Some(Command::Audit) => headless::run_audit(&cli).await,
         Some(Command::Allow(_) | Command::Deny(_) | Command::Undo { .. }) => {
             headless::run_change(&cli).await
         }
@@ -42,7 +43,7 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let code = e.exit_code();
-            if code != ExitCode::SUCCESS {
+            if code != ExitCode::SUCCESS && !e.is_said() {
                 // Messages can quote names from the service or a topology file.
                 eprintln!("portolan: {}", portolan::text::sanitize(&e.to_string()));
             }

@@ -55,7 +55,7 @@ async fn run_at(
     let mut buf = Vec::new();
     let (result, note) = {
         let mut out = Output::new(format, &mut buf, columns.is_some()).fitted_to(columns);
-        let result = run_to(&cli, &api, &mut out).await;
+        let result = run_to(&cli, &api, None, &mut out).await;
         (result, hidden_note(&out))
     };
     (result, String::from_utf8(buf).unwrap(), note)

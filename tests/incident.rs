@@ -38,6 +38,8 @@ impl Env {
             .await
             .unwrap();
         let mut state = State::new(Context::default(), (100, 30), Instant::now());
+        // No EC2 client here, so the join is off as `tui::run` has it: `a` asks for typed ids.
+        state.join = portolan::app::join::Join::off();
         state.read_only = read_only;
         let mut env = Env { api, state, server };
         let effects = env.state.start();

@@ -126,10 +126,45 @@ async fn a_snapshot_serves_every_listing_of_the_account_it_was_taken_from() {
         text.contains("invisible to Global Accelerator"),
         "the note on spare subnets"
     );
-    assert!(
-        !text.contains("subnet-0a0000000000000f1"),
-        "a spare subnet cannot be seen"
+    // EC2 names the spare subnets of the regions in use, and every subnet's VPC and zone.
+    let spare = Topology::parse(&text, "snap").unwrap();
+    let f1 = spare
+        .subnets
+        .iter()
+        .find(|s| s.id == "subnet-0a0000000000000f1")
+        .expect("a spare subnet, from EC2");
+    assert_eq!(
+        (f1.region.as_str(), f1.cidr.as_str()),
+        ("us-east-1", "10.0.15.0/28")
     );
+    assert!(
+        spare
+            .subnets
+            .iter()
+            .all(|s| s.vpc_id.is_some() && s.availability_zone.is_some())
+    );
+    let game = spare
+        .subnets
+        .iter()
+        .find(|s| s.cidr == "10.0.1.0/28")
+        .unwrap();
+    assert_eq!(game.name.as_deref(), Some("game-us-1"));
+    // Without EC2 the spare subnets cannot be seen.
+    let bare = dir.path().join("bare");
+    let status = Command::new(env!("CARGO_BIN_EXE_portolan"))
+        .args([
+            "--endpoint-url",
+            &original.url,
+            "--no-ec2",
+            "snapshot",
+            "--out",
+        ])
+        .arg(&bare)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let bare_text = std::fs::read_to_string(bare.join("topology.toml")).unwrap();
+    assert!(!bare_text.contains("subnet-0a0000000000000f1"));
 
     let (_copy, copy_api) = serve(&Topology::load(&out.join("topology.toml")).unwrap()).await;
     let (before, after) = (everything(&api).await, everything(&copy_api).await);

@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::ffi::OsStr;
 use std::process::{Command, Output};
 
 use common::emulator::Emulator;
@@ -134,10 +133,10 @@ fn an_allowed_address_no_interface_holds_is_a_standing_exposure() {
 
 #[test]
 fn a_missing_ec2_permission_answers_with_global_accelerator_and_names_it() {
-    let emulator = Emulator::start_with(&[
-        OsStr::new("--fault"),
-        OsStr::new("DescribeInstances:error=UnauthorizedOperation"),
-    ]);
+    let emulator = Emulator::start_with(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo-topology.toml"),
+        &["--fault", "DescribeInstances:error=UnauthorizedOperation"],
+    );
     let url = emulator.url.as_str();
     let out = portolan(&["--endpoint-url", url, "whois", VOIP, "--output", "json"]);
     let answer: Value = serde_json::from_slice(&out.stdout).unwrap();

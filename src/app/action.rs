@@ -78,6 +78,16 @@ pub enum Action {
         id: RequestId,
         result: Result<super::join::Ec2Answer, super::join::Ec2Failure>,
     },
+    /// A running audit read further.
+    AuditProgress {
+        id: RequestId,
+        progress: super::screens::audit::AuditProgress,
+    },
+    /// An audit ended: what it found, or why it could not run.
+    Audited {
+        id: RequestId,
+        result: Result<super::screens::audit::AuditReport, super::screens::audit::AuditFailure>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +144,10 @@ pub enum Effect {
     Ec2 {
         id: RequestId,
         lookup: super::join::Ec2Lookup,
+    },
+    /// Run the ALLOW audit of the account with EC2 (cancelled with `Cancel(id)`).
+    Audit {
+        id: RequestId,
     },
 }
 

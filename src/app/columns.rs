@@ -22,16 +22,19 @@ pub enum View {
     Browser,
     /// The watched sockets.
     Watch,
+    /// The audit's findings.
+    Audit,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Accelerators,
         View::Listeners,
         View::Groups,
         View::Subnets,
         View::Browser,
         View::Watch,
+        View::Audit,
     ];
 
     /// The view's key in the config file's `[columns]` table.
@@ -43,6 +46,7 @@ impl View {
             View::Subnets => "subnets",
             View::Browser => "browser",
             View::Watch => "watch",
+            View::Audit => "audit",
         }
     }
 
@@ -59,6 +63,7 @@ impl View {
             View::Subnets => SubnetEndpoint::COLUMNS,
             View::Browser => super::mappings::COLUMNS,
             View::Watch => super::watch::WatchItem::COLUMNS,
+            View::Audit => super::screens::audit::AuditRow::COLUMNS,
         }
     }
 
@@ -84,6 +89,7 @@ impl View {
             Screen::GroupDetail(_) => Some(View::Subnets),
             Screen::Browser(_) => Some(View::Browser),
             Screen::Watch(_) => Some(View::Watch),
+            Screen::Audit(_) => Some(View::Audit),
             _ => None,
         }
     }
@@ -94,15 +100,25 @@ impl View {
 }
 
 /// The columns chosen per view and the views that are wide.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct ColumnChoice {
     /// By view: the chosen columns (indices into `View::columns`), in order; `None` keeps the
     /// defaults.
-    chosen: [Option<Vec<usize>>; 6],
-    wide: [bool; 6],
+    chosen: [Option<Vec<usize>>; View::ALL.len()],
+    wide: [bool; View::ALL.len()],
     /// The join with EC2 is off: the columns it fills are not shown (never saved).
     pub ec2_off: bool,
 }
+
+/// Two choices are the same when the config file would keep the same: whether the join is
+/// on is not a choice.
+impl PartialEq for ColumnChoice {
+    fn eq(&self, other: &Self) -> bool {
+        self.chosen == other.chosen && self.wide == other.wide
+    }
+}
+
+impl Eq for ColumnChoice {}
 
 /// The columns only the join with EC2 fills, by view.
 pub fn ec2_columns(view: View) -> &'static [&'static str] {

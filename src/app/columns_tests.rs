@@ -270,3 +270,31 @@ fn choosing_leaves_out_what_is_unknown_or_repeated_and_the_defaults_are_no_choic
         assert_eq!(View::from_name(view.name()), Some(view));
     }
 }
+
+#[test]
+fn with_the_join_off_the_columns_only_ec2_fills_are_not_shown() {
+    let mut choice = ColumnChoice::default();
+    let titles = |choice: &ColumnChoice, view: View| -> Vec<&str> {
+        choice
+            .shown(view)
+            .into_iter()
+            .map(|i| view.columns()[i].title)
+            .collect()
+    };
+    assert!(titles(&choice, View::Browser).contains(&"INSTANCE"));
+    assert!(titles(&choice, View::Subnets).contains(&"CIDR"));
+    choice.ec2_off = true;
+    for view in [View::Browser, View::Subnets] {
+        let shown = titles(&choice, view);
+        assert!(
+            shown.iter().all(|t| !super::ec2_columns(view).contains(t)),
+            "{view:?}: {shown:?}"
+        );
+    }
+    assert_eq!(titles(&choice, View::Subnets), ["SUBNET ENDPOINT"]);
+    choice.set_wide(View::Browser, true);
+    assert!(
+        !titles(&choice, View::Browser).contains(&"INTERFACE"),
+        "nor in the wide view"
+    );
+}

@@ -40,6 +40,7 @@ pub enum Command {
     Pin,
     WatchView,
     Unpin,
+    Audit,
     Index,
     Profiles,
     Messages,
@@ -240,6 +241,12 @@ pub(super) const SECTIONS: &[(&str, &[Spec])] = &[
                 "whois",
                 ["w"],
                 "who is behind IP:PORT? which subnet holds an IP?"
+            ),
+            spec!(
+                Audit,
+                "audit",
+                ["Ctrl-A"],
+                "the ALLOW audit: findings, each fixed by D or A"
             ),
             spec!(
                 Index,

@@ -22,7 +22,15 @@ impl State {
         }
         if self.confirm().and_then(|c| c.pending) == Some(id) {
             self.dirty = true;
-            return actions::applied(self, result);
+            let made = result
+                .is_ok()
+                .then(|| self.confirm().map(|c| c.chosen().clone()));
+            let effects = actions::applied(self, result);
+            // The audit view marks the findings the change fixed.
+            if let Some(mutation) = made.flatten() {
+                super::screens::audit::fixed(self, &mutation);
+            }
+            return effects;
         }
         if self.whois().and_then(|l| l.pending) == Some(id) {
             self.dirty = true;

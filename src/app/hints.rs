@@ -70,6 +70,9 @@ pub fn overlay(state: &State, overlay: &Overlay) -> Vec<Hint> {
             fixed("y", "discard what was typed"),
             fixed("n", "keep editing"),
         ],
+        Overlay::Form(dialog) if dialog.picker().is_some_and(|p| p.focused) => {
+            super::overlays::subnet_picker::hints()
+        }
         Overlay::Form(dialog) => {
             let mut hints = vec![fixed("Tab", "next field")];
             if dialog.has_toggles() {
@@ -113,6 +116,7 @@ pub fn screen(state: &State) -> Vec<Hint> {
             ];
         }
         Screen::Browser(b) if b.seek.is_some() => return vec![fixed("Esc", "stop searching")],
+        Screen::Audit(v) => return super::screens::audit::hints(state, v),
         Screen::Watch(v) if v.prompt.is_some() => {
             return vec![fixed("⏎", "pin"), fixed("Esc", "cancel")];
         }

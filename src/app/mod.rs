@@ -191,6 +191,7 @@ impl State {
                 .unwrap_or(false);
         let above = match self.top() {
             Screen::GroupDetail(s) => s.fields_frame_height(self.size),
+            Screen::Audit(_) => screens::audit::extra_rows(self.size.0),
             _ => 0,
         };
         let chrome = CHROME_ROWS + u16::from(filter_line) + above;
@@ -398,6 +399,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 ));
             }
             overlays::whois::narrow(state)
+        }
+        Action::AuditProgress { id, progress } => {
+            screens::audit::progress(state, id, progress);
+            Vec::new()
+        }
+        Action::Audited { id, result } => {
+            screens::audit::answered(state, id, result);
+            Vec::new()
         }
     };
     effects.extend(watch::sync_account(state));

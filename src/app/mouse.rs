@@ -65,6 +65,7 @@ fn rows(state: &State) -> Option<(u16, usize, usize)> {
     let above = match state.top() {
         Screen::GroupDetail(s) => s.fields_frame_height(state.size),
         Screen::Browser(b) if b.form.is_some() => 2,
+        Screen::Audit(_) => super::screens::audit::above_rows(state.size.0),
         _ => 0,
     };
     with_list!(state.top(), |l| (

@@ -44,7 +44,7 @@ pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 pub fn paste(state: &mut State, text: &str) {
     match &mut state.overlay {
-        Some(Overlay::Form(dialog)) => dialog.form.paste(text),
+        Some(Overlay::Form(dialog)) => dialog.paste(text),
         Some(Overlay::Whois(_)) => super::overlays::whois::paste(state, text),
         Some(Overlay::Export(_)) => super::overlays::export::paste(state, text),
         Some(Overlay::Bulk(_)) => super::overlays::bulk::paste(state, text),

@@ -727,3 +727,6 @@ mod defects;
 
 #[path = "walk_tests.rs"]
 mod walk;
+
+#[path = "overlays/subnet_picker_tests.rs"]
+mod subnet_picker;

@@ -68,6 +68,7 @@ fn a_count_that_takes_too_long_is_stopped_and_typing_goes_on_meanwhile() {
     let mut s = group_detail();
     let id = add_subnet_dialog(&mut s);
     assert!(s.busy(), "the spinner turns, so ticks come while it counts");
+    key(&mut s, KeyCode::Tab); // from the subnet picker to the typed ids
     typed(&mut s, "subnet-0a1b2c3d");
     assert_eq!(s.form().unwrap().form.head[0].value(), "subnet-0a1b2c3d");
     s.now += PATIENCE - Duration::from_secs(1);
@@ -120,6 +121,12 @@ fn a_superseded_count_is_dropped_and_the_new_one_ends_in_numbers() {
 fn the_add_subnet_dialog_offers_only_its_own_keys() {
     let mut s = group_detail();
     add_subnet_dialog(&mut s);
+    let hints = crate::app::hints(&s);
+    assert!(
+        hints.iter().any(|h| h.keys == "⏎" && h.action == "add"),
+        "the picker has the keys first: {hints:?}"
+    );
+    key(&mut s, KeyCode::Tab);
     let hints = crate::app::hints(&s);
     assert!(
         hints.iter().all(|h| !h.action.contains("row")),

@@ -1,12 +1,14 @@
 //! Lists written as the AWS CLI would print them (JSON with the API's field names), as NDJSON,
 //! CSV or a table: shared by the headless commands and the browser's export.
 
+mod audit;
 mod fit;
 mod journal;
 mod output;
 mod records;
 mod watch;
 
+pub use audit::checked_json;
 pub use output::{AcceleratorNames, Output};
 pub use records::{AcceleratorPortMapping, Column, DestinationHolder, Fit, Record};
 pub use watch::{WatchEvent, WatchEventKind};

@@ -1,12 +1,14 @@
 //! The headless commands: answer one question, print it, exit. Every listing streams page by
 //! page so `mappings --all` over a million mappings runs in constant memory.
 
+mod audit;
 mod index;
 mod journal;
 mod progress;
 mod snapshot;
 mod traffic;
 
+pub use audit::run_audit;
 pub use journal::run_journal;
 pub use traffic::run_change;
 mod watch;
@@ -45,6 +47,9 @@ pub enum HeadlessError {
     /// A change that failed or stopped part-way: what was and was not applied (exit status 1).
     #[error("{0}")]
     Failed(String),
+    /// The audit found this many things, already printed (exit status 3, nothing more said).
+    #[error("{0} findings")]
+    Findings(usize),
 }
 
 /// The client's messages end with the interactive view's hint (`refresh the list (r)`); a
@@ -81,9 +86,15 @@ impl HeadlessError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             HeadlessError::Usage(_) => ExitCode::from(2),
+            HeadlessError::Findings(_) => ExitCode::from(3),
             HeadlessError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
             _ => ExitCode::FAILURE,
         }
+    }
+
+    /// Whatever there was to say has been printed: the exit status alone tells the rest.
+    pub fn is_said(&self) -> bool {
+        matches!(self, HeadlessError::Findings(_))
     }
 }
 
@@ -193,13 +204,18 @@ pub fn hidden_note<W: Write>(out: &Output<W>) -> Option<String> {
     ))
 }
 
-/// Runs a headless command against `api` alone (no EC2), writing to `out`.
+/// Runs a headless command against `api` (and `ec2`, when given), writing to `out`.
 pub async fn run_to<W: Write>(
     cli: &Cli,
     api: &dyn GlobalAccelerator,
+    ec2: Option<&dyn crate::ec2::Ec2>,
     out: &mut Output<W>,
 ) -> Result<(), HeadlessError> {
-    run_joined(cli, api, Ec2Join::default(), out).await
+    let ec2 = Ec2Join {
+        client: ec2,
+        problem: None,
+    };
+    run_joined(cli, api, ec2, out).await
 }
 
 /// Runs a headless command against `api` and, where it joins with it, EC2.
@@ -241,7 +257,7 @@ pub async fn run_joined<W: Write>(
             index::run_index(api, command, out.writer()).await?;
         }
         Some(Command::Snapshot { out: dir }) => {
-            snapshot::run_snapshot(api, dir, &mut io::stderr()).await?;
+            snapshot::run_snapshot(api, ec2.client, dir, &mut io::stderr()).await?;
         }
         Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => {
             return Err(HeadlessError::Usage(
@@ -256,6 +272,11 @@ pub async fn run_joined<W: Write>(
         Some(Command::Allow(_) | Command::Deny(_) | Command::Undo { .. } | Command::Journal) => {
             return Err(HeadlessError::Usage(
                 "changes and the journal run on their own: run_change, run_journal".into(),
+            ));
+        }
+        Some(Command::Audit) => {
+            return Err(HeadlessError::Usage(
+                "the audit needs EC2 as well and runs on its own: run_audit".into(),
             ));
         }
     }

@@ -58,6 +58,13 @@ impl Progress {
         self.bar.set_message(format!("{mappings} mappings read"));
     }
 
+    /// Says what is being done now, in the bar's message.
+    pub fn doing(&self, what: String) {
+        if !self.bar.is_hidden() {
+            self.bar.set_message(what);
+        }
+    }
+
     /// Runs `f` with the bar out of the way, for lines written to the same terminal.
     pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
         self.bar.suspend(f)

@@ -12,6 +12,7 @@ use super::HeadlessError;
 use crate::api::listing::all_pages as all;
 use crate::api::{GlobalAccelerator, MAX_RESULTS_MAPPINGS, MAX_RESULTS_RESOURCES};
 use crate::cli::OutputFormat;
+use crate::ec2::Ec2;
 use crate::emulator::{
     AcceleratorSpec, DestinationSpec, EndpointGroupSpec, EndpointSpec, FlowLogsSpec, ListenerSpec,
     PortRangeSpec, SubnetSpec, Topology, write_atomically,
@@ -110,15 +111,17 @@ fn header(account: &str) -> String {
          # Subnet CIDRs are derived: Global Accelerator never tells a subnet's CIDR, but its mappings\n\
          # do. AWS maps every address but the first four and the last, so the first mapped address is\n\
          # the network + 4 and the last is the broadcast address - 1, which fixes the CIDR exactly.\n\
-         # Subnets that no endpoint group uses are invisible to Global Accelerator and so are missing\n\
-         # here; add them as [[subnets]] (id, region, cidr) to have spare ones for\n\
-         # AddCustomRoutingEndpoints.\n"
+         # Subnets that no endpoint group uses are invisible to Global Accelerator: they come from\n\
+         # EC2 (DescribeSubnets in each region in use), with every subnet's VPC, zone and name, as\n\
+         # spare ones for AddCustomRoutingEndpoints. Without EC2 (--no-ec2, or no permission) they\n\
+         # are missing; add them as [[subnets]] (id, region, cidr).\n"
     )
 }
 
 /// Reads the whole account and writes DIR/topology.toml and DIR/mappings.csv.
 pub async fn run_snapshot(
     api: &dyn GlobalAccelerator,
+    ec2: Option<&dyn Ec2>,
     dir: &Path,
     progress: &mut dyn Write,
 ) -> Result<(), HeadlessError> {
@@ -281,6 +284,10 @@ pub async fn run_snapshot(
     let partial = dir.join(format!(".{MAPPINGS_FILE}.partial"));
     std::fs::File::open(&partial)?.sync_all()?;
     std::fs::rename(&partial, &csv_path)?;
+    let spare = match ec2 {
+        Some(ec2) => with_ec2(ec2, &mut subnets, progress).await?,
+        None => 0,
+    };
     let topology = Topology {
         account_id: account.clone(),
         next_serial: None,
@@ -296,12 +303,65 @@ pub async fn run_snapshot(
     write_atomically(&dir.join(TOPOLOGY_FILE), text.as_bytes())?;
     writeln!(
         progress,
-        "wrote {} ({} accelerators) and {} ({total} mappings)",
+        "wrote {} ({} accelerators, {spare} spare subnets) and {} ({total} mappings)",
         dir.join(TOPOLOGY_FILE).display(),
         accelerators.len(),
         csv_path.display()
     )?;
     Ok(())
+}
+
+/// What EC2 adds: each used subnet's VPC, zone and name, and every other IPv4 subnet of the
+/// regions in use as a spare one (for AddCustomRoutingEndpoints on the emulator). Returns how
+/// many spare subnets were added. EC2 refusing is said and the snapshot goes on without.
+async fn with_ec2(
+    ec2: &dyn Ec2,
+    subnets: &mut Vec<SubnetSpec>,
+    progress: &mut dyn Write,
+) -> Result<usize, HeadlessError> {
+    let mut regions: Vec<String> = subnets.iter().map(|s| s.region.clone()).collect();
+    regions.sort();
+    regions.dedup();
+    let mut spare = 0;
+    for region in regions {
+        let found = match ec2.subnets_in_region(&region).await {
+            Ok(found) => found,
+            Err(e) => {
+                let said = crate::ec2::Ec2Error::access_summary([&e]).unwrap_or(e.to_string());
+                writeln!(
+                    progress,
+                    "{region}: no spare subnets: {}",
+                    crate::text::sanitize(&said)
+                )?;
+                continue;
+            }
+        };
+        for s in found {
+            let Some(cidr) = s.cidr else {
+                continue;
+            };
+            match subnets.iter_mut().find(|x| x.id == s.id) {
+                Some(used) => {
+                    used.vpc_id = Some(s.vpc_id);
+                    used.availability_zone = Some(s.availability_zone);
+                    used.name = s.name;
+                }
+                None => {
+                    spare += 1;
+                    subnets.push(SubnetSpec {
+                        id: s.id,
+                        region: region.clone(),
+                        cidr: cidr.to_string(),
+                        vpc_id: Some(s.vpc_id),
+                        availability_zone: Some(s.availability_zone),
+                        name: s.name,
+                        ..SubnetSpec::default()
+                    });
+                }
+            }
+        }
+    }
+    Ok(spare)
 }
 
 #[cfg(test)]

@@ -10,9 +10,9 @@ use super::TrafficState;
 use super::ec2::Holding;
 use super::join::{Holder, SubnetView};
 
-/// Said once beside every whois answer: Global Accelerator's ALLOW is not the whole path.
-pub const ALLOW_NOTE: &str =
-    "ALLOW is Global Accelerator's setting: security groups and network ACLs are not read";
+/// Said once beside every whois answer, as the audit says it: Global Accelerator's ALLOW is not
+/// the whole path.
+pub const ALLOW_NOTE: &str = super::audit::NOTE;
 
 /// [`ALLOW_NOTE`] for a line of 80 columns.
 pub const ALLOW_NOTE_SHORT: &str =

@@ -3,6 +3,7 @@
 //! Everything a user can type is parsed here, so every layer above receives values that are
 //! already known to be well formed.
 
+pub mod audit;
 pub mod behind;
 pub mod bulk;
 pub mod capacity;

@@ -19,6 +19,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
+mod audit;
 mod calls;
 mod changes;
 mod columns;
@@ -178,6 +179,11 @@ impl Runtime {
                 Effect::Ec2 { id, lookup } => {
                     let (ec2, tx) = (self.ec2.clone(), self.tx.clone());
                     let task = tokio::spawn(ec2::run(id, lookup, ec2, tx));
+                    self.tasks.insert(id, task.abort_handle());
+                }
+                Effect::Audit { id } => {
+                    let (api, ec2, tx) = (Arc::clone(&self.api), self.ec2.clone(), self.tx.clone());
+                    let task = tokio::spawn(audit::run(id, api, ec2, tx));
                     self.tasks.insert(id, task.abort_handle());
                 }
                 Effect::SaveColumns { path, choice } => columns::save(path, &choice, &self.tx),
@@ -357,7 +363,8 @@ pub fn handle(state: &mut State, runtime: &mut Runtime, action: Action) {
     if let Action::Reply { id, .. }
     | Action::IndexBuilt { id, .. }
     | Action::Profiles { id, .. }
-    | Action::ChangeDone { id, .. } = &action
+    | Action::ChangeDone { id, .. }
+    | Action::Audited { id, .. } = &action
     {
         runtime.finished(*id);
     }

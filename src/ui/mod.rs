@@ -6,7 +6,9 @@ mod overlays;
 mod screens;
 pub mod theme;
 
-use overlays::{bulk, columns, confirm, export, form, help, messages, profiles, undo, whois};
+use overlays::{
+    bulk, columns, confirm, export, form, help, messages, profiles, subnet_picker, undo, whois,
+};
 use screens::{browser, detail, list};
 
 use std::time::Duration;
@@ -68,11 +70,18 @@ pub fn render(state: &State, frame: &mut Frame) {
         Screen::GroupDetail(s) => detail::group(frame, body, s, choice),
         Screen::Browser(b) => browser::render(frame, body, b, choice, &state.join),
         Screen::Watch(v) => screens::watch::render(frame, body, state, v),
+        Screen::Audit(v) => screens::audit::render(frame, body, state, v),
     }
     render_status(state, frame, status);
     render_hints(state, frame, keys);
     match &state.overlay {
-        Some(Overlay::Form(dialog)) => form::render(frame, area, dialog),
+        Some(Overlay::Form(dialog)) => match dialog.picker() {
+            Some(p) => {
+                let known = state.join.region_subnets(&p.region);
+                subnet_picker::render(frame, area, dialog, p, known);
+            }
+            None => form::render(frame, area, dialog),
+        },
         Some(Overlay::Confirm(c)) => confirm::render(frame, area, c),
         Some(Overlay::Whois(l)) => whois::render(frame, area, l, &state.join),
         Some(Overlay::Profiles(p)) => profiles::render(frame, area, p, &state.context.profile),
@@ -107,12 +116,7 @@ fn too_small(frame: &mut Frame, area: Rect) {
 /// what is under it (`┐c│`, the `5` of a port). A box that would leave only a sliver of the
 /// screen beside it takes the whole width (or height).
 pub(crate) fn popup(frame: &mut Frame, area: Rect, width: u16, height: u16) -> Rect {
-    const SLIVER: u16 = 3;
-    let width = if area.width.saturating_sub(width) / 2 < SLIVER {
-        area.width
-    } else {
-        width
-    };
+    let width = popup_width(area, width);
     let height = if area.height.saturating_sub(height) / 2 < 1 {
         area.height
     } else {
@@ -133,6 +137,16 @@ pub(crate) fn popup(frame: &mut Frame, area: Rect, width: u16, height: u16) -> R
     };
     frame.render_widget(ratatui::widgets::Clear, ring);
     popup
+}
+
+/// The width `popup` gives a box asked to be `width` wide in `area`.
+pub(crate) fn popup_width(area: Rect, width: u16) -> u16 {
+    const SLIVER: u16 = 3;
+    if area.width.saturating_sub(width) / 2 < SLIVER {
+        area.width
+    } else {
+        width.min(area.width)
+    }
 }
 
 /// What EC2 refused, in few words for the header (the message log has the sentence).
@@ -276,6 +290,7 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
         )),
         None => {}
     }
+    parts.extend(screens::audit::status(state));
     parts.extend(screens::watch::status(state));
     let (loaded_at, stale) = state.top().freshness();
     match loaded_at {

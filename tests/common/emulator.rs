@@ -15,15 +15,16 @@ pub struct Emulator {
 impl Emulator {
     /// Serves `topology` on a free loopback port.
     pub fn start(topology: impl AsRef<OsStr>) -> Self {
-        Self::start_with(&[OsStr::new("--topology"), topology.as_ref()])
+        Self::start_with(topology, &[])
     }
 
-    /// `portolan emulator ARGS` (the demo account unless a topology is given), on a free
-    /// loopback port.
-    pub fn start_with(args: &[&OsStr]) -> Self {
+    /// Serves `topology` with more options (`--fault SPEC`, …).
+    pub fn start_with(topology: impl AsRef<OsStr>, options: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_portolan"))
             .arg("emulator")
-            .args(args)
+            .arg("--topology")
+            .arg(topology)
+            .args(options)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

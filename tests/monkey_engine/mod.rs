@@ -233,7 +233,19 @@ impl Monkey {
                         Ec2Lookup::Subnets { ids, .. } => Ok(Ec2Answer::Subnets(
                             ids.into_iter().map(|i| (i, Default::default())).collect(),
                         )),
-                        Ec2Lookup::Region { .. } => Ok(Ec2Answer::Region(Vec::new())),
+                        // Some of the groups' subnets and some spare ones, for the picker.
+                        Ec2Lookup::Region { .. } => Ok(Ec2Answer::Region(
+                            (0..self.rng.random_range(0..12u32))
+                                .map(|s| portolan::model::ec2::Subnet {
+                                    id: format!("subnet-{s:08x}"),
+                                    cidr: format!("10.0.{s}.0/{}", 20 + s % 9).parse().ok(),
+                                    vpc_id: "vpc-1".into(),
+                                    availability_zone: "eu-west-1a".into(),
+                                    name: (s % 3 != 0).then(|| format!("pool-{s}\u{1b}[2J")),
+                                    available_addresses: None,
+                                })
+                                .collect(),
+                        )),
                     };
                     let more = update(&mut self.state, Action::Ec2 { id, result });
                     self.absorb(more);
@@ -289,6 +301,23 @@ impl Monkey {
                     self.absorb(more);
                 }
                 Effect::SavePins { .. } | Effect::Bell => {}
+                Effect::Audit { id } => {
+                    use portolan::app::screens::audit::{AuditFailure, AuditReport};
+                    // Now nothing found, now a refused permission.
+                    let result = if self.rng.random_ratio(1, 4) {
+                        Err(AuditFailure {
+                            message: "refused".into(),
+                            permission: Some("ec2:DescribeNetworkInterfaces".into()),
+                        })
+                    } else {
+                        Ok(AuditReport {
+                            findings: Vec::new(),
+                            checked: Default::default(),
+                        })
+                    };
+                    let more = update(&mut self.state, Action::Audited { id, result });
+                    self.absorb(more);
+                }
             }
         }
     }
@@ -586,6 +615,7 @@ impl Monkey {
             Screen::GroupDetail(_) => "group-detail",
             Screen::Browser(_) => "browser",
             Screen::Watch(_) => "watch",
+            Screen::Audit(_) => "audit",
         };
         let modal = probe::overlay_kind(&self.state).map_or(String::new(), |k| format!("+{k}"));
         format!("{screen}{modal}")

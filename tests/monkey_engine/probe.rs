@@ -199,6 +199,10 @@ pub fn focus(state: &State) -> Focus {
         value: value.to_string(),
     };
     match &state.overlay {
+        // The subnet picker's filter, while the picker has the keys.
+        Some(Overlay::Form(dialog)) if dialog.picker().is_some_and(|p| p.focused) => {
+            overlay(dialog.picker().map_or("", |p| p.list.filter.text()))
+        }
         Some(Overlay::Form(dialog)) => match dialog.form.focused() {
             Some(field)
                 if matches!(

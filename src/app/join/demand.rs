@@ -7,8 +7,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::Ec2Lookup;
-use crate::app::{Effect, Screen, State};
+use super::{Ec2Lookup, Known};
+use crate::app::overlays::add_subnets::destination_ports;
+use crate::app::overlays::create::DialogKind;
+use crate::app::{Effect, Overlay, Screen, State};
 
 /// The lookups the screen on top needs and does not have; known views are attached to its
 /// rows on the way.
@@ -62,7 +64,8 @@ pub fn wanted(state: &mut State) -> Vec<Effect> {
         regions.push(region.to_string());
     }
     attach(state);
-    let mut effects: Vec<Effect> = regions.iter().filter_map(|r| region(state, r)).collect();
+    let mut effects = picker(state);
+    effects.extend(regions.iter().filter_map(|r| region_lookup(state, r)));
     for (region, subnets) in by_region {
         let ids: Vec<&str> = subnets.iter().map(String::as_str).collect();
         let id = state.next_request;
@@ -116,8 +119,36 @@ fn attach(state: &mut State) {
     }
 }
 
+/// The subnet picker of an open add-subnet dialog: its region's subnets asked for unless
+/// known or on their way, handed to it once known (again after a re-read); when they cannot
+/// be listed, the keys go to the typed ids.
+fn picker(state: &mut State) -> Vec<Effect> {
+    let Some(Overlay::Form(dialog)) = &mut state.overlay else {
+        return Vec::new();
+    };
+    let dialog = dialog.as_mut();
+    let DialogKind::AddEndpoints {
+        group,
+        picker: Some(picker),
+        ..
+    } = &mut dialog.kind
+    else {
+        return Vec::new();
+    };
+    let region = picker.region.clone();
+    if let Some(subnets) = state.join.region_subnets_arc(&region) {
+        state.dirty |= picker.show(subnets, group, destination_ports(group), state.now);
+    } else if let Known::Failed(_) = state.join.region_subnets(&region)
+        && picker.give_way()
+    {
+        dialog.form.focus = crate::app::overlays::fields::Focus::Head(0);
+        state.dirty = true;
+    }
+    region_lookup(state, &region).into_iter().collect()
+}
+
 /// The lookup of every subnet of `region` (the subnet picker), unless known or on its way.
-pub fn region(state: &mut State, region: &str) -> Option<Effect> {
+pub fn region_lookup(state: &mut State, region: &str) -> Option<Effect> {
     let id = state.next_request;
     let lookup: Ec2Lookup = state.join.ask_region(region, id)?;
     state.next_request += 1;

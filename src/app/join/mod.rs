@@ -9,7 +9,7 @@ mod demand;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub use demand::{region as ask_region, wanted};
+pub use demand::{region_lookup as ask_region, wanted};
 
 use ipnet::Ipv4Net;
 
@@ -185,7 +185,8 @@ impl Join {
         }
     }
 
-    /// Every subnet of `region`, for the picker.
+    /// Every subnet of `region`, for the picker. Not asked because EC2 refused (the header
+    /// says what): that refusal, rather than a wait that never ends.
     pub fn region_subnets(&self, region: &str) -> Known<'_, Vec<Subnet>> {
         if !self.enabled {
             return Known::Off;
@@ -196,7 +197,19 @@ impl Join {
                 Known::Failed(m) => Known::Failed(m),
                 _ => Known::Loading,
             },
-            None => Known::Loading,
+            None => match &self.problem {
+                Some(problem) => Known::Failed(problem),
+                None => Known::Loading,
+            },
+        }
+    }
+
+    /// The shared list of every subnet of `region`, when known (the picker keeps it beside
+    /// its rows).
+    pub fn region_subnets_arc(&self, region: &str) -> Option<&Arc<Vec<Subnet>>> {
+        match self.regions.get(region)?.all.as_ref()? {
+            Entry::Loading { stale: Some(v), .. } | Entry::Ready { value: v, .. } => Some(v),
+            _ => None,
         }
     }
 

@@ -48,6 +48,14 @@ impl PortCount {
         };
     }
 
+    /// The listener's free ports, once counted.
+    pub fn free(&self) -> Option<u64> {
+        match self {
+            PortCount::Counted(usage) => Some(usage.free()),
+            _ => None,
+        }
+    }
+
     /// Stops waiting for a count older than `PATIENCE`; returns the call to abort.
     pub fn give_up_if_slow(&mut self, now: Instant) -> Option<RequestId> {
         let PortCount::Counting { id, since } = *self else {

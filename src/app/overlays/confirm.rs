@@ -140,7 +140,7 @@ impl Confirm {
     }
 }
 
-fn open(state: &mut State, options: Vec<Mutation>) -> Vec<Effect> {
+pub(crate) fn open(state: &mut State, options: Vec<Mutation>) -> Vec<Effect> {
     if options.is_empty() {
         state.dirty = false;
     } else if state.may_change() {

@@ -12,6 +12,7 @@ use crate::api::ApiError;
 use crate::app::call::{Call, Reply, RequestId};
 use crate::app::overlays::capacity::PortCount;
 use crate::app::overlays::fields::{Field, Focus, Form, Outcome};
+use crate::app::overlays::subnet_picker::{self, SubnetPicker};
 use crate::app::overlays::{add_subnets, new_group};
 use crate::model::{
     Accelerator, EndpointGroup, Listener, NewAccelerator, NewListener, PortRange, Tag,
@@ -41,6 +42,8 @@ pub enum DialogKind {
         group: EndpointGroup,
         /// The group's listener, whose free ports the dialog counts.
         listener: Listener,
+        /// The region's subnets to choose from; `None` with the join off (ids typed only).
+        picker: Option<Box<SubnetPicker>>,
     },
 }
 
@@ -112,12 +115,51 @@ impl CreateDialog {
         }
     }
 
-    /// `a` in a group's subnet list.
-    pub fn add_endpoints(group: EndpointGroup, listener: Listener) -> Self {
+    /// `a` in a group's subnet list: with `pick`, the region's subnets to choose from above
+    /// the typed ids.
+    pub fn add_endpoints(group: EndpointGroup, listener: Listener, pick: bool) -> Self {
+        let picker = pick.then(|| Box::new(SubnetPicker::new(&group.region)));
         Self::new(
-            DialogKind::AddEndpoints { group, listener },
+            DialogKind::AddEndpoints {
+                group,
+                listener,
+                picker,
+            },
             add_subnets::form(),
         )
+    }
+
+    /// The endpoint group subnets are added to.
+    pub fn group(&self) -> Option<&EndpointGroup> {
+        match &self.kind {
+            DialogKind::AddEndpoints { group, .. } => Some(group),
+            _ => None,
+        }
+    }
+
+    /// The subnet picker, when this dialog has one.
+    pub fn picker(&self) -> Option<&SubnetPicker> {
+        match &self.kind {
+            DialogKind::AddEndpoints { picker, .. } => picker.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn picker_mut(&mut self) -> Option<&mut SubnetPicker> {
+        match &mut self.kind {
+            DialogKind::AddEndpoints { picker, .. } => picker.as_deref_mut(),
+            _ => None,
+        }
+    }
+
+    /// A paste: into the focused field, or the picker's filter or ids (see `subnet_picker`).
+    pub fn paste(&mut self, text: &str) {
+        match &mut self.kind {
+            DialogKind::AddEndpoints {
+                picker: Some(p), ..
+            } => subnet_picker::dialog_paste(p, &mut self.form, text),
+            _ => self.form.paste(text),
+        }
     }
 
     /// The listener whose free ports this dialog shows.
@@ -207,8 +249,15 @@ impl CreateDialog {
         }
     }
 
-    /// Handles a key: region suggestions first, then the form.
+    /// Handles a key: the subnet picker or region suggestions first, then the form.
     pub fn key(&mut self, key: KeyEvent) -> Outcome {
+        if let DialogKind::AddEndpoints {
+            picker: Some(p), ..
+        } = &mut self.kind
+            && let Some(outcome) = subnet_picker::dialog_key(p, &mut self.form, key)
+        {
+            return outcome;
+        }
         let suggestions = self.suggestions();
         if !suggestions.is_empty() && !self.form.confirm_discard {
             let last = suggestions.len() - 1;
@@ -253,7 +302,10 @@ impl CreateDialog {
                 accelerator,
                 others,
             } => validate_listener(&mut self.form, accelerator, others),
-            DialogKind::AddEndpoints { group, .. } => add_subnets::validate(&mut self.form, group),
+            DialogKind::AddEndpoints { group, picker, .. } => {
+                let picked = picker.as_ref().map(|p| p.chosen.as_slice());
+                add_subnets::validate(&mut self.form, group, picked)
+            }
         };
         if self.form.has_field_errors() {
             return None;

@@ -104,7 +104,7 @@ pub struct Form {
 }
 
 /// Longest text a field keeps: far beyond any valid value, short enough to draw.
-const MAX_FIELD: usize = 256;
+pub const MAX_FIELD: usize = 256;
 
 impl Form {
     pub fn new(head: Vec<Field>, row_template: Vec<Field>, rows: usize, max_rows: usize) -> Self {
@@ -307,6 +307,13 @@ impl Form {
             self.dirty = true;
             self.edited();
         }
+    }
+
+    /// Something was put in a field from outside the keys (a paste routed here): the form
+    /// counts as typed in.
+    pub fn touched(&mut self) {
+        self.dirty = true;
+        self.edited();
     }
 
     /// Something typed changed: a warning about the old value no longer holds, and the next

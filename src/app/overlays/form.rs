@@ -6,6 +6,7 @@ use crate::api::ApiError;
 use crate::app::call::Reply;
 use crate::app::overlays::create::CreateDialog;
 use crate::app::overlays::fields::Outcome;
+use crate::app::overlays::subnet_picker;
 use crate::app::rows::short_id;
 use crate::app::{Effect, Overlay, Screen, State};
 
@@ -92,13 +93,23 @@ pub fn open_add_endpoints(state: &mut State) -> Vec<Effect> {
     if !state.may_change() {
         return Vec::new();
     }
-    with_usage(state, CreateDialog::add_endpoints(group, listener))
+    let region = group.region.clone();
+    let pick = state.join.enabled;
+    let mut effects = with_usage(state, CreateDialog::add_endpoints(group, listener, pick));
+    if pick {
+        effects.extend(crate::app::join::ask_region(state, &region));
+    }
+    effects
 }
 
 /// Ctrl-C: with typed input the dialog asks first.
 pub fn quit(state: &mut State) {
+    let dirty = |d: &CreateDialog| {
+        d.picker()
+            .map_or(d.form.is_dirty(), |p| subnet_picker::is_dirty(p, &d.form))
+    };
     match state.form_mut() {
-        Some(d) if d.form.is_dirty() => {
+        Some(d) if dirty(d) => {
             d.quitting = true;
             d.form.confirm_discard = true;
         }
@@ -107,11 +118,16 @@ pub fn quit(state: &mut State) {
 }
 
 pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let rows = crate::app::overlays::subnet_picker::rows_shown(state.size.1);
     let Some(dialog) = state.form_mut() else {
         return Vec::new();
     };
     let confirming = dialog.form.confirm_discard;
-    match dialog.key(key) {
+    let outcome = dialog.key(key);
+    if let Some(p) = dialog.picker_mut() {
+        p.list.scroll_into_view(rows);
+    }
+    match outcome {
         Outcome::Submit => return submit(state),
         Outcome::Close => {
             if dialog.quitting {

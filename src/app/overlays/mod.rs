@@ -13,6 +13,7 @@ pub mod messages;
 pub mod new_group;
 pub mod profiles;
 pub mod scroll;
+pub mod subnet_picker;
 pub mod undo;
 pub mod whois;
 

@@ -113,6 +113,9 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if let Some(effects) = crate::app::screens::watch::handle(state, key) {
         return effects;
     }
+    if let Some(effects) = crate::app::screens::audit::handle(state, key) {
+        return effects;
+    }
     if with_list!(state, |pane| filter_key(pane, &key)) == Some(true) {
         return Vec::new();
     }
@@ -170,6 +173,7 @@ pub fn handle(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Command::Back => return back(state),
         Command::Pin => return crate::app::screens::watch::pin_key(state),
         Command::WatchView => return crate::app::screens::watch::open(state),
+        Command::Audit => return crate::app::screens::audit::open(state),
         // Browser and watch view commands, handled there; elsewhere they do nothing.
         Command::DestinationForm
         | Command::FindPort

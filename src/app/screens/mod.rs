@@ -2,6 +2,7 @@
 //! Each knows which requests it waits for, so an answer finds its screen by request id and an
 //! answer nobody waits for any more is dropped.
 
+pub mod audit;
 pub mod browser;
 mod detail;
 pub mod keys;
@@ -56,6 +57,10 @@ macro_rules! with_list {
                 let $list = $($r)+ v.list;
                 Some($body)
             }
+            Screen::Audit(v) => {
+                let $list = $($r)+ v.list;
+                Some($body)
+            }
             Screen::AcceleratorInfo(_) | Screen::ListenerInfo(_) => None,
         }
     }};
@@ -72,6 +77,7 @@ pub enum Screen {
     GroupDetail(GroupDetail),
     Browser(Box<Browser>),
     Watch(Box<watch::WatchView>),
+    Audit(Box<audit::AuditView>),
 }
 
 impl Screen {
@@ -93,6 +99,7 @@ impl Screen {
                 None => "mappings by destination".into(),
             },
             Screen::Watch(_) => "watch".into(),
+            Screen::Audit(_) => "audit".into(),
         }
     }
 
@@ -113,6 +120,7 @@ impl Screen {
             }
             Screen::GroupDetail(s) => ids.extend(s.group.pending),
             Screen::Browser(b) => ids.extend(b.regions_pending),
+            Screen::Audit(v) => ids.extend(v.running()),
             _ => {}
         }
         ids
@@ -228,8 +236,9 @@ impl Screen {
                     list(id, Call::DescribeEndpointGroup { arn });
                 }
             }
-            // The watch's rounds are its own (app::watch); `r` there asks for one.
-            Screen::Watch(_) => {}
+            // The watch's rounds are its own (app::watch); `r` there asks for one. The audit
+            // reads every mapping of the account: it runs on `r` only, never on a live tick.
+            Screen::Watch(_) | Screen::Audit(_) => {}
         }
         calls
     }
@@ -346,7 +355,7 @@ impl Screen {
                 }
             }
             Screen::GroupDetail(s) => s.group.failed(message),
-            Screen::Watch(_) => {}
+            Screen::Watch(_) | Screen::Audit(_) => {}
             Screen::Browser(b) => {
                 if b.regions_pending == Some(id) {
                     b.regions_pending = None;
@@ -372,6 +381,7 @@ impl Screen {
             }
             Screen::GroupDetail(s) => s.group.pending = None,
             Screen::Browser(b) => b.cancel(),
+            Screen::Audit(v) => drop(v.cancel()),
             _ => drop(with_list!(mut self, |l| l.cancel())),
         }
         ids

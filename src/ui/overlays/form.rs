@@ -13,16 +13,17 @@ use crate::text::sanitize;
 use crate::ui::fit::Part;
 use crate::ui::screens::list::spans;
 use crate::ui::theme::theme;
+use tui_input::Input;
 
 /// One line being built, tracking its width so the cursor can be placed.
-struct LineBuilder {
+pub(super) struct LineBuilder {
     spans: Vec<Span<'static>>,
     column: u16,
-    cursor: Option<u16>,
+    pub(super) cursor: Option<u16>,
 }
 
 impl LineBuilder {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             spans: Vec::new(),
             column: 0,
@@ -30,12 +31,12 @@ impl LineBuilder {
         }
     }
 
-    fn push(&mut self, text: String, style: Style) {
+    pub(super) fn push(&mut self, text: String, style: Style) {
         self.column += u16::try_from(text.chars().count()).unwrap_or(u16::MAX);
         self.spans.push(Span::styled(text, style));
     }
 
-    fn field(&mut self, field: &Field, focused: bool) {
+    pub(super) fn field(&mut self, field: &Field, focused: bool) {
         let t = theme();
         let style = if focused { t.selected } else { Style::new() };
         match &field.widget {
@@ -43,32 +44,37 @@ impl LineBuilder {
                 let mark = if *on { "[x]" } else { "[ ]" };
                 self.push(format!("{mark} {}", field.label), style);
             }
-            Widget::Text(input) => {
-                self.push(format!("{} ", field.label), t.field);
-                let width = usize::from(field.width.max(1));
-                let scroll = input.visual_scroll(width);
-                let shown: String = sanitize(input.value())
-                    .chars()
-                    .skip(scroll)
-                    .take(width)
-                    .collect();
-                if focused {
-                    let at = input.visual_cursor().saturating_sub(scroll);
-                    self.cursor = Some(self.column + 1 + u16::try_from(at).unwrap_or(0));
-                }
-                self.push(format!("[{shown:<width$}]"), style);
-            }
+            Widget::Text(input) => self.input(field.label, input, field.width, focused),
         }
         self.push("  ".into(), Style::new());
     }
 
-    fn line(self) -> Line<'static> {
+    /// A labelled text field `width` cells wide, the cursor in it when `focused`.
+    pub(super) fn input(&mut self, label: &str, input: &Input, width: u16, focused: bool) {
+        let t = theme();
+        let style = if focused { t.selected } else { Style::new() };
+        self.push(format!("{label} "), t.field);
+        let width = usize::from(width.max(1));
+        let scroll = input.visual_scroll(width);
+        let shown: String = sanitize(input.value())
+            .chars()
+            .skip(scroll)
+            .take(width)
+            .collect();
+        if focused {
+            let at = input.visual_cursor().saturating_sub(scroll);
+            self.cursor = Some(self.column + 1 + u16::try_from(at).unwrap_or(0));
+        }
+        self.push(format!("[{shown:<width$}]"), style);
+    }
+
+    pub(super) fn line(self) -> Line<'static> {
         Line::from(self.spans)
     }
 }
 
 /// `text` cut into lines of at most `width` characters, continuation lines indented.
-fn wrapped(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+pub(super) fn wrapped(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
     let chars: Vec<char> = sanitize(text).chars().collect();
     let width = width.max(8);
     let mut lines = Vec::new();
@@ -95,10 +101,50 @@ fn wrapped(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
     lines
 }
 
-fn error_lines(field: &Field, width: usize) -> Vec<Line<'static>> {
+pub(super) fn error_lines(field: &Field, width: usize) -> Vec<Line<'static>> {
     field.error.as_ref().map_or_else(Vec::new, |e| {
         wrapped(&format!("    ✗ {}: {e}", field.label), width, theme().error)
     })
+}
+
+/// The submit button (with the call on its way beside it), then the discard question, the
+/// service's answer or a warning.
+pub(super) fn button_and_answer(
+    dialog: &CreateDialog,
+    focused: bool,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let t = theme();
+    let form = &dialog.form;
+    let mut lines = Vec::new();
+    let mut button = LineBuilder::new();
+    let style = if focused { t.selected } else { t.key };
+    button.push(" ".into(), Style::new());
+    button.push(format!("[ {} ]", dialog.verb()), style);
+    if form.submitting.is_some() {
+        let doing = match dialog.verb() {
+            "Add" => "adding",
+            _ => "creating",
+        };
+        button.push(
+            format!("  {doing}… (keys still work; the answer lands here)"),
+            t.spinner,
+        );
+    }
+    lines.push(button.line());
+    if form.confirm_discard {
+        let question = if dialog.quitting {
+            " Quit and lose what you typed? y quits, any other key keeps editing"
+        } else {
+            " Discard what you typed? y discards, any other key keeps editing"
+        };
+        lines.push(Line::styled(question, t.stale));
+    } else if let Some(e) = &form.error {
+        lines.extend(wrapped(&format!(" ✗ {e}"), width, t.error));
+    } else if let Some(w) = &form.warning {
+        lines.extend(wrapped(&format!(" ⚠ {w}"), width, t.stale));
+    }
+    lines
 }
 
 /// The dialog's lines, and where the cursor goes (line index, column).
@@ -198,33 +244,11 @@ fn lines(
         lines.extend(wrapped(&format!(" {line}"), width, t.muted));
     }
     lines.push(Line::raw(""));
-    let mut button = LineBuilder::new();
-    let style = if form.focus == Focus::Submit {
-        t.selected
-    } else {
-        t.key
-    };
-    button.push(" ".into(), Style::new());
-    button.push(format!("[ {} ]", dialog.verb()), style);
-    if form.submitting.is_some() {
-        button.push(
-            "  creating… (keys still work; the answer lands here)".into(),
-            t.spinner,
-        );
-    }
-    lines.push(button.line());
-    if form.confirm_discard {
-        let question = if dialog.quitting {
-            " Quit and lose what you typed? y quits, any other key keeps editing"
-        } else {
-            " Discard what you typed? y discards, any other key keeps editing"
-        };
-        lines.push(Line::styled(question, t.stale));
-    } else if let Some(e) = &form.error {
-        lines.extend(wrapped(&format!(" ✗ {e}"), width, t.error));
-    } else if let Some(w) = &form.warning {
-        lines.extend(wrapped(&format!(" ⚠ {w}"), width, t.stale));
-    }
+    lines.extend(button_and_answer(
+        dialog,
+        form.focus == Focus::Submit,
+        width,
+    ));
     lines.push(Line::styled(
         format!(" token {} (kept for retries)", form.token),
         t.muted,

@@ -8,5 +8,6 @@ pub mod form;
 pub mod help;
 pub mod messages;
 pub mod profiles;
+pub mod subnet_picker;
 pub mod undo;
 pub mod whois;

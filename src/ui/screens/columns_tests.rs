@@ -19,6 +19,7 @@ fn specs(view: View) -> &'static [ColumnSpec] {
         View::Subnets => SubnetEndpoint::SPECS,
         View::Browser => browser_columns::COLUMNS,
         View::Watch => crate::app::watch::WatchItem::SPECS,
+        View::Audit => crate::app::screens::audit::AuditRow::SPECS,
     }
 }
 
@@ -101,6 +102,7 @@ fn every_view_fits_the_columns_it_has() {
                     | (View::Subnets, "NAME")
                     | (View::Browser, "ACCELERATOR" | "INSTANCE")
                     | (View::Watch, "ACCELERATOR" | "CHANGE")
+                    | (View::Audit, "ACCELERATOR" | "INSTANCE" | "WHAT TO DO")
             );
             assert_eq!(spec.kind.may_cut(), name, "{view:?} {}", spec.title);
         }
