@@ -10,8 +10,8 @@ use crate::app::screens::browser::Browser;
 use crate::app::{Action, Context, Effect, Overlay, READ_ONLY, Reply, Screen, State, update};
 use crate::model::bulk::{Target, plan};
 use crate::model::{
-    Accelerator, AcceleratorStatus, DestinationConfig, EndpointGroup, Page, PortMapping, PortRange,
-    ProtocolSet, SocketAddress, TrafficScope, TrafficState,
+    Accelerator, DestinationConfig, EndpointGroup, Page, PortMapping, PortRange, ProtocolSet,
+    SocketAddress, TrafficScope, TrafficState,
 };
 
 const ACC: &str = "arn:aws:globalaccelerator::111122223333:accelerator/a1";
@@ -239,18 +239,7 @@ fn state_read_only() -> State {
 }
 
 fn accelerator() -> Accelerator {
-    Accelerator {
-        arn: ACC.into(),
-        name: "game".into(),
-        ip_address_type: None,
-        enabled: true,
-        status: AcceleratorStatus::Deployed,
-        static_ips: vec!["75.2.0.1".into()],
-        dns_name: "a.example".into(),
-        created: None,
-        last_modified: None,
-        tags: vec![],
-    }
+    crate::app::fixtures::accelerator(&["75.2.0.1"])
 }
 
 fn group() -> EndpointGroup {

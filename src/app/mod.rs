@@ -8,6 +8,8 @@ pub mod changes;
 pub mod columns;
 mod commands;
 mod deliver;
+#[cfg(test)]
+mod fixtures;
 mod follow;
 mod hints;
 mod indexing;

@@ -9,11 +9,10 @@ use crate::app::screens::browser::Browser;
 use crate::app::{Action, Context, Effect, Reply, Screen, State, update};
 use crate::model::ec2::{Instance, InstanceState, NetworkInterface, PrivateAddress};
 use crate::model::{
-    Accelerator, AcceleratorStatus, EndpointGroup, Listener, Page, PortMapping, ProtocolSet,
-    SocketAddress, TrafficState,
+    Accelerator, EndpointGroup, Listener, Page, PortMapping, ProtocolSet, SocketAddress,
+    TrafficState,
 };
 
-const ACC: &str = "arn:aws:globalaccelerator::111122223333:accelerator/a1";
 const LISTENER: &str = "arn:aws:globalaccelerator::111122223333:accelerator/a1/listener/l1";
 const GROUP: &str =
     "arn:aws:globalaccelerator::111122223333:accelerator/a1/listener/l1/endpoint-group/g1";
@@ -154,18 +153,7 @@ fn the_join_off_asks_nothing_and_says_so() {
 }
 
 fn accelerator() -> Accelerator {
-    Accelerator {
-        arn: ACC.into(),
-        name: "game".into(),
-        ip_address_type: None,
-        enabled: true,
-        status: AcceleratorStatus::Deployed,
-        static_ips: vec!["75.2.0.1".into()],
-        dns_name: "a.example".into(),
-        created: None,
-        last_modified: None,
-        tags: vec![],
-    }
+    crate::app::fixtures::accelerator(&["75.2.0.1"])
 }
 
 fn group() -> EndpointGroup {

@@ -8,23 +8,10 @@ use super::overlays::create::CreateDialog;
 use super::overlays::fields::Focus;
 use super::*;
 use crate::api::ApiError;
-use crate::model::{
-    Accelerator, AcceleratorStatus, EndpointGroup, Listener, NewEndpointGroup, PortRange, Protocol,
-};
+use crate::model::{Accelerator, EndpointGroup, Listener, NewEndpointGroup, PortRange, Protocol};
 
 fn accelerator() -> Accelerator {
-    Accelerator {
-        arn: "arn:aws:globalaccelerator::111122223333:accelerator/a1".into(),
-        name: "game".into(),
-        ip_address_type: None,
-        enabled: true,
-        status: AcceleratorStatus::Deployed,
-        static_ips: vec![],
-        dns_name: String::new(),
-        created: None,
-        last_modified: None,
-        tags: vec![],
-    }
+    crate::app::fixtures::accelerator(&[])
 }
 
 fn listener() -> Listener {

@@ -9,8 +9,8 @@ use super::screens::browser::{Browser, Prompt, Source};
 use super::*;
 use crate::api::ApiError;
 use crate::model::{
-    Accelerator, AcceleratorStatus, DestinationConfig, DestinationPortMapping, EndpointGroup, Page,
-    PortMapping, PortRange, ProtocolSet, SocketAddress, TrafficState,
+    Accelerator, DestinationConfig, DestinationPortMapping, EndpointGroup, Page, PortMapping,
+    PortRange, ProtocolSet, SocketAddress, TrafficState,
 };
 
 const ACC: &str = "arn:aws:globalaccelerator::111122223333:accelerator/a1";
@@ -18,18 +18,7 @@ const GROUP: &str =
     "arn:aws:globalaccelerator::111122223333:accelerator/a1/listener/l1/endpoint-group/g1";
 
 fn accelerator() -> Accelerator {
-    Accelerator {
-        arn: ACC.into(),
-        name: "game".into(),
-        ip_address_type: None,
-        enabled: true,
-        status: AcceleratorStatus::Deployed,
-        static_ips: vec!["75.2.0.1".into(), "99.83.0.1".into()],
-        dns_name: "a.example".into(),
-        created: None,
-        last_modified: None,
-        tags: vec![],
-    }
+    crate::app::fixtures::accelerator(&["75.2.0.1", "99.83.0.1"])
 }
 
 fn group() -> EndpointGroup {
