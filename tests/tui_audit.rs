@@ -3,20 +3,12 @@
 //! exposed address denies it through the confirmation and the journal, `r` no longer finds
 //! it, `u` puts it back and `r` finds it again; a refused EC2 permission is named.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use portolan::api::{ClientOptions, GlobalAccelerator, SdkClient};
+use crossterm::event::{KeyCode, KeyModifiers};
 use portolan::app::screens::audit::{AuditView, Run};
-use portolan::app::{Action, Context, Overlay, Screen, State};
-use portolan::ec2::{Ec2, Ec2Client};
-use portolan::emulator::{Emulator, EmulatorOptions, Faults, LocalEmulator, Topology};
-use portolan::journal::{Journal, Request};
+use portolan::app::{Overlay, Screen};
+use portolan::journal::Request;
 use portolan::model::TrafficState;
 use portolan::model::audit::Kind;
-use portolan::tui::{Runtime, handle};
-use tokio::sync::mpsc;
 
 /// One group in us-east-1 over fleet-a (all allowed, 10.2.0.200 and 10.2.0.201 held by no
 /// interface), fleet-b (denies all while instances run) and sbc (all allowed, most of its
@@ -24,92 +16,21 @@ use tokio::sync::mpsc;
 const TOPOLOGY: &str = include_str!("fixtures/ec2.toml");
 const FLEET_A: &str = "subnet-0e0000000000000a1";
 
-struct Env {
-    _server: LocalEmulator,
-    api: Arc<dyn GlobalAccelerator>,
-    state: State,
-    runtime: Runtime,
-    rx: mpsc::UnboundedReceiver<Action>,
-    journal: Journal,
-    _dir: tempfile::TempDir,
+mod common;
+
+use common::runner::{Env, Setup};
+
+async fn start(faults: &[&str]) -> Env {
+    let setup = Setup {
+        topology: TOPOLOGY,
+        faults,
+        seed: 5,
+        ec2: true,
+    };
+    Env::start(setup, |_| {}).await
 }
 
 impl Env {
-    async fn start(faults: &[&str]) -> Self {
-        let topology = Topology::parse(TOPOLOGY, "tui-audit").unwrap();
-        let emulator = Emulator::from_topology(&topology, EmulatorOptions::default()).unwrap();
-        let injected = Arc::new(Faults::new(5));
-        for spec in faults {
-            injected.add(spec.parse().unwrap());
-        }
-        let server = LocalEmulator::start_with_faults(emulator, injected)
-            .await
-            .unwrap();
-        let options = ClientOptions::local(&server.url);
-        let api: Arc<dyn GlobalAccelerator> =
-            Arc::new(SdkClient::connect(options.clone()).await.unwrap());
-        let ec2: Arc<dyn Ec2> = Arc::new(Ec2Client::connect(&options).await.unwrap());
-        let dir = tempfile::tempdir().unwrap();
-        let journal = Journal::in_dir(dir.path().join("portolan"));
-        let mut recorder = portolan::tui::recorder("test");
-        recorder.journal = Some(journal.clone());
-        let (tx, rx) = mpsc::unbounded_channel();
-        let runtime = Runtime::new(Arc::clone(&api), tx)
-            .with_ec2(Some(ec2))
-            .with_recorder(recorder);
-        let state = State::new(
-            Context {
-                profile: "test".into(),
-                ..Context::default()
-            },
-            (100, 30),
-            Instant::now(),
-        );
-        let mut env = Env {
-            _server: server,
-            api,
-            state,
-            runtime,
-            rx,
-            journal,
-            _dir: dir,
-        };
-        let effects = env.state.start();
-        env.runtime.apply(effects);
-        env.settle().await;
-        env
-    }
-
-    /// Handles every answer until nothing runs.
-    async fn settle(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            assert!(Instant::now() < deadline, "the runner did not settle");
-            if let Ok(action) = self.rx.try_recv() {
-                handle(&mut self.state, &mut self.runtime, action);
-                continue;
-            }
-            if self.runtime.running() == 0 {
-                return;
-            }
-            if let Ok(Some(action)) =
-                tokio::time::timeout(Duration::from_millis(50), self.rx.recv()).await
-            {
-                handle(&mut self.state, &mut self.runtime, action);
-            }
-        }
-    }
-
-    async fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) {
-        let key = Action::Key(KeyEvent::new(code, modifiers));
-        handle(&mut self.state, &mut self.runtime, key);
-        self.settle().await;
-    }
-
-    async fn press(&mut self, c: char) {
-        self.key(KeyCode::Char(c), KeyModifiers::NONE).await;
-    }
-
     fn view(&self) -> &AuditView {
         match self.state.top() {
             Screen::Audit(v) => v,
@@ -150,7 +71,7 @@ impl Env {
 
 #[tokio::test]
 async fn the_audit_view_finds_denies_and_undoes_through_the_journal() {
-    let mut env = Env::start(&[]).await;
+    let mut env = start(&[]).await;
     env.key(KeyCode::Char('a'), KeyModifiers::CONTROL).await;
     assert_eq!(env.view().run, Run::Done);
     assert_eq!(env.exposed(), ["10.2.0.200", "10.2.0.201"]);
@@ -170,9 +91,9 @@ async fn the_audit_view_finds_denies_and_undoes_through_the_journal() {
         Some([10, 2, 0, 200].into())
     );
     assert_eq!(env.allowed("10.2.0.200").await, Some(true));
-    env.press('D').await;
+    env.typed("D").await;
     assert!(matches!(env.state.overlay, Some(Overlay::Confirm(_))));
-    env.press('y').await;
+    env.typed("y").await;
     assert!(env.state.overlay.is_none(), "{:?}", env.state.message);
     assert!(env.view().list.rows()[0].done);
     assert_eq!(env.allowed("10.2.0.200").await, Some(false));
@@ -185,22 +106,22 @@ async fn the_audit_view_finds_denies_and_undoes_through_the_journal() {
     assert_eq!(env.state.changes.last().map(|c| c.changed), Some(true));
 
     // Run again: the denied address is no longer exposed.
-    env.press('r').await;
+    env.typed("r").await;
     assert_eq!(env.exposed(), ["10.2.0.201"]);
 
     // u puts it back (journaled too), and the audit finds it again.
-    env.press('u').await;
+    env.typed("u").await;
     assert!(matches!(env.state.overlay, Some(Overlay::Undo(_))));
-    env.press('y').await;
+    env.typed("y").await;
     assert_eq!(env.allowed("10.2.0.200").await, Some(true));
     assert_eq!(env.journal.entries().unwrap().entries.len(), 2);
-    env.press('r').await;
+    env.typed("r").await;
     assert_eq!(env.exposed(), ["10.2.0.200", "10.2.0.201"]);
 }
 
 #[tokio::test]
 async fn a_refused_ec2_permission_is_named_in_the_view() {
-    let mut env = Env::start(&["DescribeNetworkInterfaces:error=UnauthorizedOperation"]).await;
+    let mut env = start(&["DescribeNetworkInterfaces:error=UnauthorizedOperation"]).await;
     env.key(KeyCode::Char('a'), KeyModifiers::CONTROL).await;
     let Run::Failed(failure) = &env.view().run else {
         panic!("{:?}", env.view().run);

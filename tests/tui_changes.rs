@@ -4,17 +4,11 @@
 //! the journal (in a temporary state directory) holding every one of those changes.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use portolan::api::{ClientOptions, GlobalAccelerator, SdkClient};
-use portolan::app::{Action, Context, Overlay, Screen, State};
-use portolan::emulator::{Emulator, EmulatorOptions, Faults, LocalEmulator, Topology};
-use portolan::journal::{Journal, Request};
+use crossterm::event::KeyCode;
+use portolan::app::{Overlay, Screen};
+use portolan::journal::Request;
 use portolan::model::bulk::{Target, plan};
-use portolan::tui::{Runtime, handle};
-use tokio::sync::mpsc;
 
 /// One accelerator, one group in us-east-1: a /24 (251 addresses) and a /28 (11), ports
 /// 7777–7780, everything allowed but one address of the /28.
@@ -22,107 +16,25 @@ const TOPOLOGY: &str = include_str!("fixtures/journal.toml");
 
 type Socket = (String, String, u16);
 
-struct Env {
-    server: LocalEmulator,
-    api: Arc<dyn GlobalAccelerator>,
-    state: State,
-    runtime: Runtime,
-    rx: mpsc::UnboundedReceiver<Action>,
-    journal: Journal,
-    _dir: tempfile::TempDir,
+mod common;
+
+use common::runner::{Env, Setup};
+
+async fn start() -> Env {
+    with_faults(&[]).await
+}
+
+async fn with_faults(faults: &[&str]) -> Env {
+    let setup = Setup {
+        topology: TOPOLOGY,
+        faults,
+        seed: 3,
+        ec2: false,
+    };
+    Env::start(setup, |state| state.page_size = 5000).await
 }
 
 impl Env {
-    async fn start() -> Self {
-        Self::with_faults(&[]).await
-    }
-
-    async fn with_faults(faults: &[&str]) -> Self {
-        let topology = Topology::parse(TOPOLOGY, "tui-changes").unwrap();
-        let emulator = Emulator::from_topology(&topology, EmulatorOptions::default()).unwrap();
-        let injected = Arc::new(Faults::new(3));
-        for spec in faults {
-            injected.add(spec.parse().unwrap());
-        }
-        let server = LocalEmulator::start_with_faults(emulator, injected)
-            .await
-            .unwrap();
-        let api: Arc<dyn GlobalAccelerator> = Arc::new(
-            SdkClient::connect(ClientOptions::local(&server.url))
-                .await
-                .unwrap(),
-        );
-        // What the runner does with XDG_STATE_HOME=DIR: the journal in DIR/portolan.
-        let dir = tempfile::tempdir().unwrap();
-        let journal = Journal::in_dir(dir.path().join("portolan"));
-        let mut recorder = portolan::tui::recorder("test");
-        recorder.journal = Some(journal.clone());
-        let (tx, rx) = mpsc::unbounded_channel();
-        let runtime = Runtime::new(Arc::clone(&api), tx).with_recorder(recorder);
-        let mut state = State::new(
-            Context {
-                profile: "test".into(),
-                ..Context::default()
-            },
-            (100, 30),
-            Instant::now(),
-        );
-        state.page_size = 5000;
-        let mut env = Env {
-            server,
-            api,
-            state,
-            runtime,
-            rx,
-            journal,
-            _dir: dir,
-        };
-        let effects = env.state.start();
-        env.runtime.apply(effects);
-        env.settle().await;
-        env
-    }
-
-    /// Handles every answer until nothing runs and the filter has looked at every row.
-    async fn settle(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            assert!(Instant::now() < deadline, "the runner did not settle");
-            if let Ok(action) = self.rx.try_recv() {
-                handle(&mut self.state, &mut self.runtime, action);
-                continue;
-            }
-            if self.runtime.running() > 0 {
-                if let Ok(Some(action)) =
-                    tokio::time::timeout(Duration::from_millis(50), self.rx.recv()).await
-                {
-                    handle(&mut self.state, &mut self.runtime, action);
-                }
-                continue;
-            }
-            let filtering = match self.state.top() {
-                Screen::Browser(b) => b.list.filter_progress().is_some(),
-                _ => false,
-            };
-            if !filtering {
-                return;
-            }
-            handle(&mut self.state, &mut self.runtime, Action::Tick);
-        }
-    }
-
-    async fn press(&mut self, code: KeyCode) {
-        let key = Action::Key(KeyEvent::new(code, KeyModifiers::NONE));
-        handle(&mut self.state, &mut self.runtime, key);
-        self.settle().await;
-    }
-
-    async fn typed(&mut self, text: &str) {
-        for c in text.chars() {
-            self.press(KeyCode::Char(c)).await;
-        }
-    }
-
     fn calls(&self, operation: &str) -> u64 {
         self.server
             .emulator
@@ -192,7 +104,7 @@ fn sockets(targets: &[Target]) -> BTreeSet<Socket> {
 
 #[tokio::test]
 async fn bulk_deny_of_a_filter_then_undo_and_undo_again_all_journaled() {
-    let mut env = Env::start().await;
+    let mut env = start().await;
     let before = env.everything().await;
     assert_eq!(before.len(), (251 + 11) * 4);
 
@@ -311,7 +223,7 @@ async fn bulk_deny_of_a_filter_then_undo_and_undo_again_all_journaled() {
 
 #[tokio::test]
 async fn read_only_bulk_and_undo_make_no_call() {
-    let mut env = Env::start().await;
+    let mut env = start().await;
     env.state.read_only = true;
     env.press(KeyCode::Char('M')).await;
     let before = env.server.emulator.calls();
@@ -327,8 +239,7 @@ async fn read_only_bulk_and_undo_make_no_call() {
 
 #[tokio::test]
 async fn a_bulk_change_that_fails_says_exactly_what_was_not_applied() {
-    let mut env =
-        Env::with_faults(&["DenyCustomRoutingTraffic:error=AccessDeniedException#1"]).await;
+    let mut env = with_faults(&["DenyCustomRoutingTraffic:error=AccessDeniedException#1"]).await;
     let before = env.everything().await;
     env.press(KeyCode::Char('M')).await;
     env.press(KeyCode::Char('/')).await;

@@ -2,17 +2,9 @@
 //! EC2 by portolan's EC2 client, two spare ones chosen, the add made by the real SDK client
 //! and journaled — and the group's own subnets marked, not offered.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use portolan::api::{ClientOptions, GlobalAccelerator, SdkClient};
-use portolan::app::{Action, Context, Screen, State};
-use portolan::ec2::{Ec2, Ec2Client};
-use portolan::emulator::{Emulator, EmulatorOptions, LocalEmulator, Topology};
-use portolan::journal::{Journal, Request};
-use portolan::tui::{Runtime, handle};
-use tokio::sync::mpsc;
+use crossterm::event::KeyCode;
+use portolan::app::Screen;
+use portolan::journal::Request;
 
 /// One group in eu-west-1 with a /24 in it, and three spare subnets of the region (and one of
 /// another region, which the picker must not offer).
@@ -62,88 +54,21 @@ destinations = [{ from = 7777, to = 7780, protocols = ["UDP"] }]
 endpoints = [{ subnet = "subnet-0a00000000000001a", allow_all = true }]
 "#;
 
-struct Env {
-    api: Arc<dyn GlobalAccelerator>,
-    state: State,
-    runtime: Runtime,
-    rx: mpsc::UnboundedReceiver<Action>,
-    journal: Journal,
-    _server: LocalEmulator,
-    _dir: tempfile::TempDir,
+mod common;
+
+use common::runner::{Env, Setup};
+
+async fn start() -> Env {
+    let setup = Setup {
+        topology: TOPOLOGY,
+        faults: &[],
+        seed: 1,
+        ec2: true,
+    };
+    Env::start(setup, |_| {}).await
 }
 
 impl Env {
-    async fn start() -> Self {
-        let topology = Topology::parse(TOPOLOGY, "picker").unwrap();
-        let emulator = Emulator::from_topology(&topology, EmulatorOptions::default()).unwrap();
-        let server = LocalEmulator::start(emulator).await.unwrap();
-        let options = ClientOptions::local(&server.url);
-        let api: Arc<dyn GlobalAccelerator> =
-            Arc::new(SdkClient::connect(options.clone()).await.unwrap());
-        let ec2: Arc<dyn Ec2> = Arc::new(Ec2Client::connect(&options).await.unwrap());
-        let dir = tempfile::tempdir().unwrap();
-        let journal = Journal::in_dir(dir.path().join("portolan"));
-        let mut recorder = portolan::tui::recorder("test");
-        recorder.journal = Some(journal.clone());
-        let (tx, rx) = mpsc::unbounded_channel();
-        let runtime = Runtime::new(Arc::clone(&api), tx)
-            .with_ec2(Some(ec2))
-            .with_recorder(recorder);
-        let state = State::new(
-            Context {
-                profile: "test".into(),
-                ..Context::default()
-            },
-            (100, 30),
-            Instant::now(),
-        );
-        let mut env = Env {
-            api,
-            state,
-            runtime,
-            rx,
-            journal,
-            _server: server,
-            _dir: dir,
-        };
-        let effects = env.state.start();
-        env.runtime.apply(effects);
-        env.settle().await;
-        env
-    }
-
-    /// Handles every answer until nothing runs.
-    async fn settle(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            assert!(Instant::now() < deadline, "the runner did not settle");
-            if let Ok(action) = self.rx.try_recv() {
-                handle(&mut self.state, &mut self.runtime, action);
-                continue;
-            }
-            if self.runtime.running() == 0 {
-                return;
-            }
-            if let Ok(Some(action)) =
-                tokio::time::timeout(Duration::from_millis(50), self.rx.recv()).await
-            {
-                handle(&mut self.state, &mut self.runtime, action);
-            }
-        }
-    }
-
-    async fn press(&mut self, code: KeyCode) {
-        let key = Action::Key(KeyEvent::new(code, KeyModifiers::NONE));
-        handle(&mut self.state, &mut self.runtime, key);
-        self.settle().await;
-    }
-
-    async fn typed(&mut self, text: &str) {
-        for c in text.chars() {
-            self.press(KeyCode::Char(c)).await;
-        }
-    }
-
     /// Clears the picker's filter.
     async fn unfilter(&mut self) {
         while self
@@ -159,7 +84,7 @@ impl Env {
 
 #[tokio::test]
 async fn two_spare_subnets_chosen_from_ec2_are_added_and_journaled() {
-    let mut env = Env::start().await;
+    let mut env = start().await;
     env.press(KeyCode::Enter).await; // the listeners
     env.press(KeyCode::Enter).await; // the endpoint groups
     env.press(KeyCode::Enter).await; // the group's detail
