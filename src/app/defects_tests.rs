@@ -360,3 +360,35 @@ fn a_pasted_socket_finds_its_accelerator_port() {
     };
     assert!(e.contains("not a static IP of this accelerator"), "{e}");
 }
+
+/// With a filter line (or a destination form) above the table, `G` kept the cursor one row
+/// below the last one drawn: the ▶ was on the row above the one `y`, `D` and `A` act on.
+#[test]
+fn the_cursor_stays_among_the_rows_drawn_under_a_filter_line() {
+    let mut s = browser_state();
+    s.size = (80, 24);
+    ch(&mut s, '/');
+    typed(&mut s, "7000");
+    key(&mut s, KeyCode::Enter);
+    for _ in 0..10 {
+        update(&mut s, Action::Tick);
+    }
+    assert!(browser_of(&s).list.filter.is_active());
+    // Header, path, frame, column titles, status and hints, and the filter line.
+    assert_eq!(s.list_rows(), 24 - 7 - 1);
+    for k in [KeyCode::Char('G'), KeyCode::PageUp, KeyCode::PageDown] {
+        key(&mut s, k);
+        let b = browser_of(&s);
+        let on_screen = b.selected() - b.list.offset();
+        assert!(
+            on_screen < s.list_rows(),
+            "{k:?}: row {on_screen} of {}",
+            s.list_rows()
+        );
+    }
+    // A destination browser's form takes two rows more.
+    let g = group(&listener(&accelerator(0), 1), "eu-west-1");
+    let b = Browser::by_destination(&g, None, Default::default(), 100);
+    s.push(Screen::Browser(Box::new(b)));
+    assert_eq!(s.list_rows(), 24 - 7 - 2);
+}

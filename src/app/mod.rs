@@ -194,6 +194,7 @@ impl State {
         let above = match self.top() {
             Screen::GroupDetail(s) => s.fields_frame_height(self.size),
             Screen::Audit(_) => screens::audit::extra_rows(self.size.0),
+            Screen::Browser(b) => b.rows_above(self.size.0.saturating_sub(2)),
             _ => 0,
         };
         let chrome = CHROME_ROWS + u16::from(filter_line) + above;

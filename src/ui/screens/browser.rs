@@ -128,14 +128,11 @@ pub fn render(frame: &mut Frame, area: Rect, b: &Browser, choice: &ColumnChoice,
         .border_style(t.border);
     let inner = block.inner(area);
     let show_filter = b.list.filter.editing || b.list.filter.is_active();
+    // A long note (an address outside every subnet, with their CIDRs) takes two lines rather
+    // than being cut; the app counts the same rows to keep the cursor on screen.
+    let above = b.rows_above(width);
     let [form_area, filter_area, table_area] = Layout::vertical([
-        Constraint::Length(match &b.form {
-            // A long message (an address outside every subnet, with their CIDRs) takes two
-            // lines rather than being cut.
-            Some(_) if crate::ui::fit::width(&form_note(b).0) > usize::from(width) => 3,
-            Some(_) => 2,
-            None => 0,
-        }),
+        Constraint::Length(above - u16::from(show_filter)),
         Constraint::Length(u16::from(show_filter)),
         Constraint::Min(0),
     ])
@@ -201,17 +198,10 @@ fn render_form(frame: &mut Frame, area: Rect, b: &Browser) {
 /// The line under the form's fields: what went wrong, what the lookup did, or the keys.
 fn form_note(b: &Browser) -> (String, Style) {
     let t = theme();
-    let Some(form) = &b.form else {
-        return (String::new(), t.muted);
-    };
-    match (&form.error, &form.note) {
-        (Some(e), _) => (format!("✗ {}", sanitize(e)), t.error),
-        (None, Some(n)) if !b.editing => (sanitize(n).into_owned(), t.muted),
-        (None, _) if b.editing => (
-            "Enter looks up the address; Tab switches field, ↑↓ pick the subnet".into(),
-            t.muted,
-        ),
-        (None, _) => ("Tab: change the destination".into(), t.muted),
+    match b.form_note() {
+        Some((text, true)) => (sanitize(&text).into_owned(), t.error),
+        Some((text, false)) => (sanitize(&text).into_owned(), t.muted),
+        None => (String::new(), t.muted),
     }
 }
 

@@ -7,6 +7,7 @@ mod paging;
 pub mod table;
 
 use std::collections::{HashMap, HashSet};
+use unicode_width::UnicodeWidthStr as _;
 
 use ipnet::Ipv4Net;
 use tui_input::Input;
@@ -304,6 +305,31 @@ impl Browser {
     }
 
     /// What the crumb and the title call this browser.
+    /// What the line under the destination form says, and whether it is an error.
+    pub fn form_note(&self) -> Option<(String, bool)> {
+        let form = self.form.as_ref()?;
+        Some(match (&form.error, &form.note) {
+            (Some(e), _) => (format!("✗ {e}"), true),
+            (None, Some(n)) if !self.editing => (n.clone(), false),
+            (None, _) if self.editing => (
+                "Enter looks up the address; Tab switches field, ↑↓ pick the subnet".into(),
+                false,
+            ),
+            (None, _) => ("Tab: change the destination".into(), false),
+        })
+    }
+
+    /// Rows of the frame above the table when it is `width` cells wide inside: the form (its
+    /// note takes two lines when longer than the width) and the filter line.
+    pub fn rows_above(&self, width: u16) -> u16 {
+        let form = match self.form_note() {
+            Some((note, _)) if note.width() > usize::from(width) => 3,
+            Some(_) => 2,
+            None => 0,
+        };
+        form + u16::from(self.list.filter.editing || self.list.filter.is_active())
+    }
+
     pub fn describe(&self) -> String {
         match &self.source {
             Some(Source::Destination { subnet, ip }) => format!("mappings of {ip} in {subnet}"),
