@@ -55,7 +55,7 @@ impl<'a> Behind<'a> {
     /// A Name tag longer than `name_max` characters is cut (ids never are).
     pub fn instance_text(&self, address: Ipv4Addr, subnet: &str, name_max: usize) -> String {
         match self {
-            Self::Off => "-".into(),
+            Self::Off => "not asked: EC2 off (--no-ec2 or ec2 = false)".into(),
             Self::Asking => "EC2: asking…".into(),
             Self::Failed(message) if message.starts_with("EC2") => (*message).to_string(),
             Self::Failed(message) => format!("EC2: {message}"),

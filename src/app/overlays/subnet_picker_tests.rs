@@ -295,6 +295,17 @@ fn enter_adds_the_chosen_and_typed_subnets_through_the_same_call() {
         "chosen first, in the order chosen, then typed; each once"
     );
     assert!(allow_all);
+    // Enter on the allow-all field adds too (it did nothing).
+    let mut s = picking(0);
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "subnet-0000000d");
+    key(&mut s, KeyCode::Tab);
+    ch(&mut s, ' ');
+    let (_, subnets, allow_all) = sent_add(&key(&mut s, KeyCode::Enter));
+    assert_eq!(
+        (subnets, allow_all),
+        (vec!["subnet-0000000d".to_string()], true)
+    );
     // Enter on nothing chosen or typed sends nothing and says why.
     let mut s = picking(0);
     assert!(calls(&key(&mut s, KeyCode::Enter)).is_empty());

@@ -27,9 +27,9 @@ impl Fit for AuditRow {
         ColumnSpec::whole("REGION", Kind::Id, 5),
         ColumnSpec::whole("SUBNET", Kind::Id, 3),
         ColumnSpec::whole("ADDRESS", Kind::Address, 0),
-        ColumnSpec::name("INSTANCE", 8, 22, 5),
-        ColumnSpec::whole("INSTANCE ID", Kind::Id, 4),
-        ColumnSpec::whole("STATE", Kind::Word, 4),
+        ColumnSpec::name("INSTANCE", 8, 24, 3),
+        ColumnSpec::whole("INSTANCE ID", Kind::Id, 5),
+        ColumnSpec::whole("STATE", Kind::Word, 3),
         ColumnSpec::whole("PORTS", Kind::Number, 3),
         ColumnSpec::name("WHAT TO DO", 12, 28, 2),
         ColumnSpec::whole("GROUP", Kind::Id, 6),
@@ -275,17 +275,16 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, row: &AuditRow) {
             interface_id,
             ..
         } => {
-            let name = instance.name.as_deref().map(sanitize).unwrap_or_default();
+            // The name first: it is what people know the server by.
+            if let Some(name) = instance.name.as_deref().map(sanitize) {
+                let name = crate::ui::fit::cut(&name, 28);
+                place.push(Part::whole(format!(" · {name}"), plain, 2));
+            }
             place.push(Part::whole(
-                format!(" · {} {}", sanitize(&instance.id), instance.state),
+                format!(" ({}) {}", sanitize(&instance.id), instance.state),
                 plain,
                 2,
             ));
-            if !name.is_empty() {
-                // Whole or left out (a name cut to a few cells says nothing), at most 24 cells.
-                let name = crate::ui::fit::cut(&name, 24);
-                place.push(Part::whole(format!(" named {name}"), plain, 4));
-            }
             place.push(Part::whole(
                 format!(" via {}", sanitize(interface_id)),
                 plain,

@@ -23,7 +23,7 @@ pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::whole("REGION", Kind::Id, 3),
     ColumnSpec::whole("SUBNET", Kind::Id, 5),
     ColumnSpec::whole("GROUP", Kind::Id, 6),
-    ColumnSpec::name("INSTANCE", 8, 20, 1),
+    ColumnSpec::name("INSTANCE", 8, 28, 1),
     ColumnSpec::whole("STATE", Kind::Word, 1),
     ColumnSpec::whole("INSTANCE ID", Kind::Id, 4),
     ColumnSpec::whole("INTERFACE", Kind::Id, 7),
