@@ -257,7 +257,6 @@ fn lines(
 }
 
 pub fn render(frame: &mut Frame, area: Rect, dialog: &CreateDialog) {
-    let t = theme();
     let width = 78.min(area.width);
     // Lines besides the rows: title row, head fields with suggestions and errors, headings,
     // button, messages, token.
@@ -269,6 +268,21 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &CreateDialog) {
     let height = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
+    framed(frame, area, (width, height), dialog, lines, cursor);
+}
+
+/// Draws `lines` in a popup of `size` centred in `area`, framed and titled as `dialog` is,
+/// and puts the terminal cursor at `cursor` (line, column inside the frame) unless a discard
+/// is being confirmed.
+pub(super) fn framed(
+    frame: &mut Frame,
+    area: Rect,
+    (width, height): (u16, u16),
+    dialog: &CreateDialog,
+    lines: Vec<Line<'static>>,
+    cursor: Option<(usize, u16)>,
+) {
+    let t = theme();
     let popup = crate::ui::popup(frame, area, width, height);
     let title = [Part::name(
         format!(" {} ", sanitize(&dialog.title())),

@@ -7,9 +7,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::form::{LineBuilder, button_and_answer, error_lines, wrapped};
+use super::form::{LineBuilder, button_and_answer, error_lines, framed, wrapped};
 use crate::app::join::Known;
 use crate::app::overlays::add_subnets;
 use crate::app::overlays::add_subnets::MAX_ADD;
@@ -18,8 +17,7 @@ use crate::app::overlays::fields::Focus;
 use crate::app::overlays::subnet_picker::{AROUND, Choice, SubnetPicker, rows_shown};
 use crate::model::ec2::Subnet;
 use crate::text::sanitize;
-use crate::ui::fit::{self, ColumnSpec, Kind, Part};
-use crate::ui::screens::list::spans;
+use crate::ui::fit::{self, ColumnSpec, Kind};
 use crate::ui::theme::theme;
 
 /// The widest the dialog gets: every column of a subnet fits.
@@ -396,25 +394,5 @@ pub fn render(
     let height = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)
         .min(tallest.max(3));
-    let popup = crate::ui::popup(frame, area, outer, height);
-    let title = [Part::name(
-        format!(" {} ", sanitize(&dialog.title())),
-        t.title,
-        0,
-    )];
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.key)
-        .title(spans(&title, outer.saturating_sub(2)));
-    let inner_area = block.inner(popup);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
-    if let Some((line, column)) = cursor
-        && !form.confirm_discard
-    {
-        let y = inner_area.y + u16::try_from(line).unwrap_or(u16::MAX);
-        let x = inner_area.x + column;
-        if y < inner_area.bottom() && x < inner_area.right() {
-            frame.set_cursor_position((x, y));
-        }
-    }
+    framed(frame, area, (outer, height), dialog, lines, cursor);
 }
