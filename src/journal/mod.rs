@@ -6,9 +6,11 @@
 
 mod apply;
 mod entry;
+mod undo;
 
-pub use apply::{Applied, Recorder, read_prior, undo, undo_words};
+pub use apply::{Applied, Recorder, read_prior};
 pub use entry::{Entry, Outcome, Prior, Request};
+pub use undo::{undo, undo_words};
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
