@@ -178,16 +178,10 @@ async fn read_fleet(ec2: &dyn Ec2, groups: &[GroupTraffic]) -> Result<Fleet, Aud
             region: region.to_string(),
             error,
         };
-        let interfaces = ec2
-            .interfaces_in_subnets(region, &subnets)
+        let (interfaces, instances) = ec2
+            .interfaces_and_instances(region, &subnets)
             .await
             .map_err(failed)?;
-        let ids: BTreeSet<String> = interfaces
-            .iter()
-            .filter_map(|i| i.instance_id.clone())
-            .collect();
-        let ids: Vec<String> = ids.into_iter().collect();
-        let instances = ec2.instances_by_id(region, &ids).await.map_err(failed)?;
         Ok::<_, AuditError>((interfaces, instances))
     });
     let mut fleet = Fleet::default();

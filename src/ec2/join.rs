@@ -5,24 +5,17 @@ use super::{Ec2, Ec2Result};
 use crate::model::join::SubnetView;
 
 /// One view per subnet among `ids` of `region`, in the order asked; a subnet EC2 does not
-/// know has a view without a subnet. Subnets and interfaces are asked at once, then the
-/// instances the interfaces belong to.
+/// know has a view without a subnet. Subnets are asked beside the interfaces and their
+/// instances.
 pub async fn subnet_views(
     ec2: &dyn Ec2,
     region: &str,
     ids: &[String],
 ) -> Ec2Result<Vec<(String, SubnetView)>> {
-    let (subnets, interfaces) = futures::try_join!(
+    let (subnets, (interfaces, instances)) = futures::try_join!(
         ec2.subnets_by_id(region, ids),
-        ec2.interfaces_in_subnets(region, ids)
+        ec2.interfaces_and_instances(region, ids)
     )?;
-    let mut instance_ids: Vec<String> = interfaces
-        .iter()
-        .filter_map(|i| i.instance_id.clone())
-        .collect();
-    instance_ids.sort();
-    instance_ids.dedup();
-    let instances = ec2.instances_by_id(region, &instance_ids).await?;
     Ok(ids
         .iter()
         .map(|id| {

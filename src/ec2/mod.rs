@@ -80,6 +80,23 @@ pub trait Ec2: Send + Sync {
         Ok(unique(found, |i| &i.id))
     }
 
+    /// Every interface in the subnets `subnet_ids`, and the instances they are attached to.
+    async fn interfaces_and_instances(
+        &self,
+        region: &str,
+        subnet_ids: &[String],
+    ) -> Ec2Result<(Vec<NetworkInterface>, Vec<Instance>)> {
+        let interfaces = self.interfaces_in_subnets(region, subnet_ids).await?;
+        let mut ids: Vec<String> = interfaces
+            .iter()
+            .filter_map(|i| i.instance_id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let instances = self.instances_by_id(region, &ids).await?;
+        Ok((interfaces, instances))
+    }
+
     /// The interfaces holding any of `addresses` as a primary or secondary private address.
     /// EC2's `addresses.private-ip-address` filter does not look inside delegated prefixes;
     /// [`Ec2::interfaces_in_subnets`] with [`NetworkInterface::holds`] does.
