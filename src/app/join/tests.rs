@@ -7,7 +7,7 @@ use super::*;
 use crate::app::list::Row;
 use crate::app::screens::browser::Browser;
 use crate::app::{Action, Context, Effect, Reply, Screen, State, update};
-use crate::model::ec2::{Instance, InstanceState, NetworkInterface, PrivateAddress};
+
 use crate::model::{
     Accelerator, EndpointGroup, Listener, Page, PortMapping, ProtocolSet, SocketAddress,
     TrafficState,
@@ -30,41 +30,15 @@ fn subnet(id: &str, cidr: &str) -> Subnet {
 
 /// subnet-a (10.0.0.0/24): 10.0.0.4 held by game-1 (running); nothing else held.
 fn view_a() -> SubnetView {
-    let eni = NetworkInterface {
-        id: "eni-1".into(),
-        subnet_id: "subnet-a".into(),
-        private_addresses: vec![PrivateAddress {
-            address: Ipv4Addr::new(10, 0, 0, 4),
-            primary: true,
-        }],
-        ipv4_prefixes: vec![],
-        instance_id: Some("i-1".into()),
-        status: None,
-        interface_type: None,
-        description: None,
-    };
-    let instance = Instance {
-        id: "i-1".into(),
-        name: Some("game-1".into()),
-        state: InstanceState::Running,
-        instance_type: None,
-        subnet_id: Some("subnet-a".into()),
-        availability_zone: None,
-        private_address: None,
-        interfaces: vec![],
-    };
-    SubnetView::new(Some(subnet("subnet-a", "10.0.0.0/24")), &[eni], &[instance])
+    crate::app::fixtures::view_holding(
+        subnet("subnet-a", "10.0.0.0/24"),
+        Ipv4Addr::new(10, 0, 0, 4),
+        "eni-1",
+        ("i-1", "game-1"),
+    )
 }
 
-fn lookups(effects: &[Effect]) -> Vec<(RequestId, Ec2Lookup)> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Ec2 { id, lookup } => Some((*id, lookup.clone())),
-            _ => None,
-        })
-        .collect()
-}
+use crate::app::fixtures::ec2_lookups as lookups;
 
 fn subnets_of(lookup: &Ec2Lookup) -> (&str, Vec<&str>) {
     match lookup {

@@ -12,7 +12,7 @@ use super::overlays::whois::behind;
 use super::*;
 use crate::index::whois::{Via, WhoisAnswer};
 use crate::model::behind::Behind;
-use crate::model::ec2::{Instance, InstanceState, NetworkInterface, PrivateAddress, Subnet};
+use crate::model::ec2::{InstanceState, Subnet};
 use crate::model::join::SubnetView;
 use crate::model::{
     Accelerator, AcceleratorStatus, Page, ProtocolSet, SocketAddress, TrafficState,
@@ -106,41 +106,10 @@ fn asked(s: &mut State, a: WhoisAnswer) -> Vec<Effect> {
     )
 }
 
-fn lookups(effects: &[Effect]) -> Vec<(RequestId, Ec2Lookup)> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Ec2 { id, lookup } => Some((*id, lookup.clone())),
-            _ => None,
-        })
-        .collect()
-}
+use crate::app::fixtures::ec2_lookups as lookups;
 
 /// subnet 10.0.64.0/20 with 10.0.64.4 held by voip-core-01-001 (running).
 fn view() -> SubnetView {
-    let eni = NetworkInterface {
-        id: "eni-084936525ed59d7c5".into(),
-        subnet_id: SUBNET.into(),
-        private_addresses: vec![PrivateAddress {
-            address: Ipv4Addr::new(10, 0, 64, 4),
-            primary: true,
-        }],
-        ipv4_prefixes: vec![],
-        instance_id: Some("i-0dc642d822421facb".into()),
-        status: None,
-        interface_type: None,
-        description: None,
-    };
-    let instance = Instance {
-        id: "i-0dc642d822421facb".into(),
-        name: Some("voip-core-01-001".into()),
-        state: InstanceState::Running,
-        instance_type: None,
-        subnet_id: Some(SUBNET.into()),
-        availability_zone: None,
-        private_address: None,
-        interfaces: vec![],
-    };
     let subnet = Subnet {
         id: SUBNET.into(),
         cidr: Some("10.0.64.0/20".parse().unwrap()),
@@ -149,7 +118,12 @@ fn view() -> SubnetView {
         name: Some("voip-core-01".into()),
         available_addresses: None,
     };
-    SubnetView::new(Some(subnet), &[eni], &[instance])
+    crate::app::fixtures::view_holding(
+        subnet,
+        Ipv4Addr::new(10, 0, 64, 4),
+        "eni-084936525ed59d7c5",
+        ("i-0dc642d822421facb", "voip-core-01-001"),
+    )
 }
 
 fn shown<'a>(s: &'a State) -> Behind<'a> {
