@@ -332,10 +332,6 @@ pub fn dialog_key(picker: &mut SubnetPicker, form: &mut Form, key: KeyEvent) -> 
         return Some(Outcome::Close);
     }
     if !picker.focused {
-        if key.code == KeyCode::Enter {
-            // Enter adds from every field of the dialog, as it does from the list.
-            return Some(Outcome::Submit);
-        }
         let into = match key.code {
             KeyCode::Tab | KeyCode::Down if !ctrl => form.focus == Focus::Submit,
             KeyCode::BackTab | KeyCode::Up => form.focus == Focus::Head(0),

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::app::join::{Ec2Answer, Ec2Failure, Ec2Lookup, Join, Known};
+use crate::app::overlays::fields::Focus;
 use crate::app::overlays::subnet_picker::SubnetPicker;
 use crate::model::capacity::ListenerUsage;
 use crate::model::ec2::Subnet;
@@ -295,12 +296,15 @@ fn enter_adds_the_chosen_and_typed_subnets_through_the_same_call() {
         "chosen first, in the order chosen, then typed; each once"
     );
     assert!(allow_all);
-    // Enter on the allow-all field adds too (it did nothing).
+    // Below the list the dialog is a form like the others: Enter moves on from the allow-all
+    // field to Add, and Enter on Add adds.
     let mut s = picking(0);
     key(&mut s, KeyCode::Tab);
     typed(&mut s, "subnet-0000000d");
     key(&mut s, KeyCode::Tab);
     ch(&mut s, ' ');
+    assert!(calls(&key(&mut s, KeyCode::Enter)).is_empty());
+    assert_eq!(s.form().unwrap().form.focus, Focus::Submit);
     let (_, subnets, allow_all) = sent_add(&key(&mut s, KeyCode::Enter));
     assert_eq!(
         (subnets, allow_all),
